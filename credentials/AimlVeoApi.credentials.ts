@@ -13,7 +13,10 @@ export class AimlVeoApi implements ICredentialType {
 
 	displayName = 'AIML API';
 
-	icon: Icon = { light: 'file:aimlapi.svg', dark: 'file:aimlapi.dark.svg' };
+	icon: Icon = {
+		light: 'file:../nodes/AimlApiVeo/aimlapi.svg',
+		dark: 'file:../nodes/AimlApiVeo/aimlapi.dark.svg',
+	};
 
 	documentationUrl = 'https://docs.aimlapi.com/quickstart/setting-up';
 

@@ -1,0 +1,52 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as generate from './actions/generate.operation';
+import * as get from './actions/get.operation';
+import { executeItems } from './execute';
+
+export class AimlApiVeo implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'AIML API Veo',
+		name: 'aimlApiVeo',
+		icon: { light: 'file:aimlapi.svg', dark: 'file:aimlapi.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] === "get" ? "Get Generation" : "Generate Video" }}',
+		description: 'Generate videos with Google Veo through the AI/ML API, wait for them and pass the MP4 on',
+		defaults: { name: 'AIML API Veo' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'aimlVeoApi', required: true }],
+		properties: [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Generate Video',
+						value: 'generate',
+						action: 'Generate a video',
+						description: 'Start a video from a prompt and, by default, wait for the MP4',
+					},
+					{
+						name: 'Get Generation',
+						value: 'get',
+						action: 'Get a generation',
+						description: 'Check a generation by ID, optionally wait for it and download the MP4',
+					},
+				],
+				default: 'generate',
+			},
+			...generate.description,
+			...get.description,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await executeItems(this);
+	}
+}

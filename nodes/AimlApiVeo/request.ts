@@ -1,0 +1,183 @@
+/**
+ * From an item's parameters to the body the chosen model accepts: only the options the user set,
+ * only those the model takes, in the form and case the API expects. Values that come from
+ * expressions are checked here, before any paid request.
+ */
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+
+import { InputError } from './errors';
+import type { OptionName, VeoModel } from './models';
+import { allValues, findModel, MODELS, modelsWithOption } from './models';
+
+interface OptionSpec {
+	name: OptionName;
+	apiName: string;
+	property: INodeProperties;
+	toApi(value: unknown, model: VeoModel): unknown;
+}
+
+const text = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '');
+
+function oneOf<T>(field: string, value: T, allowed: T[] | undefined, model: VeoModel): T {
+	if (!allowed || !allowed.includes(value)) {
+		throw new InputError(
+			field,
+			`${field} "${String(value)}" is not available for ${model.name}`,
+			`Use one of: ${(allowed ?? []).join(', ')}.`,
+		);
+	}
+	return value;
+}
+
+function toBoolean(field: string, value: unknown): boolean {
+	if (typeof value === 'boolean') return value;
+	if (value === 'true' || value === 'false') return value === 'true';
+	throw new InputError(field, `${field} must be true or false, got "${String(value)}"`);
+}
+
+const OPTION_SPECS: OptionSpec[] = [
+	{
+		name: 'aspectRatio',
+		apiName: 'aspect_ratio',
+		property: {
+			displayName: 'Aspect Ratio',
+			name: 'aspectRatio',
+			type: 'options',
+			options: allValues((model) => model.aspectRatios).map((value) => ({
+				name: value === '16:9' ? '16:9 (Landscape)' : value === '9:16' ? '9:16 (Portrait)' : value,
+				value,
+			})),
+			default: '16:9',
+		},
+		toApi: (value, model) => oneOf('Aspect Ratio', text(value), model.aspectRatios, model),
+	},
+	{
+		name: 'duration',
+		apiName: 'duration',
+		property: {
+			displayName: 'Duration (Seconds)',
+			name: 'duration',
+			type: 'options',
+			options: allValues((model) => model.durations).map((value) => ({ name: `${value} s`, value })),
+			default: 8,
+			description: 'Length of the video',
+		},
+		toApi: (value, model) => {
+			const seconds = Number(text(value));
+			if (!Number.isInteger(seconds)) {
+				throw new InputError('Duration', `Duration must be a whole number of seconds, got "${String(value)}"`);
+			}
+			return oneOf('Duration', seconds, model.durations, model);
+		},
+	},
+	{
+		name: 'enhancePrompt',
+		apiName: 'enhance_prompt',
+		property: {
+			displayName: 'Enhance Prompt',
+			name: 'enhancePrompt',
+			type: 'boolean',
+			default: true,
+			description: 'Whether the API rewrites the prompt with AI before generating (the API does this unless told not to)',
+		},
+		toApi: (value) => toBoolean('Enhance Prompt', value),
+	},
+	{
+		name: 'generateAudio',
+		apiName: 'generate_audio',
+		property: {
+			displayName: 'Generate Audio',
+			name: 'generateAudio',
+			type: 'boolean',
+			default: true,
+			description: 'Whether the video gets a soundtrack (on by default at the API)',
+		},
+		toApi: (value) => toBoolean('Generate Audio', value),
+	},
+	{
+		name: 'negativePrompt',
+		apiName: 'negative_prompt',
+		property: {
+			displayName: 'Negative Prompt',
+			name: 'negativePrompt',
+			type: 'string',
+			typeOptions: { rows: 2 },
+			default: '',
+			description: 'What the video should not show',
+		},
+		toApi: (value) => text(value),
+	},
+	{
+		name: 'resolution',
+		apiName: 'resolution',
+		property: {
+			displayName: 'Resolution',
+			name: 'resolution',
+			type: 'options',
+			options: allValues((model) => model.resolutions).map((value) => ({ name: value, value })),
+			default: '720p',
+		},
+		toApi: (value, model) => {
+			const chosen = oneOf('Resolution', text(value).toLowerCase(), model.resolutions, model);
+			return model.resolutionCase === 'upper' ? chosen.toUpperCase() : chosen;
+		},
+	},
+	{
+		name: 'seed',
+		apiName: 'seed',
+		property: {
+			displayName: 'Seed',
+			name: 'seed',
+			type: 'number',
+			default: 0,
+			description: 'The same seed and prompt give a similar video; leave the option out for a random one',
+		},
+		toApi: (value) => {
+			const seed = typeof value === 'number' ? value : Number(text(value));
+			if (!Number.isSafeInteger(seed) || seed < 0 || text(value) === '') {
+				throw new InputError('Seed', `Seed must be a whole number of 0 or more, got "${String(value)}"`);
+			}
+			return seed;
+		},
+	},
+];
+
+/** The Options collection of Generate Video: each option shows only for the models that take it. */
+export function optionProperties(): INodeProperties[] {
+	return OPTION_SPECS.map((spec) => ({
+		...spec.property,
+		displayOptions: { show: { '/model': modelsWithOption(spec.name) } },
+	}));
+}
+
+export function resolveModel(value: unknown): VeoModel {
+	const id = text(value);
+	const model = findModel(id);
+	if (!model) {
+		throw new InputError('Model', `Unknown model "${id}"`, `Use one of: ${MODELS.map((known) => known.id).join(', ')}.`);
+	}
+	return model;
+}
+
+export interface GenerateRequest {
+	model: VeoModel;
+	path: string;
+	body: IDataObject;
+}
+
+export function buildGenerateRequest(modelValue: unknown, promptValue: unknown, options: IDataObject): GenerateRequest {
+	const model = resolveModel(modelValue);
+	const prompt = typeof promptValue === 'string' ? promptValue.trim() : text(promptValue);
+	if (prompt === '') {
+		throw new InputError('Prompt', 'The prompt is empty', 'Describe the video to generate; if the prompt comes from an expression, check that it gives text for this item.');
+	}
+	const body: IDataObject = { model: model.id, prompt };
+	for (const spec of OPTION_SPECS) {
+		const value = options[spec.name];
+		// Not set, or not taken by this model: never sent.
+		if (value === undefined || value === null || !model.options.includes(spec.name)) continue;
+		if (spec.name === 'negativePrompt' && text(value) === '') continue;
+		body[spec.apiName] = spec.toApi(value, model) as IDataObject[string];
+	}
+	return { model, path: model.path, body };
+}
