@@ -1,0 +1,331 @@
+/**
+ * The simulator's own model table and request-body validation.
+ *
+ * Written from the AI/ML API contract (the vendor's per-model OpenAPI specs), independently of the
+ * node's model table, so that a wrong field name, a wrong enum case or a missing required field in
+ * the node fails here exactly as it would against the real API.
+ */
+
+export const LEGACY_GOOGLE_PATH = '/v2/generate/video/google/generation';
+export const UNIVERSAL_VIDEO_PATH = '/v2/video/generations';
+
+export type FieldRule =
+	| { kind: 'prompt' }
+	| { kind: 'string' }
+	| { kind: 'boolean' }
+	| { kind: 'integer' }
+	| { kind: 'enum'; values: readonly string[] }
+	| { kind: 'intEnum'; values: readonly number[] }
+	| { kind: 'imageUrl' }
+	| { kind: 'imageUrlList' };
+
+export interface SimulatedModel {
+	/** The `model` value of the request body. */
+	id: string;
+	/** The part after the ':' of the ids the API hands out for this model. */
+	upstream: string;
+	/** The path the vendor documents the model on (both paths are served by one handler). */
+	documentedPath: string;
+	/** Fields besides `model` and `prompt` that must be present. */
+	required: readonly string[];
+	/** Every accepted field except `model`; any other key is rejected. */
+	fields: Readonly<Record<string, FieldRule>>;
+}
+
+const PROMPT: FieldRule = { kind: 'prompt' };
+const TEXT: FieldRule = { kind: 'string' };
+const BOOL: FieldRule = { kind: 'boolean' };
+const INT: FieldRule = { kind: 'integer' };
+const IMAGE: FieldRule = { kind: 'imageUrl' };
+const IMAGES: FieldRule = { kind: 'imageUrlList' };
+const DURATION_468: FieldRule = { kind: 'intEnum', values: [4, 6, 8] };
+const DURATION_8: FieldRule = { kind: 'intEnum', values: [8] };
+const ASPECT: FieldRule = { kind: 'enum', values: ['16:9', '9:16'] };
+const RES_UPPER: FieldRule = { kind: 'enum', values: ['720P', '1080P'] };
+const RES_LOWER: FieldRule = { kind: 'enum', values: ['720p', '1080p'] };
+
+/** Veo 3.0 family (google/veo-3.0-fast, google/veo3): D, A, R-up, np, sd, ep, ga. */
+const VEO30_T2V_FIELDS: Record<string, FieldRule> = {
+	prompt: PROMPT,
+	duration: DURATION_468,
+	aspect_ratio: ASPECT,
+	resolution: RES_UPPER,
+	negative_prompt: TEXT,
+	seed: INT,
+	enhance_prompt: BOOL,
+	generate_audio: BOOL,
+};
+
+/** Veo 3.0 image-to-video: the same plus the first frame. */
+const VEO30_I2V_FIELDS: Record<string, FieldRule> = {
+	...VEO30_T2V_FIELDS,
+	image_url: IMAGE,
+};
+
+/** Veo 3.1 text-to-video: A, D, R-lo, ga, sd, af, np, ep, pv. */
+const VEO31_T2V_FIELDS: Record<string, FieldRule> = {
+	prompt: PROMPT,
+	aspect_ratio: ASPECT,
+	duration: DURATION_468,
+	resolution: RES_LOWER,
+	generate_audio: BOOL,
+	seed: INT,
+	auto_fix: BOOL,
+	negative_prompt: TEXT,
+	enhance_prompt: BOOL,
+	provider: TEXT,
+};
+
+/** Veo 3.1 image-to-video: image_url, A, D, R-lo, ga, pv (no np/sd/ep/af). */
+const VEO31_I2V_FIELDS: Record<string, FieldRule> = {
+	prompt: PROMPT,
+	image_url: IMAGE,
+	aspect_ratio: ASPECT,
+	duration: DURATION_468,
+	resolution: RES_LOWER,
+	generate_audio: BOOL,
+	provider: TEXT,
+};
+
+/** Veo 3.1 first/last frame: image_url, last_image_url, A, D, R-lo, ga, pv. */
+const VEO31_FIRST_LAST_FIELDS: Record<string, FieldRule> = {
+	...VEO31_I2V_FIELDS,
+	last_image_url: IMAGE,
+};
+
+/** Veo 3.1 reference-to-video: image_urls, duration [8], R-lo, ga, pv; no aspect_ratio. */
+const VEO31_REFERENCE_FIELDS: Record<string, FieldRule> = {
+	prompt: PROMPT,
+	image_urls: IMAGES,
+	duration: DURATION_8,
+	resolution: RES_LOWER,
+	generate_audio: BOOL,
+	provider: TEXT,
+};
+
+export const SIMULATED_MODELS: readonly SimulatedModel[] = [
+	{
+		id: 'google/veo-3.0-fast',
+		upstream: 'veo-3.0-fast-generate-001',
+		documentedPath: LEGACY_GOOGLE_PATH,
+		required: [],
+		fields: VEO30_T2V_FIELDS,
+	},
+	{
+		id: 'google/veo3',
+		upstream: 'veo3',
+		documentedPath: LEGACY_GOOGLE_PATH,
+		required: [],
+		fields: VEO30_T2V_FIELDS,
+	},
+	{
+		id: 'google/veo-3.0-i2v',
+		upstream: 'veo-3.0-generate-preview',
+		documentedPath: LEGACY_GOOGLE_PATH,
+		required: ['image_url'],
+		fields: VEO30_I2V_FIELDS,
+	},
+	{
+		id: 'google/veo-3.0-i2v-fast',
+		upstream: 'veo-3.0-fast-generate-preview',
+		documentedPath: LEGACY_GOOGLE_PATH,
+		required: ['image_url'],
+		fields: VEO30_I2V_FIELDS,
+	},
+	{
+		id: 'google/veo-3.1-t2v',
+		upstream: 'google/veo-3.1-t2v',
+		documentedPath: UNIVERSAL_VIDEO_PATH,
+		required: [],
+		fields: VEO31_T2V_FIELDS,
+	},
+	{
+		id: 'google/veo-3.1-t2v-fast',
+		upstream: 'google/veo-3.1-t2v-fast',
+		documentedPath: UNIVERSAL_VIDEO_PATH,
+		required: [],
+		fields: VEO31_T2V_FIELDS,
+	},
+	{
+		id: 'google/veo-3.1-i2v',
+		upstream: 'google/veo-3.1-i2v',
+		documentedPath: UNIVERSAL_VIDEO_PATH,
+		required: ['image_url'],
+		fields: VEO31_I2V_FIELDS,
+	},
+	{
+		id: 'google/veo-3.1-i2v-fast',
+		upstream: 'google/veo-3.1-i2v-fast',
+		documentedPath: UNIVERSAL_VIDEO_PATH,
+		required: ['image_url'],
+		fields: VEO31_I2V_FIELDS,
+	},
+	{
+		id: 'google/veo-3.1-first-last-image-to-video',
+		upstream: 'google/veo-3.1-first-last-image-to-video',
+		documentedPath: UNIVERSAL_VIDEO_PATH,
+		required: ['image_url', 'last_image_url'],
+		fields: VEO31_FIRST_LAST_FIELDS,
+	},
+	{
+		id: 'google/veo-3.1-first-last-image-to-video-fast',
+		upstream: 'google/veo-3.1-first-last-image-to-video-fast',
+		documentedPath: UNIVERSAL_VIDEO_PATH,
+		required: ['image_url', 'last_image_url'],
+		fields: VEO31_FIRST_LAST_FIELDS,
+	},
+	{
+		id: 'google/veo-3.1-reference-to-video',
+		upstream: 'google/veo-3.1-reference-to-video',
+		documentedPath: UNIVERSAL_VIDEO_PATH,
+		required: ['image_urls'],
+		fields: VEO31_REFERENCE_FIELDS,
+	},
+];
+
+const MODELS_BY_ID = new Map(SIMULATED_MODELS.map((model) => [model.id, model]));
+
+export function findSimulatedModel(id: string): SimulatedModel | undefined {
+	return MODELS_BY_ID.get(id);
+}
+
+/** The type name zod reports in "Expected x, received y". */
+function typeName(value: unknown): string {
+	if (value === null) return 'null';
+	if (Array.isArray(value)) return 'array';
+	if (typeof value === 'number' && Number.isNaN(value)) return 'nan';
+	return typeof value;
+}
+
+function quoteAll(values: readonly (string | number)[]): string {
+	return values.map((v) => (typeof v === 'string' ? `'${v}'` : String(v))).join(' | ');
+}
+
+function describeReceived(value: unknown): string {
+	return typeof value === 'string' ? `'${value}'` : String(value);
+}
+
+const DATA_IMAGE_URI = /^data:image\/(png|jpeg|webp);base64,[A-Za-z0-9+/]+={0,2}$/;
+
+/** An http(s) URL or a base64 data URI of a PNG, JPEG or WebP image. */
+export function isImageReference(value: string): boolean {
+	if (value.startsWith('data:')) return DATA_IMAGE_URI.test(value);
+	try {
+		const url = new URL(value);
+		return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+	} catch {
+		return false;
+	}
+}
+
+function checkImageReference(value: unknown): string | undefined {
+	if (typeof value !== 'string') return `Expected string, received ${typeName(value)}`;
+	if (!isImageReference(value)) return 'Invalid url';
+	return undefined;
+}
+
+/** Returns the problem lines (`<field>: <text>`) of one field value, or nothing when it is valid. */
+function checkField(field: string, rule: FieldRule, value: unknown): string[] {
+	const problem = (text: string) => [`${field}: ${text}`];
+	switch (rule.kind) {
+		case 'prompt':
+			if (typeof value !== 'string') return problem(`Expected string, received ${typeName(value)}`);
+			if (value.trim().length === 0) return problem('String must contain at least 1 character(s)');
+			return [];
+		case 'string':
+			return typeof value === 'string' ? [] : problem(`Expected string, received ${typeName(value)}`);
+		case 'boolean':
+			return typeof value === 'boolean' ? [] : problem(`Expected boolean, received ${typeName(value)}`);
+		case 'integer':
+			if (typeof value !== 'number' || Number.isNaN(value)) {
+				return problem(`Expected number, received ${typeName(value)}`);
+			}
+			return Number.isSafeInteger(value) ? [] : problem('Expected integer, received float');
+		case 'enum':
+			if (typeof value !== 'string') {
+				return problem(`Expected ${quoteAll(rule.values)}, received ${typeName(value)}`);
+			}
+			return rule.values.includes(value)
+				? []
+				: problem(
+						`Invalid enum value. Expected ${quoteAll(rule.values)}, received ${describeReceived(value)}`,
+					);
+		case 'intEnum':
+			if (typeof value !== 'number' || Number.isNaN(value)) {
+				return problem(`Expected number, received ${typeName(value)}`);
+			}
+			if (!Number.isInteger(value)) return problem('Expected integer, received float');
+			return rule.values.includes(value)
+				? []
+				: problem(
+						`Invalid enum value. Expected ${quoteAll(rule.values)}, received ${describeReceived(value)}`,
+					);
+		case 'imageUrl': {
+			const text = checkImageReference(value);
+			return text ? problem(text) : [];
+		}
+		case 'imageUrlList': {
+			if (!Array.isArray(value)) return problem(`Expected array, received ${typeName(value)}`);
+			if (value.length === 0) return problem('Array must contain at least 1 element(s)');
+			const lines: string[] = [];
+			value.forEach((item, index) => {
+				const text = checkImageReference(item);
+				if (text) lines.push(`${field}.${index}: ${text}`);
+			});
+			return lines;
+		}
+	}
+}
+
+export interface BodyValidation {
+	model?: SimulatedModel;
+	/** Problem lines; empty when the body is valid. */
+	errors: string[];
+}
+
+/**
+ * Validates a submit body strictly: the model must be known, required fields present, every value of the
+ * documented type and enum (case included), and no key outside the model's schema.
+ */
+export function validateSubmitBody(body: unknown): BodyValidation {
+	if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+		return { errors: [`body: Expected object, received ${typeName(body)}`] };
+	}
+	const record = body as Record<string, unknown>;
+	const errors: string[] = [];
+	const modelValue = record.model;
+	let model: SimulatedModel | undefined;
+	if (modelValue === undefined) {
+		errors.push('model: Required');
+	} else if (typeof modelValue !== 'string') {
+		errors.push(`model: Expected string, received ${typeName(modelValue)}`);
+	} else {
+		model = findSimulatedModel(modelValue);
+		if (!model) {
+			errors.push(
+				`model: Invalid discriminator value. Expected ${quoteAll(SIMULATED_MODELS.map((m) => m.id))}`,
+			);
+		}
+	}
+	if (!model) {
+		// Without a known model only the common prompt rule can be checked.
+		if (record.prompt === undefined) errors.push('prompt: Required');
+		else errors.push(...checkField('prompt', PROMPT, record.prompt));
+		return { errors };
+	}
+	const required = new Set(['prompt', ...model.required]);
+	for (const [field, rule] of Object.entries(model.fields)) {
+		const value = record[field];
+		if (value === undefined) {
+			if (required.has(field)) errors.push(`${field}: Required`);
+			continue;
+		}
+		errors.push(...checkField(field, rule, value));
+	}
+	for (const key of Object.keys(record)) {
+		if (key !== 'model' && !Object.prototype.hasOwnProperty.call(model.fields, key)) {
+			errors.push(`${key}: Unrecognized key`);
+		}
+	}
+	return { model, errors };
+}
