@@ -25,7 +25,7 @@ import { runJobs } from './wait';
 const SUBMIT_TIMEOUT_MS = 120_000;
 const POLL_TIMEOUT_MS = 60_000;
 const PARALLEL_REQUESTS = 16;
-const PARALLEL_DOWNLOADS = 4;
+const PARALLEL_DOWNLOADS = 8;
 /** Without waiting, a submit refused for the account's limit is tried again for this long. */
 const NO_WAIT_SUBMIT_BUDGET_MS = 120_000;
 
@@ -190,7 +190,8 @@ export async function executeItems(ctx: IExecuteFunctions, clock: Clock = realCl
 	};
 
 	const report = (progress: Progress) => {
-		const line = `${node.name}: ${progress.done} done, ${progress.running} running, ${progress.waitingToSubmit} waiting to submit, ${progress.failed} failed (of ${progress.total})`;
+		const statuses = Object.entries(progress.statuses).map(([status, count]) => `${count} ${status}`);
+		const line = `${node.name}: ${progress.done} done, ${progress.running} running${statuses.length ? ` (${statuses.join(', ')})` : ''}, ${progress.waitingToSubmit} waiting to submit, ${progress.failed} failed (of ${progress.total})`;
 		if (ctx.getMode() === 'manual') ctx.sendMessageToUI(line);
 		else ctx.logger.info(line);
 	};

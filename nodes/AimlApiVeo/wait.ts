@@ -62,6 +62,8 @@ export interface Progress {
 	failed: number;
 	running: number;
 	waitingToSubmit: number;
+	/** Running generations by the API's latest status, e.g. { queued: 2, generating: 5 }. */
+	statuses: Record<string, number>;
 }
 
 export interface SchedulerDeps {
@@ -103,7 +105,14 @@ async function inParallel<T>(limit: number, tasks: Array<() => Promise<T>>): Pro
 
 export function progressOf(jobs: Job[]): Progress {
 	const count = (...states: Job['state'][]) => jobs.filter((job) => states.includes(job.state)).length;
+	const statuses: Record<string, number> = {};
+	for (const job of jobs) {
+		if (job.state !== 'pending' && job.state !== 'downloading') continue;
+		const status = job.state === 'downloading' ? 'downloading' : (job.generation?.status ?? 'submitted');
+		statuses[status] = (statuses[status] ?? 0) + 1;
+	}
 	return {
+		statuses,
 		total: jobs.length,
 		done: count('done'),
 		failed: count('failed'),
