@@ -6,7 +6,7 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
 import type { Failure } from './errors';
-import { errorCode } from './transport';
+import { errorCode, networkReason } from './transport';
 
 const DOWNLOAD_TIMEOUT_MS = 300_000;
 
@@ -42,7 +42,7 @@ export async function downloadVideo(ctx: IExecuteFunctions, generationId: string
 			abortSignal: ctx.getExecutionCancelSignal(),
 		})) as typeof response;
 	} catch (error) {
-		return failed(`no answer from the video host (${errorCode(error) ?? 'connection failed'})`);
+		return failed(`no answer from the video host: ${networkReason(errorCode(error))}`);
 	}
 	if (response.statusCode < 200 || response.statusCode >= 300) {
 		response.body.destroy?.();
@@ -52,7 +52,7 @@ export async function downloadVideo(ctx: IExecuteFunctions, generationId: string
 	try {
 		binary = await ctx.helpers.prepareBinaryData(response.body as never, videoFileName(generationId), 'video/mp4');
 	} catch (error) {
-		return failed(`the transfer broke off (${errorCode(error) ?? (error instanceof Error ? error.message : 'stream error')})`);
+		return failed(`the transfer broke off: ${networkReason(errorCode(error))}`);
 	}
 	const expected = Number(response.headers['content-length']);
 	if (Number.isFinite(expected) && expected > 0 && typeof binary.bytes === 'number' && binary.bytes !== expected) {

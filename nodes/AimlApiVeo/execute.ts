@@ -18,7 +18,7 @@ import type { GenerateRequest } from './request';
 import type { ResumeKey } from './resume';
 import { forgetGeneration, recallGeneration, rememberGeneration } from './resume';
 import type { NetworkProblem } from './transport';
-import { apiRequest, CREDENTIAL_TYPE, resolveBaseUrl } from './transport';
+import { apiRequest, CREDENTIAL_TYPE, networkReason, resolveBaseUrl } from './transport';
 import type { Clock, Job, PollOutcome, Progress, SubmitOutcome } from './wait';
 import { runJobs } from './wait';
 
@@ -41,7 +41,7 @@ const realClock: Clock = { now: () => Date.now(), sleep: async (ms, signal) => a
 function networkFailure(error: NetworkProblem, generationId?: string): Failure {
 	return {
 		kind: 'network',
-		message: `No answer from the API (${error.code ?? 'connection failed'})${generationId ? ` for generation ${generationId}` : ''}`,
+		message: `No answer from the API: ${networkReason(error.code)}${generationId ? ` (generation ${generationId})` : ''}`,
 		description: generationId
 			? `The generation keeps running at the API: collect it later with Get Generation and the id ${generationId}.`
 			: 'Check the network and the Base URL of the "AIML API" credential.',
@@ -151,7 +151,7 @@ export async function executeItems(ctx: IExecuteFunctions, clock: Clock = realCl
 			if (problem.cancelled || !problem.mayHaveArrived) return { type: 'retry', failure: networkFailure(problem) };
 			return {
 				type: 'failed',
-				failure: { kind: 'ambiguous-submit', message: `The connection broke after the request was sent (${problem.code ?? 'no answer'})`, description: AMBIGUOUS_SUBMIT },
+				failure: { kind: 'ambiguous-submit', message: `No answer to the submit: ${networkReason(problem.code)} after the request was sent`, description: AMBIGUOUS_SUBMIT },
 			};
 		}
 		const { statusCode, body } = result.response;
@@ -225,8 +225,12 @@ export async function executeItems(ctx: IExecuteFunctions, clock: Clock = realCl
 	// 3. Rows in input order; nothing paid goes unmentioned.
 	const unfinished = (except: number) =>
 		jobs
-			.filter((job) => job.index !== except && job.generationId && job.state !== 'done')
-			.map((job) => `${job.generationId} (item ${job.index}, ${job.failure ? 'failed' : (job.generation?.status ?? 'submitted')})`);
+			.filter((job) => job.index !== except && job.state !== 'done')
+			.flatMap((job) => {
+				if (job.generationId) return [`${job.generationId} (item ${job.index}, ${job.failure ? 'failed' : (job.generation?.status ?? 'submitted')})`];
+				if (job.failure?.kind === 'ambiguous-submit') return [`item ${job.index}: may have been accepted, its answer was lost`];
+				return [];
+			});
 	if (ending === 'cancelled') {
 		const open = jobs.filter((job) => job.generationId && job.state !== 'done' && job.state !== 'failed');
 		throw new NodeOperationError(node, 'The execution was cancelled while waiting for videos', {

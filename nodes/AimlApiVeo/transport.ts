@@ -55,6 +55,28 @@ export function resolveBaseUrl(raw: unknown): string {
 	return `${url.origin}${url.pathname}`.replace(/\/+$/, '').replace(/\/v[12]$/, '');
 }
 
+const CODE_WORDS: Record<string, string> = {
+	ECONNRESET: 'the connection was reset',
+	ECONNREFUSED: 'the connection was refused',
+	ECONNABORTED: 'the request timed out',
+	ETIMEDOUT: 'the request timed out',
+	ENOTFOUND: 'the host name was not found',
+	EAI_AGAIN: 'the host name could not be resolved',
+	EHOSTUNREACH: 'the host is unreachable',
+	ENETUNREACH: 'the network is unreachable',
+	EPIPE: 'the connection was closed while sending',
+	ERR_CANCELED: 'the request was cancelled',
+	ERR_STREAM_PREMATURE_CLOSE: 'the connection closed early',
+};
+
+/**
+ * A network error code in words. n8n replaces any error message that contains a code such as
+ * ECONNRESET with a generic sentence, which would drop the item and the generation id.
+ */
+export function networkReason(code: string | undefined): string {
+	return (code && CODE_WORDS[code]) ?? 'the connection failed';
+}
+
 export function errorCode(error: unknown): string | undefined {
 	let current: unknown = error;
 	for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {

@@ -1,0 +1,289 @@
+/**
+ * Faults, bad input and secrets. Real workflows on n8n's engine against the simulator's fault
+ * knobs, with Continue On Fail on and off. The promise under test: every input item ends in
+ * exactly one output row, each accepted generation is paid once and never lost, and the API key
+ * goes nowhere but the API. A table of the results is printed at the end.
+ */
+import type { INodeExecutionData } from 'n8n-workflow';
+
+import type { RunWorkflowResult } from '../harness/engine';
+import { runWorkflow } from '../harness/engine';
+import type { Simulator, SimulatorOptions } from '../simulator';
+import { startSimulator } from '../simulator';
+import { VEO, generateParams, getParams, veoNode, workflow } from './workflows';
+
+const SECRET = 'sk-aiml-SECRET-7f3a9c51e2';
+const ITEMS = 6;
+
+let sim: Simulator;
+const report: string[][] = [];
+const credentials = () => ({ aimlVeoApi: { apiKey: SECRET, baseUrl: sim.baseUrl } });
+
+beforeAll(async () => {
+	sim = await startSimulator({ apiKey: SECRET, generationMs: 1500 });
+});
+afterAll(async () => {
+	await sim.close();
+	const header = ['case', 'continue on fail', 'items in', 'rows out', 'failed rows', 'lost', 'double-paid', 'leaks'];
+	const rows = [header, header.map(() => '---'), ...report];
+	process.stdout.write(`\nFault suite\n${rows.map((cells) => `| ${cells.join(' | ')} |`).join('\n')}\n\n`);
+});
+
+function reset(options: Partial<SimulatorOptions> = {}) {
+	sim.reset();
+	sim.setOptions({ apiKey: SECRET, generationMs: 1500, outOfCredits: false, concurrencyLimit: undefined, faults: {}, videoOrigin: undefined, ...options });
+}
+
+const prompts = (label: string, extra: Record<number, string> = {}) =>
+	Array.from({ length: ITEMS }, (_, i) => ({ prompt: `${label} item ${i}${extra[i] ? ` ${extra[i]}` : ''}` }));
+
+/** Which item a generation belongs to: its prompt ends with "item <n>" (before any marker). */
+const itemOf = (prompt: string) => Number(/item (\d+)/.exec(prompt)?.[1]);
+
+interface Audit {
+	rowsOut: number;
+	failedRows: number;
+	lost: string[];
+	doublePaid: number[];
+	leaks: string[];
+}
+
+/** Checks the promises on one run and records a line of the report. */
+function audit(name: string, continueOnFail: boolean, result: RunWorkflowResult, itemsIn = ITEMS): Audit {
+	const rows: INodeExecutionData[] = result.status === 'success' ? result.items(VEO) : [];
+	const errorText = `${result.error?.message ?? ''}\n${String(result.error?.description ?? '')}`;
+	const outputText = JSON.stringify(rows.map((row) => row.json));
+
+	// A generation whose submit answer was lost cannot be named by id; its item must say it may exist.
+	const droppedItems = new Set(
+		rows.filter((row) => row.json.generationMayExist === true).map((row) => (row.pairedItem as { item: number }).item),
+	);
+	const lost = sim.generations
+		.filter((generation) => {
+			if (outputText.includes(generation.id) || errorText.includes(generation.id)) return false;
+			const item = itemOf(generation.prompt);
+			return !(droppedItems.has(item) || errorText.includes(`item ${item}: may have been accepted`) || (errorText.includes(`[item ${item}]`) && errorText.includes('may have accepted')));
+		})
+		.map((generation) => generation.id);
+
+	const perItem = new Map<number, number>();
+	for (const generation of sim.generations) perItem.set(itemOf(generation.prompt), (perItem.get(itemOf(generation.prompt)) ?? 0) + 1);
+	const doublePaid = [...perItem.entries()].filter(([, count]) => count > 1).map(([item]) => item);
+
+	const leaks: string[] = [];
+	if (sim.counters().cdnAuthorizationHeaders > 0) leaks.push(`${sim.counters().cdnAuthorizationHeaders} Authorization headers at the CDN`);
+	if (outputText.includes(SECRET)) leaks.push('key in output rows');
+	if (errorText.includes(SECRET) || JSON.stringify(result.error ?? {}).includes(SECRET)) leaks.push('key in the error');
+	if (JSON.stringify(result.run.data.resultData).includes(SECRET)) leaks.push('key in run data');
+
+	const failedRows = rows.filter((row) => row.json.error !== undefined).length;
+	report.push([name, continueOnFail ? 'on' : 'off', String(itemsIn), String(rows.length), String(failedRows), String(lost.length), String(doublePaid.length), String(leaks.length)]);
+
+	if (continueOnFail) {
+		expect(result.status).toBe('success');
+		expect(rows).toHaveLength(itemsIn);
+		expect(rows.map((row) => row.pairedItem)).toEqual(Array.from({ length: itemsIn }, (_, item) => ({ item })));
+	}
+	if (lost.length) process.stdout.write(`LOST ${lost} in\n${errorText}\n${sim.generations.map((g) => g.id + ' ' + g.prompt).join('\n')}\n`);
+	expect(lost).toEqual([]);
+	expect(doublePaid).toEqual([]);
+	expect(leaks).toEqual([]);
+	return { rowsOut: rows.length, failedRows, lost, doublePaid, leaks };
+}
+
+async function run(label: string, continueOnFail: boolean, params = generateParams(), extra: Record<number, string> = {}, signal?: AbortSignal) {
+	return await runWorkflow({
+		workflow: workflow(prompts(label, extra), [veoNode(VEO, params, continueOnFail ? { onError: 'continueRegularOutput' } : {})]),
+		credentials: credentials(),
+		signal,
+	});
+}
+
+describe.each([true, false])('faults with Continue On Fail %s', (continueOnFail) => {
+	it('GETs failing 30% of the time (500/502/503 and connection resets)', async () => {
+		reset({ seed: 11, faults: { getFailShare: 0.2, getResetShare: 0.1 } });
+		const result = await run('flaky polls', continueOnFail);
+		audit('GET 5xx 20% + resets 10%', continueOnFail, result);
+		expect(result.status).toBe('success');
+		expect(sim.counters().postsAccepted).toBe(ITEMS);
+	});
+
+	it('slow GETs', async () => {
+		reset({ faults: { getDelayMs: 1200 } });
+		const result = await run('slow polls', continueOnFail);
+		audit('GET answers 1.2 s late', continueOnFail, result);
+		expect(result.status).toBe('success');
+	});
+
+	it('GETs answered 200 with a malformed or empty body', async () => {
+		reset({ seed: 5, faults: { getMalformedShare: 0.25, getEmptyShare: 0.25 } });
+		const result = await run('garbled polls', continueOnFail);
+		audit('GET 200 malformed 25% + empty 25%', continueOnFail, result);
+		expect(result.status).toBe('success');
+	});
+
+	it.each([503, 429])('POSTs refused with %i before acceptance are sent again', async (status) => {
+		reset({ seed: 3, faults: { postFailShare: 0.4, postFailStatus: status } });
+		const result = await run(`refused ${status}`, continueOnFail);
+		audit(`POST ${status} 40% before acceptance`, continueOnFail, result);
+		expect(result.status).toBe('success');
+		expect(sim.generations).toHaveLength(ITEMS);
+		expect(sim.counters().postsRejected[status]).toBeGreaterThan(0);
+	});
+
+	it('a POST whose connection drops after it was sent is not sent again', async () => {
+		reset({ seed: 2, faults: { postDropAfterAcceptShare: 0.35 } });
+		const result = await run('dropped', continueOnFail);
+		const { failedRows } = audit('POST dropped after acceptance 35%', continueOnFail, result);
+		const dropped = sim.requests.filter((r) => r.method === 'POST' && r.status === 'reset').length;
+		expect(dropped).toBeGreaterThan(0);
+		expect(sim.requests.filter((r) => r.method === 'POST')).toHaveLength(continueOnFail ? ITEMS : sim.requests.filter((r) => r.method === 'POST').length);
+		if (continueOnFail) {
+			expect(failedRows).toBe(dropped);
+			const row = result.items(VEO).find((r) => r.json.generationMayExist);
+			expect(row?.json.description).toContain('did not send the request again');
+		} else {
+			expect(result.error?.description).toContain('did not send the request again');
+		}
+	});
+
+	it('status error and completed-without-video in the middle of a batch', async () => {
+		reset();
+		const result = await run('mixed', continueOnFail, generateParams(), { 1: '[sim:error]', 4: '[sim:no-video]' });
+		audit('status error + completed without video', continueOnFail, result);
+		if (continueOnFail) {
+			const rows = result.items(VEO);
+			expect(rows[1].json.error).toContain('ContentPolicyViolation');
+			expect(rows[4].json.error).toContain('completed without a video');
+			expect(rows.filter((row) => row.json.status === 'completed' && row.binary?.data)).toHaveLength(4);
+		} else {
+			expect(result.error?.message).toMatch(/\[item [14]\]$/);
+		}
+	});
+
+	it.each([
+		['CDN answers 404', { cdnStatus: 404 }],
+		['CDN closes mid-download', { cdnCloseMidway: true }],
+	])('%s', async (name, faults) => {
+		reset({ faults });
+		const result = await run(name, continueOnFail);
+		audit(name, continueOnFail, result);
+		if (continueOnFail) {
+			for (const row of result.items(VEO)) {
+				expect(row.json.error).toContain('Downloading the video of generation');
+				expect(row.json.videoUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/generations\//);
+				expect(row.json.description).toContain('was generated (and charged)');
+			}
+		}
+	});
+
+	it('a video URL on a host that is not the API\'s gets no key', async () => {
+		reset();
+		const port = new URL(sim.cdnUrl).port;
+		sim.setOptions({ videoOrigin: `http://localhost:${port}` });
+		const result = await run('other host', continueOnFail);
+		audit('video on another host', continueOnFail, result);
+		expect(result.status).toBe('success');
+		expect(result.items(VEO).every((row) => String(row.json.videoUrl).startsWith('http://localhost:'))).toBe(true);
+		expect(sim.counters().cdnRequests).toBe(ITEMS);
+	});
+
+	it('401 in the middle of a batch (the key is revoked while waiting)', async () => {
+		reset();
+		const revoke = setTimeout(() => sim.setOptions({ apiKey: 'a-new-key' }), 600);
+		const result = await run('revoked', continueOnFail).finally(() => clearTimeout(revoke));
+		audit('401 mid-batch', continueOnFail, result);
+		const text = continueOnFail ? JSON.stringify(result.items(VEO).map((r) => r.json)) : String(result.error?.message);
+		expect(text).toContain('The API key was rejected');
+	});
+
+	it('403 (out of credits) in the middle of a batch', async () => {
+		reset({ concurrencyLimit: 2 });
+		const broke = setInterval(() => {
+			if (sim.generations.length >= 2) sim.setOptions({ outOfCredits: true });
+		}, 20);
+		const params = generateParams({}, { maxConcurrent: 2 });
+		const result = await run('credits', continueOnFail, params).finally(() => clearInterval(broke));
+		audit('403 out of credits mid-batch', continueOnFail, result);
+		if (continueOnFail) {
+			const rows = result.items(VEO);
+			expect(rows.filter((row) => String(row.json.error ?? '').includes('out of credits')).length).toBeGreaterThan(0);
+			expect(rows.filter((row) => row.json.status === 'completed').length).toBeGreaterThanOrEqual(2);
+		}
+	});
+});
+
+describe('cancellation', () => {
+	it('stops waiting promptly when the execution is cancelled, and sends nothing more', async () => {
+		reset({ generationMs: 60_000 });
+		const controller = new AbortController();
+		setTimeout(() => controller.abort(), 1500);
+		const started = Date.now();
+		const result = await run('cancelled', false, generateParams({}, { pollInterval: 5 }), {}, controller.signal);
+		const stoppedAfter = Date.now() - started - 1500;
+		expect(stoppedAfter).toBeLessThan(1000);
+		const requestsAtStop = sim.requests.length;
+		await new Promise((resolve) => setTimeout(resolve, 6000));
+		expect(sim.requests.length).toBe(requestsAtStop);
+		expect(result.status).toBe('canceled');
+		expect(sim.generations).toHaveLength(ITEMS);
+		report.push(['cancelled mid-wait', 'off', String(ITEMS), '0', '0', '0', '0', '0']);
+		expect(JSON.stringify(result.run)).not.toContain(SECRET);
+	});
+});
+
+describe("n8n's Retry On Fail", () => {
+	it('resumes accepted generations instead of buying them again', async () => {
+		reset({ faults: { cdnStatus: 404 } });
+		// The CDN heals once the first try has failed on it.
+		const heal = setInterval(() => {
+			if (sim.requests.some((r) => r.origin === 'cdn' && r.status === 404)) sim.setOptions({ faults: {} });
+		}, 20);
+		const result = await runWorkflow({
+			workflow: workflow(prompts('retried'), [veoNode(VEO, generateParams(), { retryOnFail: true, maxTries: 2, waitBetweenTries: 100 })]),
+			credentials: credentials(),
+		}).finally(() => clearInterval(heal));
+		expect(result.runCount(VEO)).toBe(2);
+		expect(result.status).toBe('success');
+		expect(sim.counters().postsAccepted).toBe(ITEMS);
+		expect(result.items(VEO).every((row) => row.binary?.data)).toBe(true);
+		audit('Retry On Fail after a CDN 404', false, result);
+	});
+});
+
+describe('bad input fails before any paid request, naming the item and the field', () => {
+	const cases: Array<[string, Record<string, unknown>, string, string]> = [
+		['whitespace prompt', generateParams({ prompt: '={{ $json.prompt === "p1" ? "   " : $json.prompt }}' }), 'The prompt is empty [item 1]', 'Prompt'],
+		['duration from an expression', generateParams({ options: { duration: '={{ 5 }}' } }), 'Duration "5" is not available for Veo 3 Fast (Text to Video) [item 0]', 'Duration'],
+		['resolution from an expression', generateParams({ options: { resolution: '={{ "4k" }}' } }), 'Resolution "4k" is not available for Veo 3 Fast (Text to Video) [item 0]', 'Resolution'],
+		['aspect ratio from an expression', generateParams({ options: { aspectRatio: '={{ "1:1" }}' } }), 'Aspect Ratio "1:1" is not available for Veo 3 Fast (Text to Video) [item 0]', 'Aspect Ratio'],
+		['seed that is not an integer', generateParams({ options: { seed: 1.5 } }), 'Seed must be a whole number of 0 or more, got "1.5" [item 0]', 'Seed'],
+		['model the table does not know', generateParams({ model: '={{ "google/veo-9" }}' }), 'Unknown model "google/veo-9" [item 0]', 'Model'],
+		['whitespace generation id', getParams({ generationId: '={{ "  " }}' }), 'The generation ID is empty [item 0]', 'Generation ID'],
+	];
+	it.each(cases)('%s', async (_name, params, message, field) => {
+		reset();
+		const rows = [{ prompt: 'p0' }, { prompt: 'p1' }];
+		const result = await runWorkflow({ workflow: workflow(rows, [veoNode(VEO, params)]), credentials: credentials() });
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toBe(message);
+		expect(result.error?.description).toContain(`Field: ${field}`);
+		expect(sim.requests).toHaveLength(0);
+	});
+
+	it.each([
+		['a Base URL that is not http(s)', 'ftp://127.0.0.1:1/'],
+		['plain http to a host other than loopback', 'http://api.aimlapi.com'],
+	])('%s', async (_name, baseUrl) => {
+		reset();
+		const result = await runWorkflow({
+			workflow: workflow([{ prompt: 'p' }], [veoNode(VEO, generateParams())]),
+			credentials: { aimlVeoApi: { apiKey: SECRET, baseUrl } },
+		});
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toMatch(/^The credential's Base URL must use https .*\[item 0\]$/);
+		expect(result.error?.description).toContain('Field: Base URL');
+		expect(JSON.stringify(result.error)).not.toContain(SECRET);
+		expect(sim.requests).toHaveLength(0);
+	});
+});
