@@ -113,7 +113,7 @@ export async function executeItems(ctx: IExecuteFunctions, clock: Clock = realCl
 			job.onTimeout = plan.settings.onTimeout;
 			job.deadline = start + (plan.settings.wait ? plan.settings.maxWaitMs : NO_WAIT_SUBMIT_BUDGET_MS);
 			if (operation === 'generate') {
-				plan.request = requestFor(ctx, itemIndex);
+				plan.request = await requestFor(ctx, itemIndex);
 				plan.pollPath = plan.request.path;
 				plan.resumeKey = {
 					executionId: ctx.getExecutionId(),

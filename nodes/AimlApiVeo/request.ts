@@ -7,7 +7,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { InputError } from './errors';
 import type { OptionName, VeoModel } from './models';
-import { allValues, findModel, MODELS, modelsWithOption } from './models';
+import { allValues, findModel, FRAME_FIELD, MODELS, modelsWithOption } from './models';
 
 interface OptionSpec {
 	name: OptionName;
@@ -36,6 +36,18 @@ function toBoolean(field: string, value: unknown): boolean {
 }
 
 const OPTION_SPECS: OptionSpec[] = [
+	{
+		name: 'autoFix',
+		apiName: 'auto_fix',
+		property: {
+			displayName: 'Auto Fix Prompt',
+			name: 'autoFix',
+			type: 'boolean',
+			default: true,
+			description: 'Whether the API may rewrite a prompt that fails its content policy or other checks (on by default at the API)',
+		},
+		toApi: (value) => toBoolean('Auto Fix Prompt', value),
+	},
 	{
 		name: 'aspectRatio',
 		apiName: 'aspect_ratio',
@@ -108,6 +120,23 @@ const OPTION_SPECS: OptionSpec[] = [
 		toApi: (value) => text(value),
 	},
 	{
+		name: 'provider',
+		apiName: 'provider',
+		property: {
+			displayName: 'Provider',
+			name: 'provider',
+			type: 'options',
+			options: [
+				{ name: 'Auto (Google, Then Fal.ai)', value: 'auto' },
+				{ name: 'Fal.ai Mirror Only', value: 'fal' },
+				{ name: 'Google Only', value: 'google' },
+			],
+			default: 'auto',
+			description: 'Which upstream the API routes the generation to; Auto falls back from Google to fal.ai',
+		},
+		toApi: (value, model) => oneOf('Provider', text(value).toLowerCase(), ['auto', 'google', 'fal'], model),
+	},
+	{
 		name: 'resolution',
 		apiName: 'resolution',
 		property: {
@@ -165,13 +194,27 @@ export interface GenerateRequest {
 	body: IDataObject;
 }
 
-export function buildGenerateRequest(modelValue: unknown, promptValue: unknown, options: IDataObject): GenerateRequest {
+/**
+ * `images` holds the image inputs already turned into what the API takes (a URL or a data URI),
+ * by API field (`image_url`, `last_image_url`); see image.ts.
+ */
+export function buildGenerateRequest(
+	modelValue: unknown,
+	promptValue: unknown,
+	options: IDataObject,
+	images: Record<string, string> = {},
+): GenerateRequest {
 	const model = resolveModel(modelValue);
 	const prompt = typeof promptValue === 'string' ? promptValue.trim() : text(promptValue);
 	if (prompt === '') {
 		throw new InputError('Prompt', 'The prompt is empty', 'Describe the video to generate; if the prompt comes from an expression, check that it gives text for this item.');
 	}
 	const body: IDataObject = { model: model.id, prompt };
+	for (const frame of model.frames ?? []) {
+		const field = FRAME_FIELD[frame];
+		if (!images[field]) throw new InputError(frame === 'first' ? 'Image' : 'Last Frame', `${model.name} needs ${frame === 'first' ? 'an image' : 'a last-frame image'}`);
+		body[field] = images[field];
+	}
 	for (const spec of OPTION_SPECS) {
 		const value = options[spec.name];
 		// Not set, or not taken by this model: never sent.

@@ -691,6 +691,83 @@ function writeErrorMessage(error: Error, fileName?: string): string {
 	return error.message;
 }
 
+/**
+ * HTTP Request (n8n-nodes-base.httpRequest 4.2), the subset the examples use: a GET whose
+ * response is kept as a file (Options → Response → Response Format: File) in a binary field.
+ */
+export class HttpRequestFileStandIn implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'HTTP Request',
+		name: 'httpRequest',
+		group: ['output'],
+		version: [4, 4.1, 4.2],
+		description: 'Makes an HTTP request and returns the response data',
+		defaults: { name: 'HTTP Request' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [
+			{ displayName: 'Method', name: 'method', type: 'options', options: [{ name: 'GET', value: 'GET' }], default: 'GET' },
+			{ displayName: 'URL', name: 'url', type: 'string', default: '', required: true },
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				default: {},
+				options: [
+					{
+						displayName: 'Response',
+						name: 'response',
+						type: 'fixedCollection',
+						default: { response: { responseFormat: 'autodetect' } },
+						options: [
+							{
+								displayName: 'Response',
+								name: 'response',
+								values: [
+									{
+										displayName: 'Response Format',
+										name: 'responseFormat',
+										type: 'options',
+										options: [
+											{ name: 'Autodetect', value: 'autodetect' },
+											{ name: 'File', value: 'file' },
+										],
+										default: 'autodetect',
+									},
+									{ displayName: 'Put Output in Field', name: 'outputPropertyName', type: 'string', default: 'data' },
+								],
+							},
+						],
+					},
+				],
+			},
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const out: INodeExecutionData[] = [];
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			const url = this.getNodeParameter('url', itemIndex) as string;
+			const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+			const response = ((options.response as IDataObject | undefined)?.response ?? {}) as IDataObject;
+			if (response.responseFormat !== 'file') {
+				throw new NodeOperationError(this.getNode(), 'This stand-in only keeps responses as files (Response Format: File)', { itemIndex });
+			}
+			const property = String(response.outputPropertyName ?? 'data');
+			const answer = (await this.helpers.httpRequest({ method: 'GET', url, encoding: 'arraybuffer', returnFullResponse: true })) as {
+				body: ArrayBuffer | Buffer;
+				headers: Record<string, string>;
+			};
+			const body = Buffer.isBuffer(answer.body) ? answer.body : Buffer.from(answer.body);
+			const fileName = new URL(url).pathname.split('/').pop() || 'file';
+			const binary = await this.helpers.prepareBinaryData(body, fileName, answer.headers['content-type']?.split(';')[0]);
+			out.push({ json: {}, binary: { [property]: binary }, pairedItem: { item: itemIndex } });
+		}
+		return [out];
+	}
+}
+
 // -------------------------------------------------------------------------- registry
 
 /** The stand-ins by the node type names n8n uses for the real nodes. */
@@ -702,6 +779,7 @@ export function baseNodeTypes(): NodeTypeMap {
 		'n8n-nodes-base.splitOut': new SplitOutStandIn(),
 		'n8n-nodes-base.readWriteFile': new ReadWriteFileStandIn(),
 		'n8n-nodes-base.noOp': new NoOpStandIn(),
+		'n8n-nodes-base.httpRequest': new HttpRequestFileStandIn(),
 		'n8n-nodes-base.stickyNote': new StickyNoteStandIn(),
 	};
 }

@@ -3,7 +3,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { DEFAULT_MODEL, MODELS } from '../models';
 import type { GenerateRequest } from '../request';
-import { buildGenerateRequest, optionProperties } from '../request';
+import { buildGenerateRequest, optionProperties, resolveModel } from '../request';
+import { imageProperties, readFrames } from '../image';
 import { waitProperties } from './common';
 
 const properties: INodeProperties[] = [
@@ -25,6 +26,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. A red fox runs through fresh snow at dawn, cinematic, slow motion',
 		description: 'What the video should show: subject, action, setting, camera, style, sound',
 	},
+	...imageProperties,
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -41,10 +43,8 @@ export const description: INodeProperties[] = [
 ];
 
 /** One item's request, checked; throws InputError before anything is sent. */
-export function requestFor(ctx: IExecuteFunctions, itemIndex: number): GenerateRequest {
-	return buildGenerateRequest(
-		ctx.getNodeParameter('model', itemIndex),
-		ctx.getNodeParameter('prompt', itemIndex, ''),
-		ctx.getNodeParameter('options', itemIndex, {}) as IDataObject,
-	);
+export async function requestFor(ctx: IExecuteFunctions, itemIndex: number): Promise<GenerateRequest> {
+	const modelValue = ctx.getNodeParameter('model', itemIndex);
+	const images = await readFrames(ctx, itemIndex, resolveModel(modelValue));
+	return buildGenerateRequest(modelValue, ctx.getNodeParameter('prompt', itemIndex, ''), ctx.getNodeParameter('options', itemIndex, {}) as IDataObject, images);
 }
