@@ -1,0 +1,89 @@
+/**
+ * Many items through one node: submitted in input order, waited for together, rows in input order
+ * with their pairing, the account's concurrency limit met without failures, progress reported.
+ */
+import { runWorkflow } from '../harness/engine';
+import type { Simulator } from '../simulator';
+import { DEFAULT_API_KEY, startSimulator } from '../simulator';
+import { VEO, generateParams, getParams, veoNode, workflow } from './workflows';
+
+let sim: Simulator;
+const credentials = () => ({ aimlVeoApi: { apiKey: DEFAULT_API_KEY, baseUrl: sim.baseUrl } });
+const rows = (n: number, marker: Record<number, string> = {}) => Array.from({ length: n }, (_, i) => ({ prompt: `clip ${i}${marker[i] ? ` ${marker[i]}` : ''}` }));
+
+beforeAll(async () => {
+	sim = await startSimulator({ generationMs: 1500 });
+});
+afterAll(async () => await sim.close());
+beforeEach(() => {
+	sim.reset();
+	sim.setOptions({ generationMs: 1500, concurrencyLimit: undefined });
+});
+
+describe('a batch of items', () => {
+	it('submits in input order, waits for all together and keeps the order and pairing', async () => {
+		const messages: string[] = [];
+		const result = await runWorkflow({
+			workflow: workflow(rows(12), [veoNode(VEO, generateParams())]),
+			credentials: credentials(),
+			onMessageToUI: (_node, message) => messages.push(String(message)),
+		});
+		expect(result.status).toBe('success');
+		const items = result.items(VEO);
+		expect(items.map((item) => item.pairedItem)).toEqual(rows(12).map((_, item) => ({ item })));
+		// Each row carries the generation made from its own prompt.
+		for (const [index, item] of items.entries()) {
+			expect(sim.generations.find((g) => g.id === item.json.id)?.prompt).toBe(`clip ${index}`);
+			expect(item.binary?.data?.mimeType).toBe('video/mp4');
+		}
+		expect(sim.generations.map((g) => g.prompt)).toEqual(rows(12).map((r) => r.prompt));
+		// All twelve were at the API at once: they were waited for together, not one after another.
+		expect(sim.counters().maxConcurrent).toBe(12);
+		// No generation polled more than once per interval: 1.5 s generation, 1 s interval → at most 2 polls each.
+		expect(sim.counters().gets).toBeLessThanOrEqual(12 * 2);
+		expect(messages.at(-1)).toBe('AIML API Veo: 12 done, 0 running, 0 waiting to submit, 0 failed (of 12)');
+		expect(messages.some((m) => /12 running \(12 (queued|generating)\)/.test(m))).toBe(true);
+	});
+
+	it('mixes successes and failures item by item under Continue On Fail', async () => {
+		const result = await runWorkflow({
+			workflow: workflow(rows(8, { 2: '[sim:error]', 5: '[sim:no-video]' }), [veoNode(VEO, generateParams(), { onError: 'continueRegularOutput' })]),
+			credentials: credentials(),
+		});
+		const items = result.items(VEO);
+		expect(items.map((item) => (item.json.error ? 'failed' : item.json.status))).toEqual([
+			'completed', 'completed', 'failed', 'completed', 'completed', 'failed', 'completed', 'completed',
+		]);
+		expect(items.map((item) => item.pairedItem)).toEqual(rows(8).map((_, item) => ({ item })));
+	});
+
+	it('meets an account limit of 3 with 10 items: no failure, never more than 3 running', async () => {
+		sim.setOptions({ concurrencyLimit: 3 });
+		const result = await runWorkflow({ workflow: workflow(rows(10), [veoNode(VEO, generateParams({ downloadVideo: false }))]), credentials: credentials() });
+		expect(result.status).toBe('success');
+		expect(result.items(VEO).every((item) => item.json.status === 'completed')).toBe(true);
+		expect(sim.generations).toHaveLength(10);
+		expect(sim.counters().maxConcurrent).toBe(3);
+		// Only the first round meets the limit; afterwards the node keeps within it.
+		expect(sim.counters().postsRejected[429]).toBe(10 - 3);
+	});
+
+	it('honours Max Concurrent Generations', async () => {
+		const result = await runWorkflow({ workflow: workflow(rows(6), [veoNode(VEO, generateParams({ downloadVideo: false }, { maxConcurrent: 2 }))]), credentials: credentials() });
+		expect(result.status).toBe('success');
+		expect(sim.counters().maxConcurrent).toBe(2);
+		expect(sim.counters().postsRejected[429] ?? 0).toBe(0);
+	});
+
+	it('collects many generations by id in one wait', async () => {
+		const submitted = await runWorkflow({ workflow: workflow(rows(5), [veoNode('Submit', generateParams({ waitForCompletion: false }))]), credentials: credentials() });
+		const ids = submitted.items('Submit').map((item) => ({ id: item.json.id }));
+		const collected = await runWorkflow({ workflow: workflow(ids, [veoNode(VEO, getParams())]), credentials: credentials() });
+		expect(collected.items(VEO).map((item) => item.json.id)).toEqual(ids.map((row) => row.id));
+		expect(collected.items(VEO).every((item) => item.json.status === 'completed' && item.binary?.data)).toBe(true);
+		// One poll per generation per round: the five were polled side by side.
+		const polls = sim.requests.filter((r) => r.origin === 'api' && r.method === 'GET' && r.at >= sim.generations[4].createdAt);
+		const firstRound = polls.slice(0, 5).map((r) => decodeURIComponent(r.query.replace('generation_id=', '')));
+		expect(new Set(firstRound)).toEqual(new Set(ids.map((row) => row.id)));
+	});
+});
