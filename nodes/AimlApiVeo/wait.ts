@@ -87,6 +87,9 @@ export interface SchedulerDeps {
 	maxSubmitRetries?: number;
 }
 
+/** Marks a job as due one interval after the end of the current round. */
+const AFTER_ROUND = -1;
+
 /** Backoff for retries: 1 s, 2 s, 4 s … never longer than the poll interval (and at least 1 s). */
 export function backoffMs(attempt: number, intervalMs: number): number {
 	return Math.max(1000, Math.min(intervalMs, 1000 * 2 ** Math.max(0, attempt - 1)));
@@ -166,7 +169,7 @@ export async function runJobs(jobs: Job[], deps: SchedulerDeps): Promise<'finish
 				job.result = 'running';
 			} else {
 				job.state = 'pending';
-				job.nextAt = clock.now() + job.pollIntervalMs;
+				job.nextAt = AFTER_ROUND;
 			}
 			return;
 		}
@@ -200,7 +203,7 @@ export async function runJobs(jobs: Job[], deps: SchedulerDeps): Promise<'finish
 			}
 			// The first poll need not come before one interval has passed.
 			job.state = 'pending';
-			job.nextAt = now + job.pollIntervalMs;
+			job.nextAt = AFTER_ROUND;
 			const verdict = judge(outcome.generation);
 			if (verdict.state !== 'running') settle(job, outcome.generation);
 			return;
@@ -300,6 +303,10 @@ export async function runJobs(jobs: Job[], deps: SchedulerDeps): Promise<'finish
 			}
 			if (tasks.length > 0) {
 				await inParallel(deps.parallelRequests, tasks);
+				// Everything this round sent is next due together, one interval after the round: the
+				// jobs stay in step, so the loop wakes once per interval rather than once per job.
+				const end = clock.now();
+				for (const job of jobs) if (job.nextAt === AFTER_ROUND) job.nextAt = end + job.pollIntervalMs;
 				continue;
 			}
 
