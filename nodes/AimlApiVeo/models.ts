@@ -43,8 +43,6 @@ export interface VeoModel {
 	resolutionCase?: 'upper' | 'lower';
 	/** Required image inputs, in order. */
 	frames?: Frame[];
-	/** Whether the API documents a base64 image for this model (3.0 i2v) or only a URL (3.1). */
-	base64Documented?: boolean;
 }
 
 const VEO_30_OPTIONS: OptionName[] = [
@@ -57,17 +55,7 @@ const VEO_30_OPTIONS: OptionName[] = [
 	'generateAudio',
 ];
 
-const VEO_31_T2V_OPTIONS: OptionName[] = [
-	'aspectRatio',
-	'resolution',
-	'duration',
-	'negativePrompt',
-	'seed',
-	'enhancePrompt',
-	'generateAudio',
-	'autoFix',
-	'provider',
-];
+const VEO_31_T2V_OPTIONS: OptionName[] = [...VEO_30_OPTIONS, 'autoFix', 'provider'];
 
 const VEO_31_IMAGE_OPTIONS: OptionName[] = ['aspectRatio', 'resolution', 'duration', 'generateAudio', 'provider'];
 
@@ -109,7 +97,6 @@ export const MODELS: VeoModel[] = [
 		options: VEO_30_OPTIONS,
 		...VEO_30,
 		frames: ['first'],
-		base64Documented: true,
 	},
 	{
 		id: 'google/veo-3.0-i2v',
@@ -118,7 +105,6 @@ export const MODELS: VeoModel[] = [
 		options: VEO_30_OPTIONS,
 		...VEO_30,
 		frames: ['first'],
-		base64Documented: true,
 	},
 	{
 		id: 'google/veo-3.1-t2v-fast',
