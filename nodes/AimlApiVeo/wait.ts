@@ -250,7 +250,9 @@ export async function runJobs(jobs: Job[], deps: SchedulerDeps): Promise<'finish
 		if (job.state === 'submit') {
 			fail(job, {
 				kind: 'not-submitted',
-				message: `The generation could not be submitted before "Max Wait" ran out`,
+				message: job.waitForCompletion
+					? 'The generation could not be submitted before "Max Wait" ran out'
+					: 'The generation could not be submitted: the API kept refusing it',
 				description: `Nothing was created or charged for this item.${last} Lower "Max Concurrent Generations" or raise "Max Wait", then run again.`,
 				httpCode: job.lastRetryFailure?.httpCode,
 			});
