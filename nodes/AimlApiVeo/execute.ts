@@ -240,11 +240,15 @@ export async function executeItems(ctx: IExecuteFunctions, clock: Clock = realCl
 		});
 	}
 
-	for (const job of jobs) {
-		const key = plans[job.index].resumeKey;
-		const charged = job.failure?.kind !== 'status-error' && job.failure?.kind !== 'no-video';
-		if (key && (job.state === 'done' || !charged)) forgetGeneration(key);
-	}
+	// An uncharged failure is worth a fresh submit on n8n's Retry On Fail; everything else is
+	// remembered until the node outputs it, so a retry resumes it instead of buying it again.
+	const forget = (which: (job: Job) => boolean) => {
+		for (const job of jobs) {
+			const key = plans[job.index].resumeKey;
+			if (key && which(job)) forgetGeneration(key);
+		}
+	};
+	forget((job) => job.failure?.kind === 'status-error' || job.failure?.kind === 'no-video');
 
 	if (!continueOnFail) {
 		const failed = jobs.find((job) => job.state === 'failed');
@@ -259,6 +263,7 @@ export async function executeItems(ctx: IExecuteFunctions, clock: Clock = realCl
 		}
 	}
 
+	forget(() => true);
 	return [
 		jobs.map((job) => {
 			const pairedItem = { item: job.index };

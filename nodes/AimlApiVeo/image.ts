@@ -50,8 +50,8 @@ function frameProperties(frame: Frame): INodeProperties[] {
 			name: names.url,
 			type: 'string',
 			default: '',
-			required: true,
 			placeholder: 'e.g. https://example.com/frame.png',
+			description: `A public http(s) link to ${what} (PNG, JPEG or WebP)`,
 			displayOptions: { show: { operation: ['generate'], model: models, [names.source]: ['url'] } },
 		},
 	];

@@ -251,6 +251,26 @@ describe("n8n's Retry On Fail", () => {
 	});
 });
 
+describe("n8n's Retry On Fail after an uncharged failure", () => {
+	it('resubmits only the item whose generation failed; finished ones are resumed, not bought again', async () => {
+		reset();
+		const rows = [{ prompt: 'again item 0' }, { prompt: 'again item 1 [sim:error]' }, { prompt: 'again item 2' }];
+		const result = await runWorkflow({
+			workflow: workflow(rows, [veoNode(VEO, generateParams(), { retryOnFail: true, maxTries: 2, waitBetweenTries: 100 })]),
+			credentials: credentials(),
+		});
+		expect(result.runCount(VEO)).toBe(2);
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toMatch(/failed: ContentPolicyViolation: .*\[item 1\]$/);
+		const perItem = [0, 1, 2].map((item) => sim.generations.filter((g) => itemOf(g.prompt) === item).length);
+		expect(perItem).toEqual([1, 2, 1]);
+		// The two paid videos are named in the error, so nothing paid is lost.
+		for (const generation of sim.generations.filter((g) => !g.prompt.includes('[sim:error]'))) {
+			expect(String(result.error?.description)).toContain(generation.id);
+		}
+	});
+});
+
 describe('bad input fails before any paid request, naming the item and the field', () => {
 	const cases: Array<[string, Record<string, unknown>, string, string]> = [
 		['whitespace prompt', generateParams({ prompt: '={{ $json.prompt === "p1" ? "   " : $json.prompt }}' }), 'The prompt is empty [item 1]', 'Prompt'],

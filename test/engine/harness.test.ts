@@ -308,10 +308,10 @@ describe('runWorkflow', () => {
 			runWorkflow({
 				workflow: chain([
 					manualTrigger,
-					{ id: 'x', name: 'HTTP', type: 'n8n-nodes-base.httpRequest', typeVersion: 4.2, parameters: {} },
+					{ id: 'x', name: 'Sheets', type: 'n8n-nodes-base.googleSheets', typeVersion: 4.2, parameters: {} },
 				]),
 			}),
-		).rejects.toThrow('Unrecognized node type: n8n-nodes-base.httpRequest');
+		).rejects.toThrow('Unrecognized node type: n8n-nodes-base.googleSheets');
 	});
 
 	it('refuses a workflow with parameter issues, as n8n does', async () => {
