@@ -1,0 +1,182 @@
+/**
+ * The example workflows, run by a real n8n CLI against the packed package:
+ * pack → install the tarball as a community package → import the credential and workflow copies
+ * → `n8n execute --id` → assertions on the printed run. The simulator runs in this process, so the
+ * test can also read its counters.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+import { startSimulator, type Simulator } from '../simulator';
+import {
+	buildOnce,
+	instance,
+	isMp4,
+	nodeOf,
+	readExample,
+	seconds,
+	shortPolls,
+	type N8nInstall,
+	type RunData,
+	type WorkflowRun,
+} from './support';
+
+const IDS = {
+	textToVideo: 'e2eTextToVideo01',
+	submitThenCollect: 'e2eSubmitCollect1',
+	batch: 'e2eBatchPrompts01',
+	sweep: 'e2eSweepPending01',
+	agent: 'e2eAiAgentTool001',
+};
+const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000:veo-3.0-fast-generate-001';
+
+export function describeCliRun(label: string, ensureN8n: () => N8nInstall, extraEnv: Record<string, string> = {}): void {
+	describe(`examples in ${label} (n8n CLI)`, () => {
+		let n8n: N8nInstall;
+		let simulator: Simulator | undefined;
+		let env: NodeJS.ProcessEnv;
+		let work: string;
+		let outDir: string;
+		const runs = new Map<string, WorkflowRun>();
+		const suiteStart = Date.now();
+
+		const items = (workflowId: string, node: string): RunData[] => {
+			const run = runs.get(workflowId);
+			if (!run) throw new Error(`workflow ${workflowId} did not run`);
+			return instance.nodeItems(run, node) as RunData[];
+		};
+		const execute = async (id: string): Promise<WorkflowRun> => {
+			const { run, seconds: took } = await instance.executeWorkflow(n8n, env, id);
+			process.stdout.write(`[e2e ${label}] execute ${id}: ${took.toFixed(1)} s, status ${run.status}\n`);
+			runs.set(id, run);
+			return run;
+		};
+
+		beforeAll(async () => {
+			let step = Date.now();
+			n8n = ensureN8n();
+			process.stdout.write(`[e2e ${label}] n8n ${n8n.version} ${n8n.cached ? 'from the cache' : `installed in ${n8n.seconds.toFixed(0)} s`}\n`);
+			work = instance.tempDir('aimlapi-veo-e2e-');
+			outDir = path.join(work, 'output');
+			fs.mkdirSync(outDir);
+			step = Date.now();
+			buildOnce();
+			const { tarball, report } = instance.packPackage(path.join(work, 'pack'));
+			const userFolder = path.join(work, 'user');
+			const installed = instance.installIntoUserFolder(userFolder, tarball, n8n.nodeBinDir);
+			expect(fs.existsSync(path.join(installed.packageDir, 'package.json'))).toBe(true);
+			process.stdout.write(`[e2e ${label}] build + pack (${report.size} bytes) + install: ${seconds(step)}\n`);
+
+			simulator = await startSimulator({ generationMs: 1500 });
+			env = instance.n8nEnv(n8n, userFolder, {
+				N8N_RUNNERS_BROKER_PORT: String(await instance.freePort()),
+				N8N_RESTRICT_FILE_ACCESS_TO: outDir,
+				...extraEnv,
+			});
+			step = Date.now();
+			await instance.importCredential(n8n, env, work, { apiKey: 'sim-test-key', baseUrl: simulator.baseUrl });
+
+			const workflows = path.join(work, 'workflows');
+			fs.mkdirSync(workflows);
+			const write = (id: string, workflow: object) =>
+				fs.writeFileSync(path.join(workflows, `${id}.json`), JSON.stringify({ ...workflow, id, active: false }, null, '\t'));
+
+			const textToVideo = shortPolls(readExample('text-to-video.json'));
+			const request = nodeOf(textToVideo, 'Video request').parameters as { assignments: { assignments: Array<{ name: string; value: string }> } };
+			const outputFile = request.assignments.assignments.find((assignment) => assignment.name === 'outputFile');
+			if (!outputFile) throw new Error('text-to-video.json has no outputFile field');
+			outputFile.value = path.join(outDir, 'veo-video.mp4');
+			write(IDS.textToVideo, textToVideo);
+
+			write(IDS.submitThenCollect, shortPolls(readExample('submit-then-collect.json')));
+
+			const batch = shortPolls(readExample('batch-of-prompts.json'));
+			const save = nodeOf(batch, 'Save MP4s');
+			save.parameters.fileName = String(save.parameters.fileName).replace('=output/', `=${outDir}/`);
+			write(IDS.batch, batch);
+
+			if (fs.existsSync(path.join(instance.REPO_ROOT, 'examples', 'ai-agent-tool.json'))) {
+				write(IDS.agent, readExample('ai-agent-tool.json'));
+			}
+			await instance.importWorkflows(n8n, env, workflows);
+			process.stdout.write(`[e2e ${label}] import credential + workflows: ${seconds(step)}\n`);
+		});
+
+		afterAll(async () => {
+			await simulator?.close();
+			if (work) fs.rmSync(work, { recursive: true, force: true });
+			process.stdout.write(`[e2e ${label}] suite wall time: ${seconds(suiteStart)}\n`);
+		});
+
+		test('text to video: the MP4 arrives as binary in "Save MP4" and is written to disk', async () => {
+			const run = await execute(IDS.textToVideo);
+			expect(run.status).toBe('success');
+			const [generated] = items(IDS.textToVideo, 'Generate video');
+			expect(generated.json.status).toBe('completed');
+			expect(generated.binary?.data?.mimeType).toBe('video/mp4');
+			const [saved] = items(IDS.textToVideo, 'Save MP4');
+			expect(saved.binary?.data?.mimeType).toBe('video/mp4');
+			const file = path.join(outDir, 'veo-video.mp4');
+			expect(fs.existsSync(file)).toBe(true);
+			expect(isMp4(file)).toBe(true);
+			expect(fs.statSync(file).size).toBeGreaterThan(1000);
+		});
+
+		test('submit now, collect later: Get Generation resumes the generation by its id', async () => {
+			const run = await execute(IDS.submitThenCollect);
+			expect(run.status).toBe('success');
+			const [submitted] = items(IDS.submitThenCollect, 'Submit generation');
+			expect(typeof submitted.json.id).toBe('string');
+			expect(submitted.binary).toBeUndefined();
+			const [collected] = items(IDS.submitThenCollect, 'Collect generation');
+			expect(collected.json.id).toBe(submitted.json.id);
+			expect(collected.json.status).toBe('completed');
+			expect(collected.binary?.video?.mimeType).toBe('video/mp4');
+		});
+
+		test('a batch of prompts: one video per row, in order, each saved', async () => {
+			const run = await execute(IDS.batch);
+			expect(run.status).toBe('success');
+			const rows = items(IDS.batch, 'Generate videos');
+			expect(rows).toHaveLength(3);
+			rows.forEach((row, index) => {
+				expect(row.json.error).toBeUndefined();
+				expect(row.binary?.data?.mimeType).toBe('video/mp4');
+				expect(row.pairedItem).toEqual({ item: index });
+			});
+			expect(new Set(rows.map((row) => row.json.id)).size).toBe(3);
+			for (const name of ['fox', 'lagoon', 'city']) {
+				expect(isMp4(path.join(outDir, `${name}.mp4`))).toBe(true);
+			}
+		});
+
+		test('Continue On Fail: the sweep gives a completed row and an error row for an unknown id', async () => {
+			const submitted = items(IDS.submitThenCollect, 'Submit generation')[0]?.json.id as string;
+			expect(submitted).toBeTruthy();
+			// the scheduled sweep example, started by hand, with one known and one unknown id
+			const sweep = readExample('sweep-pending-generations.json');
+			const trigger = nodeOf(sweep, 'Every 15 minutes');
+			Object.assign(trigger, { type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} });
+			nodeOf(sweep, 'Pending generation IDs').parameters.jsonOutput = JSON.stringify({ ids: [submitted, UNKNOWN_ID] });
+			const file = path.join(work, `${IDS.sweep}.json`);
+			fs.writeFileSync(file, JSON.stringify({ ...sweep, id: IDS.sweep, active: false }));
+			await instance.importWorkflows(n8n, env, file);
+
+			const run = await execute(IDS.sweep);
+			expect(run.status).toBe('success');
+			const [known, unknown] = items(IDS.sweep, 'Check generation');
+			expect(known.json.id).toBe(submitted);
+			expect(known.json.status).toBe('completed');
+			expect(known.binary?.data?.mimeType).toBe('video/mp4');
+			expect(typeof unknown.json.error).toBe('string');
+			expect(unknown.json.id).toBe(UNKNOWN_ID);
+			expect(unknown.binary).toBeUndefined();
+		});
+
+		test('the video CDN never received the API key', () => {
+			const counters = simulator!.counters();
+			expect(counters.cdnRequests).toBeGreaterThanOrEqual(6);
+			expect(counters.cdnAuthorizationHeaders).toBe(0);
+		});
+	});
+}

@@ -1,0 +1,244 @@
+/**
+ * The package in a running n8n 2.x (`n8n start`): the node and its generated AI tool variant load,
+ * the AI Agent example imports through the REST API, the tool's input schema is what an agent would
+ * see, and the editor shows the node's panel for both operations, saved as screenshots into
+ * docs/screenshots/ (headless Chromium from the system; skipped when it is not installed).
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+import { startSimulator, type Simulator } from '../simulator';
+import { buildOnce, cache, instance, readExample, REPO_ROOT, seconds, type N8nInstall, type StartedN8n, type Workflow } from './support';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOTS = path.join(REPO_ROOT, 'docs', 'screenshots');
+const NODE_TYPE = 'n8n-nodes-aimlapi-veo.aimlApiVeo';
+const TOOL_TYPE = `${NODE_TYPE}Tool`;
+
+interface NodeTypeDescription {
+	name: string;
+	displayName: string;
+	version: number | number[];
+	outputs: unknown;
+	properties: Array<{ name: string; displayName: string }>;
+	codex?: { categories?: string[] };
+}
+
+function panelWorkflow(name: string, parameters: Record<string, unknown>): Omit<Workflow, 'id'> {
+	return {
+		name,
+		nodes: [
+			{ id: 'a0000000-0000-4000-8000-000000000001', name: 'When clicking ‘Execute workflow’', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'a0000000-0000-4000-8000-000000000002',
+				name: 'AIML API Veo',
+				type: NODE_TYPE,
+				typeVersion: 1,
+				position: [220, 0],
+				parameters,
+				credentials: { aimlVeoApi: { id: instance.CREDENTIAL_ID, name: 'AIML API account' } },
+			},
+		],
+		connections: { 'When clicking ‘Execute workflow’': { main: [[{ node: 'AIML API Veo', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+describe('n8n 2.x server and editor', () => {
+	let n8n: N8nInstall;
+	let simulator: Simulator | undefined;
+	let server: StartedN8n | undefined;
+	let cookie: string;
+	let work: string;
+	let nodeTypes: NodeTypeDescription[];
+	const suiteStart = Date.now();
+
+	beforeAll(async () => {
+		n8n = cache.ensureN8n2();
+		work = instance.tempDir('aimlapi-veo-editor-');
+		buildOnce();
+		const { tarball } = instance.packPackage(path.join(work, 'pack'));
+		const userFolder = path.join(work, 'user');
+		instance.installIntoUserFolder(userFolder, tarball, n8n.nodeBinDir);
+		simulator = await startSimulator({ generationMs: 1500 });
+		const env = instance.n8nEnv(n8n, userFolder);
+		await instance.importCredential(n8n, env, work, { apiKey: 'sim-test-key', baseUrl: simulator.baseUrl });
+		const step = Date.now();
+		server = await instance.startN8n(n8n, env, { port: await instance.freePort(), logFile: path.join(work, 'n8n.log') });
+		cookie = await instance.ownerCookie(server.url);
+		process.stdout.write(`[e2e editor] n8n ${n8n.version} started on ${server.url} in ${seconds(step)}\n`);
+		const response = await fetch(`${server.url}/types/nodes.json`, { headers: { cookie: `n8n-auth=${cookie}` } });
+		expect(response.ok).toBe(true);
+		nodeTypes = (await response.json()) as NodeTypeDescription[];
+	});
+
+	afterAll(async () => {
+		await server?.stop();
+		await simulator?.close();
+		if (work) {
+			const log = path.join(work, 'n8n.log');
+			if (fs.existsSync(log) && process.env.E2E_KEEP_LOGS) process.stdout.write(fs.readFileSync(log, 'utf8'));
+			fs.rmSync(work, { recursive: true, force: true });
+		}
+		process.stdout.write(`[e2e editor] suite wall time: ${seconds(suiteStart)}\n`);
+	});
+
+	test('n8n loads the node and the AI tool variant it generates from usableAsTool', () => {
+		const node = nodeTypes.find((type) => type.name === NODE_TYPE);
+		const tool = nodeTypes.find((type) => type.name === TOOL_TYPE);
+		expect(node?.displayName).toBe('AIML API Veo');
+		expect(tool?.displayName).toBe('AIML API Veo Tool');
+		expect(tool?.outputs).toEqual(['ai_tool']);
+		expect(tool?.properties.map((property) => property.name)).toEqual(
+			expect.arrayContaining(['descriptionType', 'toolDescription', 'operation', 'prompt', 'generationId']),
+		);
+	});
+
+	test('the node and credential icons (light and dark) are served by n8n', async () => {
+		const node = nodeTypes.find((type) => type.name === NODE_TYPE) as unknown as { iconUrl?: { light: string; dark: string } };
+		const response = await fetch(`${server!.url}/types/credentials.json`, { headers: { cookie: `n8n-auth=${cookie}` } });
+		const credentials = (await response.json()) as Array<{ name: string; displayName: string; iconUrl?: { light: string; dark: string } }>;
+		const credential = credentials.find((type) => type.name === 'aimlVeoApi');
+		expect(credential?.displayName).toBe('AIML API');
+		for (const iconUrl of [node.iconUrl, credential?.iconUrl]) {
+			expect(iconUrl).toEqual({ light: expect.stringMatching(/\.svg$/), dark: expect.stringMatching(/\.svg$/) });
+			for (const url of [iconUrl!.light, iconUrl!.dark]) {
+				const icon = await fetch(`${server!.url}/${url}`, { headers: { cookie: `n8n-auth=${cookie}` } });
+				expect(`${url}: ${icon.status}`).toBe(`${url}: 200`);
+				expect(await icon.text()).toContain('<svg');
+			}
+		}
+	});
+
+	test('the AI Agent example imports with its chat trigger, agent, model and our tool', async () => {
+		const example = readExample('ai-agent-tool.json');
+		const types = new Set(nodeTypes.map((type) => type.name));
+		for (const node of example.nodes) expect(types.has(node.type) ? node.type : `unknown type ${node.type}`).toBe(node.type);
+		const created = await instance.rest<{ id: string }>(server!.url, cookie, 'POST', '/workflows', {
+			name: example.name,
+			nodes: example.nodes,
+			connections: example.connections,
+			settings: example.settings,
+		});
+		const stored = await instance.rest<Workflow>(server!.url, cookie, 'GET', `/workflows/${created.id}`);
+		expect(stored.nodes.map((node) => node.type).sort()).toEqual(example.nodes.map((node) => node.type).sort());
+		expect(stored.connections).toEqual(example.connections);
+	});
+
+	test('the input schema an agent sees for the tool comes from the $fromAI() placeholders', () => {
+		const result = spawnSync(
+			n8n.node,
+			[path.join(REPO_ROOT, 'scripts', 'e2e', 'tool-schema.js'), n8n.dir, path.join(REPO_ROOT, 'examples', 'ai-agent-tool.json'), 'generate_video'],
+			{ encoding: 'utf8' },
+		);
+		expect(result.stderr).toBe('');
+		const tool = JSON.parse(result.stdout) as { name: string; description: string; schema: Record<string, unknown> };
+		expect(tool.name).toBe('generate_video');
+		expect(tool.description).toMatch(/video/i);
+		expect(tool.schema).toMatchObject({
+			type: 'object',
+			properties: {
+				prompt: { type: 'string', description: expect.stringMatching(/what the video should show/i) },
+				aspectRatio: { type: 'string', default: '16:9' },
+			},
+			required: ['prompt'],
+		});
+	});
+
+	const withBrowser = fs.existsSync(CHROMIUM) ? describe : describe.skip;
+	if (!fs.existsSync(CHROMIUM)) {
+		process.stdout.write(`[e2e editor] SKIPPED the screenshots: no Chromium at ${CHROMIUM} (apt-get install -y chromium)\n`);
+	}
+
+	withBrowser('the node panel in the editor (headless Chromium)', () => {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const { chromium } = require('playwright-core') as typeof import('playwright-core');
+		let browser: import('playwright-core').Browser;
+
+		beforeAll(async () => {
+			browser = await chromium.launch({
+				executablePath: CHROMIUM,
+				args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+			});
+			fs.mkdirSync(SCREENSHOTS, { recursive: true });
+		});
+
+		afterAll(async () => {
+			await browser?.close();
+		});
+
+		async function openWorkflow(parameters: Record<string, unknown>, name: string, height: number) {
+			const created = await instance.rest<{ id: string }>(server!.url, cookie, 'POST', '/workflows', panelWorkflow(name, parameters));
+			const context = await browser.newContext({ viewport: { width: 1280, height }, deviceScaleFactor: 1 });
+			await context.addCookies([{ name: 'n8n-auth', value: cookie, domain: '127.0.0.1', path: '/' }]);
+			// the editor may only talk to the local n8n
+			await context.route('**/*', async (route) => {
+				if (new URL(route.request().url()).hostname === '127.0.0.1') await route.continue();
+				else await route.abort();
+			});
+			const page = await context.newPage();
+			await page.goto(`${server!.url}/workflow/${created.id}`, { waitUntil: 'networkidle' });
+			return { context, page };
+		}
+
+		async function shoot(parameters: Record<string, unknown>, file: string, labels: string[]): Promise<void> {
+			const { context, page } = await openWorkflow(parameters, `Panel: ${file}`, 1100);
+			try {
+				const node = page.locator('[data-test-id="canvas-node"]').filter({ hasText: 'AIML API Veo' }).first();
+				await node.waitFor({ state: 'visible', timeout: 60000 });
+				await node.dblclick();
+				const panel = page.locator('[data-test-id="ndv"]');
+				await panel.waitFor({ state: 'visible', timeout: 30000 });
+				for (const label of labels) {
+					await expect(panel.getByText(label, { exact: true }).first().isVisible()).resolves.toBe(true);
+				}
+				// no hover effects in the picture
+				await page.mouse.move(1000, 700);
+				await page.waitForTimeout(500);
+				await page.screenshot({ path: path.join(SCREENSHOTS, file) });
+			} finally {
+				await context.close();
+			}
+		}
+
+		test('Generate Video: the panel shows its fields, saved to docs/screenshots/generate-video.png', async () => {
+			await shoot(
+				{ operation: 'generate', model: 'google/veo-3.0-fast', prompt: 'A red fox trots through fresh snow at dawn, cinematic slow motion', options: {}, waitForCompletion: true },
+				'generate-video.png',
+				['Operation', 'Model', 'Prompt', 'Wait for Completion', 'Download Video'],
+			);
+		});
+
+		test('Get Generation: the panel shows its fields, saved to docs/screenshots/get-generation.png', async () => {
+			await shoot({ operation: 'get', generationId: '={{ $json.id }}' }, 'get-generation.png', ['Operation', 'Generation ID', 'Wait for Completion']);
+		});
+
+		test('the nodes panel finds the node and lists both actions, saved to docs/screenshots/node-search.png', async () => {
+			const { context, page } = await openWorkflow({ operation: 'generate' }, 'Panel: node search', 900);
+			try {
+				await page.locator('[data-test-id="canvas-node"]').first().waitFor({ state: 'visible', timeout: 60000 });
+				await page.locator('[data-test-id="node-creator-plus-button"]').first().click();
+				const searchBar = page.locator('[data-test-id="node-creator-search-bar"]').first();
+				await searchBar.waitFor({ state: 'visible', timeout: 30000 });
+				const input = page.locator('[data-test-id="node-creator-search-bar"] input').first();
+				await ((await input.count()) > 0 ? input : searchBar).click();
+				await page.keyboard.type('AIML API Veo', { delay: 20 });
+				const item = page.locator('[data-test-id="node-creator-item-name"]').filter({ hasText: /^AIML API Veo$/ }).first();
+				await item.waitFor({ state: 'visible', timeout: 30000 }).catch(async (error: Error) => {
+					await page.screenshot({ path: path.join(work, 'node-search-failed.png') });
+					throw new Error(
+						`the nodes panel does not list "AIML API Veo" when searched for (n8n hides a node whose codex puts it in the AI category with only the "Miscellaneous" subcategory; "Root Nodes" makes it searchable): ${error.message}`,
+					);
+				});
+				await item.click();
+				await page.getByText('Generate a video', { exact: true }).first().waitFor({ state: 'visible', timeout: 30000 });
+				await expect(page.getByText('Get a generation', { exact: true }).first().isVisible()).resolves.toBe(true);
+				await page.waitForTimeout(500);
+				await page.screenshot({ path: path.join(SCREENSHOTS, 'node-search.png') });
+			} finally {
+				await context.close();
+			}
+		});
+	});
+});
