@@ -132,8 +132,13 @@ export async function executeItems(ctx: IExecuteFunctions, clock: Clock = realCl
 				job.state = 'pending';
 			}
 		} catch (error) {
-			if (!(error instanceof InputError)) throw new NodeOperationError(node, error as Error, { itemIndex });
-			const failure = setupFailure ?? inputFailure(error);
+			// An expression that fails for this item is this item's failure too, not the whole run's.
+			if (!(error instanceof InputError) && !continueOnFail) throw new NodeOperationError(node, error as Error, { itemIndex });
+			const failure =
+				setupFailure ??
+				(error instanceof InputError
+					? inputFailure(error)
+					: { kind: 'input' as const, message: error instanceof Error ? error.message : String(error), description: 'Check this item\'s parameters and the expressions that fill them. Nothing was sent to the API for this item.' });
 			if (!continueOnFail) throw toNodeError(failure, itemIndex);
 			job.state = 'failed';
 			job.failure = failure;

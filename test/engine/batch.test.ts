@@ -57,6 +57,20 @@ describe('a batch of items', () => {
 		expect(items.map((item) => item.pairedItem)).toEqual(rows(8).map((_, item) => ({ item })));
 	});
 
+	it('turns an expression that fails for one item into that item\'s error row under Continue On Fail', async () => {
+		const params = generateParams({ prompt: '={{ $json.prompt.toUpperCase() }}', downloadVideo: false });
+		const result = await runWorkflow({
+			workflow: workflow([{ prompt: 'one' }, { other: 'no prompt here' }, { prompt: 'three' }], [veoNode(VEO, params, { onError: 'continueRegularOutput' })]),
+			credentials: credentials(),
+		});
+		expect(result.status).toBe('success');
+		const items = result.items(VEO);
+		expect(items.map((item) => item.json.status ?? 'failed')).toEqual(['completed', 'failed', 'completed']);
+		expect(items[1].json.error).toBeDefined();
+		expect(items[1].pairedItem).toEqual({ item: 1 });
+		expect(sim.generations.map((g) => g.prompt)).toEqual(['ONE', 'THREE']);
+	});
+
 	it('meets an account limit of 3 with 10 items: no failure, never more than 3 running', async () => {
 		sim.setOptions({ concurrencyLimit: 3 });
 		const result = await runWorkflow({ workflow: workflow(rows(10), [veoNode(VEO, generateParams({ downloadVideo: false }))]), credentials: credentials() });
