@@ -160,6 +160,17 @@ export async function runJobs(jobs: Job[], deps: SchedulerDeps): Promise<'finish
 		}
 	};
 
+	/** A failed outcome ends the job; a retryable one is counted. True when the job may try again. */
+	const countRetry = (job: Job, outcome: { type: string; failure: Failure }): boolean => {
+		if (outcome.type === 'failed') {
+			fail(job, outcome.failure);
+			return false;
+		}
+		job.attempts++;
+		job.lastRetryFailure = outcome.failure;
+		return true;
+	};
+
 	const settle = (job: Job, generation: Generation) => {
 		job.generation = generation;
 		const verdict = judge(generation);
@@ -208,12 +219,7 @@ export async function runJobs(jobs: Job[], deps: SchedulerDeps): Promise<'finish
 			if (verdict.state !== 'running') settle(job, outcome.generation);
 			return;
 		}
-		if (outcome.type === 'failed') {
-			fail(job, outcome.failure);
-			return;
-		}
-		job.attempts++;
-		job.lastRetryFailure = outcome.failure;
+		if (!countRetry(job, outcome)) return;
 		if (outcome.type === 'retry' && job.attempts > maxSubmitRetries) {
 			fail(job, outcome.failure);
 			return;
@@ -235,12 +241,7 @@ export async function runJobs(jobs: Job[], deps: SchedulerDeps): Promise<'finish
 			settle(job, outcome.generation);
 			return;
 		}
-		if (outcome.type === 'failed') {
-			fail(job, outcome.failure);
-			return;
-		}
-		job.attempts++;
-		job.lastRetryFailure = outcome.failure;
+		if (!countRetry(job, outcome)) return;
 		job.nextAt = clock.now() + backoffMs(job.attempts, job.pollIntervalMs);
 	};
 

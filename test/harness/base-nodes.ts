@@ -59,11 +59,16 @@ export class ManualTriggerStandIn implements INodeType {
 	// In manual mode n8n-core calls trigger() and waits for the first emit(); in any other
 	// mode it passes the start item through without calling it.
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
-		const manualTriggerFunction = async () => {
-			this.emit([this.helpers.returnJsonArray([{}])]);
-		};
-		return { manualTriggerFunction };
+		return emitOneEmptyItem.call(this);
 	}
+}
+
+/** A start node's manual run: one empty item, emitted when n8n-core asks for it. */
+async function emitOneEmptyItem(this: ITriggerFunctions): Promise<ITriggerResponse> {
+	const manualTriggerFunction = async () => {
+		this.emit([this.helpers.returnJsonArray([{}])]);
+	};
+	return { manualTriggerFunction };
 }
 
 // ------------------------------------------------------------- Schedule Trigger (v1.x)
@@ -115,10 +120,7 @@ export class ScheduleTriggerStandIn implements INodeType {
 	};
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
-		const manualTriggerFunction = async () => {
-			this.emit([this.helpers.returnJsonArray([{}])]);
-		};
-		return { manualTriggerFunction };
+		return emitOneEmptyItem.call(this);
 	}
 }
 
