@@ -37,6 +37,11 @@ function run(command, args, options) {
 
 function npmEnv(nodeBinDir) {
 	const env = { ...process.env, PATH: `${nodeBinDir}${path.delimiter}${process.env.PATH}` };
+	// Under `npm run`, npm hands its own settings down as npm_config_* variables, this project's
+	// ignore-scripts=true among them, which would turn the sqlite3 rebuild below into a no-op.
+	for (const name of Object.keys(env)) {
+		if (/^npm_(config|package|lifecycle)_/i.test(name)) delete env[name];
+	}
 	// never let an npm hook or npx prompt run during these installs
 	env.npm_config_yes = 'true';
 	env.npm_config_fund = 'false';
@@ -53,11 +58,12 @@ function readMarker(dir) {
 	}
 }
 
-// Runs install(dir) unless dir carries a marker for the same key; returns { dir, cached, seconds }.
-function ensureInstalled(name, key, install) {
+// Runs install(dir) unless dir carries a marker for the same key (and passes `isComplete`);
+// returns { dir, cached, seconds }.
+function ensureInstalled(name, key, install, isComplete = () => true) {
 	const dir = path.join(cacheDir(), name);
 	const marker = readMarker(dir);
-	if (marker && marker.key === key) {
+	if (marker && marker.key === key && isComplete(dir)) {
 		log(`${name}: cached`);
 		return { dir, cached: true, seconds: 0 };
 	}
@@ -69,6 +75,7 @@ function ensureInstalled(name, key, install) {
 	const started = Date.now();
 	log(`${name}: installing`);
 	install(dir);
+	if (!isComplete(dir)) throw new Error(`${name}: the install finished but is incomplete`);
 	const seconds = (Date.now() - started) / 1000;
 	fs.writeFileSync(path.join(dir, MARKER), JSON.stringify({ key, installedAt: new Date().toISOString(), seconds }, null, '\t'));
 	log(`${name}: installed in ${seconds.toFixed(1)} s`);
@@ -100,6 +107,11 @@ function ensureNode20() {
 	return installNode(NODE20_VERSION);
 }
 
+// n8n cannot open its database without sqlite3's native module.
+function sqliteBuilt(dir) {
+	return fs.existsSync(path.join(dir, 'node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node'));
+}
+
 function installN8n(version, nodeInfo, extraPackageJson) {
 	const result = ensureInstalled(`n8n-${version}`, `n8n@${version} node@${nodeInfo.version}`, (dir) => {
 		const pkg = { name: `n8n-${version}-runtime`, private: true, dependencies: { n8n: version }, ...extraPackageJson };
@@ -110,8 +122,8 @@ function installN8n(version, nodeInfo, extraPackageJson) {
 		run('npm', ['install', '--ignore-scripts', '--no-fund', '--no-audit', '--loglevel=error'], { cwd: dir, env });
 		// the headers that come with the Node binary keep node-gyp off the network
 		if (nodeInfo.home) env.npm_config_nodedir = nodeInfo.home;
-		run('npm', ['rebuild', 'sqlite3', '--loglevel=error'], { cwd: dir, env });
-	});
+		run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--loglevel=error'], { cwd: dir, env });
+	}, sqliteBuilt);
 	return {
 		...result,
 		version,
