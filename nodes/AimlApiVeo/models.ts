@@ -67,13 +67,8 @@ const VEO_30 = {
 	resolutionCase: 'upper' as const,
 };
 
-const VEO_31 = {
-	path: UNIVERSAL_PATH,
-	aspectRatios: ['16:9', '9:16'],
-	durations: [4, 6, 8],
-	resolutions: ['720p', '1080p'],
-	resolutionCase: 'lower' as const,
-};
+/** Veo 3.1 takes the same values on the universal path, with resolution in lower case. */
+const VEO_31 = { ...VEO_30, path: UNIVERSAL_PATH, resolutionCase: 'lower' as const };
 
 export const MODELS: VeoModel[] = [
 	{
