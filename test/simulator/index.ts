@@ -9,10 +9,17 @@
  * Behaviour follows the project's AI/ML API contract; where the vendor documents nothing (unknown fields,
  * unknown ids, rate limits) the simulator takes the strict choice. Faults are drawn from a seeded PRNG so a
  * run is reproducible. Nothing is written to stdout.
+ *
+ * Tests drive it without the wall clock: `progress: { polls: n }` finishes a generation on its n-th answered
+ * poll, `progress: 'manual'` leaves it queued until `advance()`, `clock` replaces Date.now, and
+ * `whenRequest()` / `whenGenerations()` wait for what the client did instead of for time to pass. The
+ * default (`progress: 'clock'`, `generationMs`) is for the demo and the benchmark.
  */
 import * as crypto from 'crypto';
+import { once } from 'events';
 import * as http from 'http';
 import type { AddressInfo, Socket } from 'net';
+import * as zlib from 'zlib';
 
 import {
 	LEGACY_GOOGLE_PATH,
@@ -45,16 +52,52 @@ export interface SimulatorFaults {
 	getMalformedShare?: number;
 	/** Share of status GETs answered 200 with an empty body. */
 	getEmptyShare?: number;
+	/** Share of status GETs never answered: the socket stays open until the client gives up or the simulator closes. */
+	getHangShare?: number;
 	/** Share of POSTs rejected before acceptance with `postFailStatus` (no generation is created). */
 	postFailShare?: number;
 	/** Default 503. */
 	postFailStatus?: number;
 	/** Share of POSTs where the generation is created, then the socket is destroyed with no answer. */
 	postDropAfterAcceptShare?: number;
+	/** Share of POSTs where the generation is created, then the POST is never answered (the socket stays open). */
+	postHangAfterAcceptShare?: number;
+	/** Share of POSTs where the generation is created, then the POST is answered `postFailAfterAcceptStatus`. */
+	postFailAfterAcceptShare?: number;
+	/** Default 500. */
+	postFailAfterAcceptStatus?: number;
+	/** 'id-only': an accepted POST is answered 201 with `{ id }` alone (no status, no meta). */
+	postAnswer?: 'id-only';
+	/** Every POST is answered with this 3xx and `Location` before anything is checked; nothing is created. */
+	postRedirect?: { status: number; location: string };
+	/** The first N status polls of each new generation answer 404 "Generation not found" (the id is not known yet). */
+	notFoundPollsAfterAccept?: number;
+	/** Every 4xx/5xx error body of the API also carries the request: method, path, all headers (the key too), body. */
+	echoRequestInErrors?: boolean;
 	/** The CDN answers this status instead of the video. */
 	cdnStatus?: number;
 	/** The CDN sends the headers and about half of the body, then destroys the socket. */
 	cdnCloseMidway?: boolean;
+	/** The CDN sends the headers at once, then the body `bytes` at a time every `everyMs`. */
+	cdnDrip?: { bytes: number; everyMs: number };
+	/** 'html': the CDN answers 200, `content-type: video/mp4`, with an HTML error page as the body. */
+	cdnBody?: 'html';
+	/** The CDN sends the video gzip-compressed (`content-encoding: gzip`, `content-length` of the compressed bytes). */
+	cdnGzip?: boolean;
+}
+
+/**
+ * How generations move from 'queued' to their end:
+ * - 'clock': by the time since the submit (`generationMs`);
+ * - `{ polls: n }`: by the answered, un-faulted status polls: the n-th and later report the end, the first
+ *   reports 'queued', the ones between 'generating';
+ * - 'manual': they stay 'queued' until `advance()` moves them.
+ */
+export type SimulatorProgress = 'clock' | { polls: number } | 'manual';
+
+/** Where the simulator reads the time; `Date` by default. */
+export interface SimulatorClock {
+	now(): number;
 }
 
 export interface SimulatorOptions {
@@ -62,6 +105,12 @@ export interface SimulatorOptions {
 	apiKey?: string;
 	/** Submit -> completed time, default 3000 ms: 'queued' for the first 20 %, then 'generating', then done. */
 	generationMs?: number;
+	/** How generations progress; default 'clock' (`generationMs`). */
+	progress?: SimulatorProgress;
+	/** Every time the simulator reads (progress, `createdAt`, request `at`, error timestamps); default Date. */
+	clock?: SimulatorClock;
+	/** Renames statuses in every submit and poll answer, e.g. `{ completed: 'COMPLETED' }`, as a provider-style API. */
+	statusNames?: Partial<Record<GenerationStatus, string>>;
 	/** Most generations that may be queued/generating at once; a POST beyond it gets 429. Default unlimited. */
 	concurrencyLimit?: number;
 	/** POSTs answer 403 with the out-of-credits body; billing answers a balance of 0. */
@@ -85,10 +134,10 @@ export interface SimulatorRequest {
 	path: string;
 	/** The raw query string without the leading '?' ('' when there is none). */
 	query: string;
-	/** The status answered, 'reset' when the socket was destroyed instead, 0 while still unanswered. */
+	/** The status answered, 'reset' when the socket was destroyed instead, 0 while unanswered (for ever on a hang). */
 	status: number | 'reset';
 	authorization?: string;
-	/** Arrival time (epoch ms). */
+	/** Arrival time (epoch ms, from the simulator's clock). */
 	at: number;
 }
 
@@ -102,10 +151,17 @@ export interface Generation {
 	body: Record<string, unknown>;
 	prompt: string;
 	createdAt: number;
-	/** Computed from the clock on every read. */
+	/**
+	 * Computed on every read under the active progress mode. A generation ending in a `[sim:status=WORD]`
+	 * marker reads 'error' here (it ends with an error and no video); `apiStatus` has the word.
+	 */
 	status: GenerationStatus;
+	/** The status word a poll would answer now: after `statusNames` and the status markers. */
+	apiStatus: string;
 	/** Authenticated status GETs naming this generation (faulted answers included). */
 	pollCount: number;
+	/** Status polls answered 200 for this generation without a fault: what `progress: { polls }` counts. */
+	answeredPolls: number;
 }
 
 export interface SimulatorCounters {
@@ -131,6 +187,21 @@ export interface Simulator {
 	counters(): SimulatorCounters;
 	/** Changes knobs at run time. Top-level keys are replaced (so `faults` is replaced as a whole). */
 	setOptions(patch: Partial<SimulatorOptions>): void;
+	/**
+	 * Moves a generation (by id), or every generation not yet ended ('all'), to `to`, in any progress mode; it
+	 * then keeps that status until moved again. 'completed' ends it as it would have ended by itself (video,
+	 * no video, or the error of its markers); 'error' ends it in the simulated error. Returns how many moved.
+	 * Throws for an unknown id.
+	 */
+	advance(idOrAll: string | 'all', to: 'generating' | 'completed' | 'error'): number;
+	/**
+	 * Resolves with the first logged request (since the last reset) the predicate accepts, at once if one
+	 * already arrived. The predicate sees each request when it arrives (status 0) and again when it is
+	 * answered, so `r => r.status === 404` works too. A throwing predicate rejects.
+	 */
+	whenRequest(predicate: (request: SimulatorRequest) => boolean): Promise<SimulatorRequest>;
+	/** Resolves once `count` generations were accepted since the last reset. */
+	whenGenerations(count: number): Promise<void>;
 	/** Clears requests, generations and counters, and re-seeds the PRNG. Issued video URLs stay served. */
 	reset(): void;
 	/** Closes both listeners and destroys open sockets. */
@@ -158,13 +229,28 @@ export const MESSAGES = {
 export const MARKER_ERROR = '[sim:error]';
 /** Marker in a prompt -> the generation completes without a `video`. */
 export const MARKER_NO_VIDEO = '[sim:no-video]';
-/** Marker in a prompt -> the generation takes three times `generationMs`. */
+/** Marker in a prompt -> the generation takes three times `generationMs` (progress 'clock' only). */
 export const MARKER_SLOW = '[sim:slow]';
+/** `[sim:status=WORD]` in a prompt -> the generation ends with exactly that status word, an error and no video. */
+export const statusMarker = (word: string): string => `[sim:status=${word}]`;
+/** `[sim:status-running=WORD]` in a prompt -> polls report WORD instead of queued/generating while it runs. */
+export const runningStatusMarker = (word: string): string => `[sim:status-running=${word}]`;
+const STATUS_MARKER = /\[sim:status=([^\]\s]+)\]/;
+const RUNNING_STATUS_MARKER = /\[sim:status-running=([^\]\s]+)\]/;
+
+/** The body the CDN serves with `cdnBody: 'html'`: what an error page behind a misconfigured CDN looks like. */
+export const CDN_HTML_ERROR_PAGE =
+	'<!DOCTYPE html><html><head><title>Error</title></head><body>Access denied</body></html>';
 
 export const SIMULATED_GENERATION_ERROR = {
 	name: 'ContentPolicyViolation',
 	message: 'The prompt was blocked by the safety filter.',
 } as const;
+
+/** The `error` of a generation ending in a `[sim:status=WORD]` marker. */
+export function statusMarkerError(word: string): { name: string; message: string } {
+	return { name: 'GenerationFailed', message: `The generation ended as ${word}` };
+}
 
 const SERVER_ERROR_MESSAGES: Record<number, string> = {
 	500: 'Internal server error',
@@ -193,13 +279,35 @@ const ISSUED_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const NANOID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-';
 
+/** How a generation ends when it reaches its end. */
+interface Ending {
+	status: 'completed' | 'error';
+	/** The exact status word of a `[sim:status=WORD]` marker; otherwise `status`, renamed by `statusNames`. */
+	word?: string;
+	error?: { name: string; message: string };
+	video: boolean;
+}
+
+type Phase = 'queued' | 'generating' | 'ended';
+
 interface StoredGeneration {
 	generation: Generation;
 	apiKey: string;
 	durationMs: number;
-	outcome: 'video' | 'error' | 'no-video';
+	ending: Ending;
+	/** From a `[sim:status-running=WORD]` marker. */
+	runningWord?: string;
 	videoUrl?: string;
+	/** Set by `advance()`; wins over the progress mode. */
+	forced?: 'generating' | 'completed' | 'error';
+	/** Polls still to answer 404 (`notFoundPollsAfterAccept`, read when the generation was created). */
+	notFoundPollsLeft: number;
 }
+
+type GetFault = 'reset' | 'fail' | 'malformed' | 'empty' | 'hang';
+type PostFault = 'fail' | 'drop' | 'hang' | 'fail-after';
+
+const FORCED_ERROR_ENDING: Ending = { status: 'error', error: { ...SIMULATED_GENERATION_ERROR }, video: false };
 
 interface Answer {
 	status: number;
@@ -226,12 +334,16 @@ function requestId(): string {
 	return id;
 }
 
-function errorBody(statusCode: number, path: string, message: string): Record<string, unknown> {
-	return { message, path, requestId: requestId(), statusCode, timestamp: new Date().toISOString() };
+function errorBody(statusCode: number, path: string, message: string, at: number): Record<string, unknown> {
+	return { message, path, requestId: requestId(), statusCode, timestamp: new Date(at).toISOString() };
 }
 
-function validationBody(path: string, lines: string[]): Record<string, unknown> {
-	return { ...errorBody(400, path, [MESSAGES.validation, ...lines].join('\n')), errors: lines };
+function validationBody(path: string, lines: string[], at: number): Record<string, unknown> {
+	return { ...errorBody(400, path, [MESSAGES.validation, ...lines].join('\n'), at), errors: lines };
+}
+
+function serverErrorMessage(status: number): string {
+	return SERVER_ERROR_MESSAGES[status] ?? http.STATUS_CODES[status] ?? 'Error';
 }
 
 function share(value: number | undefined): number {
@@ -239,16 +351,84 @@ function share(value: number | undefined): number {
 	return Math.min(1, Math.max(0, value));
 }
 
-function statusAt(stored: StoredGeneration, now: number): GenerationStatus {
-	const elapsed = now - stored.generation.createdAt;
-	if (elapsed < stored.durationMs * 0.2) return 'queued';
-	if (elapsed < stored.durationMs) return 'generating';
-	return stored.outcome === 'error' ? 'error' : 'completed';
+/** Walks the draw up the shares in order; the first share it falls in names the fault. */
+function pickFault<T extends string>(draw: number, shares: Array<[T, number | undefined]>): T | undefined {
+	let threshold = 0;
+	for (const [fault, value] of shares) {
+		threshold += share(value);
+		if (draw < threshold) return fault;
+	}
+	return undefined;
 }
 
-function isRunning(stored: StoredGeneration, now: number): boolean {
-	const status = statusAt(stored, now);
-	return status === 'queued' || status === 'generating';
+/** How the prompt's markers say the generation ends (`[sim:status=...]` wins over `[sim:error]`). */
+function endingFor(prompt: string): Ending {
+	const word = STATUS_MARKER.exec(prompt)?.[1];
+	if (word !== undefined) return { status: 'error', word, error: statusMarkerError(word), video: false };
+	if (prompt.includes(MARKER_ERROR)) return { status: 'error', error: { ...SIMULATED_GENERATION_ERROR }, video: false };
+	if (prompt.includes(MARKER_NO_VIDEO)) return { status: 'completed', video: false };
+	return { status: 'completed', video: true };
+}
+
+function checkProgress(progress: SimulatorProgress | undefined): void {
+	if (progress === undefined || progress === 'clock' || progress === 'manual') return;
+	if (typeof progress === 'object' && progress !== null && Number.isInteger(progress.polls) && progress.polls >= 1) {
+		return;
+	}
+	throw new RangeError(`progress must be 'clock', 'manual' or { polls: n } with n >= 1, got ${JSON.stringify(progress)}`);
+}
+
+function checkDrip(drip: SimulatorFaults['cdnDrip']): void {
+	if (drip === undefined) return;
+	if (!Number.isInteger(drip.bytes) || drip.bytes < 1 || !Number.isFinite(drip.everyMs) || drip.everyMs < 0) {
+		throw new RangeError(`cdnDrip needs bytes >= 1 and everyMs >= 0, got ${JSON.stringify(drip)}`);
+	}
+}
+
+/** Yields the first `limit` bytes of the chunks. */
+function* takeBytes(chunks: Iterable<Buffer>, limit: number): Generator<Buffer> {
+	let remaining = limit;
+	for (const chunk of chunks) {
+		if (remaining <= 0) return;
+		const piece = chunk.length <= remaining ? chunk : chunk.subarray(0, remaining);
+		remaining -= piece.length;
+		yield piece;
+	}
+}
+
+/** Regroups the chunks into pieces of exactly `size` bytes (the last one may be shorter). */
+function* rechunk(chunks: Iterable<Buffer>, size: number): Generator<Buffer> {
+	let pending: Buffer[] = [];
+	let pendingBytes = 0;
+	for (const chunk of chunks) {
+		let offset = 0;
+		while (offset < chunk.length) {
+			const piece = chunk.subarray(offset, offset + (size - pendingBytes));
+			offset += piece.length;
+			pending.push(piece);
+			pendingBytes += piece.length;
+			if (pendingBytes === size) {
+				yield Buffer.concat(pending);
+				pending = [];
+				pendingBytes = 0;
+			}
+		}
+	}
+	if (pendingBytes > 0) yield Buffer.concat(pending);
+}
+
+/** Gzips a stream of chunks without ever holding the uncompressed whole. */
+async function gzipChunks(chunks: Iterable<Buffer>): Promise<Buffer> {
+	const gzip = zlib.createGzip();
+	const out: Buffer[] = [];
+	gzip.on('data', (chunk: Buffer) => out.push(chunk));
+	const ended = once(gzip, 'end');
+	for (const chunk of chunks) {
+		if (!gzip.write(chunk)) await once(gzip, 'drain');
+	}
+	gzip.end();
+	await ended;
+	return Buffer.concat(out);
 }
 
 function readBody(req: http.IncomingMessage): Promise<{ text: string; tooLarge: boolean }> {
@@ -318,8 +498,13 @@ function trimTrailingSlash(pathname: string): string {
 
 export async function startSimulator(initialOptions: SimulatorOptions = {}): Promise<Simulator> {
 	const fixture = loadFixture();
+	const checkOptions = (next: SimulatorOptions) => {
+		if (next.videoBytes !== undefined) checkVideoSize(next.videoBytes, fixture.length);
+		checkProgress(next.progress);
+		checkDrip(next.faults?.cdnDrip);
+	};
 	let options: SimulatorOptions = { ...initialOptions };
-	if (options.videoBytes !== undefined) checkVideoSize(options.videoBytes, fixture.length);
+	checkOptions(options);
 
 	let random = createPrng(options.seed ?? DEFAULT_SEED);
 	const requests: SimulatorRequest[] = [];
@@ -328,6 +513,15 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 	const issuedVideoPaths = new Set<string>();
 	const sockets = new Set<Socket>();
 	const timers = new Set<NodeJS.Timeout>();
+	/** The parsed body of each API request, for `echoRequestInErrors`. */
+	const requestBodies = new WeakMap<http.IncomingMessage, unknown>();
+	const gzippedVideos = new Map<number, Promise<Buffer>>();
+	let requestWaiters: Array<{
+		predicate: (request: SimulatorRequest) => boolean;
+		resolve: (request: SimulatorRequest) => void;
+		reject: (error: unknown) => void;
+	}> = [];
+	let generationWaiters: Array<{ count: number; resolve: () => void }> = [];
 	let closed = false;
 
 	const emptyCounters = (): SimulatorCounters => ({
@@ -344,6 +538,7 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 
 	const apiKey = () => options.apiKey ?? DEFAULT_API_KEY;
 	const faults = () => options.faults ?? {};
+	const now = () => (options.clock ?? Date).now();
 
 	const sleep = (ms: number) =>
 		new Promise<void>((resolve) => {
@@ -354,6 +549,41 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 			timers.add(timer);
 		});
 
+	// ----------------------------------------------------------------- waiting for what the client did
+
+	/** Hands the request to every waiter whose predicate accepts it now. */
+	const notifyRequest = (entry: SimulatorRequest) => {
+		if (requestWaiters.length === 0) return;
+		const waiting = requestWaiters;
+		requestWaiters = [];
+		for (const waiter of waiting) {
+			let matches: boolean;
+			try {
+				matches = waiter.predicate(entry);
+			} catch (error) {
+				waiter.reject(error);
+				continue;
+			}
+			if (matches) waiter.resolve(entry);
+			else requestWaiters.push(waiter);
+		}
+	};
+
+	const notifyGenerations = () => {
+		const waiting = generationWaiters;
+		generationWaiters = [];
+		for (const waiter of waiting) {
+			if (generations.length >= waiter.count) waiter.resolve();
+			else generationWaiters.push(waiter);
+		}
+	};
+
+	/** Records how the request was answered, and wakes the waiters that looked for that. */
+	const settle = (entry: SimulatorRequest, status: number | 'reset') => {
+		entry.status = status;
+		notifyRequest(entry);
+	};
+
 	const logRequest = (origin: 'api' | 'cdn', req: http.IncomingMessage): SimulatorRequest => {
 		const raw = req.url ?? '/';
 		const queryStart = raw.indexOf('?');
@@ -363,12 +593,23 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 			path: queryStart === -1 ? raw : raw.slice(0, queryStart),
 			query: queryStart === -1 ? '' : raw.slice(queryStart + 1),
 			status: 0,
-			at: Date.now(),
+			at: now(),
 		};
 		if (req.headers.authorization !== undefined) entry.authorization = req.headers.authorization;
 		requests.push(entry);
+		notifyRequest(entry);
 		return entry;
 	};
+
+	// ----------------------------------------------------------------- answering
+
+	/** What a careless API puts into its error bodies: the whole request, key included. */
+	const echoedRequest = (req: http.IncomingMessage) => ({
+		method: req.method ?? 'GET',
+		path: req.url ?? '/',
+		headers: { ...req.headers },
+		body: requestBodies.has(req) ? requestBodies.get(req) : null,
+	});
 
 	const send = (
 		req: http.IncomingMessage,
@@ -380,23 +621,32 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 		rawText?: string,
 	) => {
 		if (res.destroyed || res.headersSent) return;
+		if (
+			rawText === undefined &&
+			status >= 400 &&
+			faults().echoRequestInErrors &&
+			typeof body === 'object' &&
+			body !== null
+		) {
+			body = { ...body, request: echoedRequest(req) };
+		}
 		const text = rawText ?? JSON.stringify(body);
 		const clientRequestId = req.headers['x-client-request-id'];
 		if (typeof clientRequestId === 'string' && CLIENT_REQUEST_ID.test(clientRequestId)) {
 			headers['x-client-request-id'] = clientRequestId;
 		}
-		entry.status = status;
 		res.writeHead(status, {
 			'content-type': 'application/json; charset=utf-8',
 			'content-length': String(Buffer.byteLength(text)),
 			...headers,
 		});
 		res.end(text);
+		settle(entry, status);
 	};
 
 	const resetSocket = (req: http.IncomingMessage, entry: SimulatorRequest) => {
-		entry.status = 'reset';
 		req.socket.destroy();
+		settle(entry, 'reset');
 	};
 
 	const isAuthorized = (req: http.IncomingMessage): boolean => {
@@ -406,9 +656,43 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 		return match !== null && match[1].trim() === apiKey();
 	};
 
-	const runningCount = (now: number): number => {
+	// ----------------------------------------------------------------- generations
+
+	const phaseOf = (stored: StoredGeneration): Phase => {
+		if (stored.forced) return stored.forced === 'generating' ? 'generating' : 'ended';
+		const progress = options.progress ?? 'clock';
+		if (progress === 'manual') return 'queued';
+		if (progress === 'clock') {
+			const elapsed = now() - stored.generation.createdAt;
+			if (elapsed < stored.durationMs * 0.2) return 'queued';
+			return elapsed < stored.durationMs ? 'generating' : 'ended';
+		}
+		// The k-th answered poll reports the end from k = n on, 'queued' at k = 1 (and before any poll).
+		const answered = stored.generation.answeredPolls;
+		if (answered >= progress.polls) return 'ended';
+		return answered <= 1 ? 'queued' : 'generating';
+	};
+
+	const endingOf = (stored: StoredGeneration): Ending =>
+		stored.forced === 'error' ? FORCED_ERROR_ENDING : stored.ending;
+
+	const canonicalStatus = (stored: StoredGeneration): GenerationStatus => {
+		const phase = phaseOf(stored);
+		return phase === 'ended' ? endingOf(stored).status : phase;
+	};
+
+	const statusName = (status: GenerationStatus): string => options.statusNames?.[status] ?? status;
+
+	const apiStatus = (stored: StoredGeneration): string => {
+		const phase = phaseOf(stored);
+		if (phase !== 'ended') return stored.runningWord ?? statusName(phase);
+		const ending = endingOf(stored);
+		return ending.word ?? statusName(ending.status);
+	};
+
+	const runningCount = (): number => {
 		let running = 0;
-		for (const stored of store.values()) if (isRunning(stored, now)) running += 1;
+		for (const stored of store.values()) if (phaseOf(stored) !== 'ended') running += 1;
 		return running;
 	};
 
@@ -417,20 +701,17 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 		path: string,
 		body: Record<string, unknown>,
 	): StoredGeneration => {
-		const createdAt = Date.now();
+		const createdAt = now();
 		const prompt = body.prompt as string;
-		const outcome = prompt.includes(MARKER_ERROR)
-			? 'error'
-			: prompt.includes(MARKER_NO_VIDEO)
-				? 'no-video'
-				: 'video';
 		const baseMs = Math.max(0, options.generationMs ?? DEFAULT_GENERATION_MS);
 		const durationMs = prompt.includes(MARKER_SLOW) ? baseMs * 3 : baseMs;
 		const id = `${crypto.randomUUID()}:${model.upstream}`;
 		const stored: StoredGeneration = {
 			apiKey: apiKey(),
 			durationMs,
-			outcome,
+			ending: endingFor(prompt),
+			runningWord: RUNNING_STATUS_MARKER.exec(prompt)?.[1],
+			notFoundPollsLeft: Math.max(0, Math.floor(faults().notFoundPollsAfterAccept ?? 0)),
 			generation: {
 				id,
 				model: model.id,
@@ -439,12 +720,16 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 				prompt,
 				createdAt,
 				get status() {
-					return statusAt(stored, Date.now());
+					return canonicalStatus(stored);
+				},
+				get apiStatus() {
+					return apiStatus(stored);
 				},
 				pollCount: 0,
+				answeredPolls: 0,
 			},
 		};
-		if (outcome === 'video') {
+		if (stored.ending.video) {
 			const animal = ANIMALS[crypto.randomInt(ANIMALS.length)];
 			const videoPath = `/generations/${animal}/${createdAt + durationMs}-${crypto.randomUUID()}.mp4`;
 			issuedVideoPaths.add(videoPath);
@@ -453,17 +738,21 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 		store.set(id, stored);
 		generations.push(stored.generation);
 		counters.postsAccepted += 1;
-		counters.maxConcurrent = Math.max(counters.maxConcurrent, runningCount(createdAt));
+		counters.maxConcurrent = Math.max(counters.maxConcurrent, runningCount());
+		notifyGenerations();
 		return stored;
 	};
 
 	const pollBody = (stored: StoredGeneration): Record<string, unknown> => {
-		const status = statusAt(stored, Date.now());
-		const body: Record<string, unknown> = { id: stored.generation.id, status };
-		if (status === 'completed' && stored.videoUrl) body.video = { url: stored.videoUrl };
-		if (status === 'error') body.error = { ...SIMULATED_GENERATION_ERROR };
+		const body: Record<string, unknown> = { id: stored.generation.id, status: apiStatus(stored) };
+		if (phaseOf(stored) !== 'ended') return body;
+		const ending = endingOf(stored);
+		if (ending.video && stored.videoUrl) body.video = { url: stored.videoUrl };
+		if (ending.error) body.error = { ...ending.error };
 		return body;
 	};
+
+	// ----------------------------------------------------------------- API handlers
 
 	const handleSubmit = async (
 		req: http.IncomingMessage,
@@ -473,64 +762,78 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 	) => {
 		counters.posts += 1;
 		const { text, tooLarge } = await readBody(req);
-		const reject = (status: number, body: unknown, headers?: Record<string, string>) => {
-			counters.postsRejected[status] = (counters.postsRejected[status] ?? 0) + 1;
-			send(req, res, entry, status, body, headers);
-		};
-		if (!isAuthorized(req)) return reject(401, errorBody(401, path, MESSAGES.unauthorized));
-		if (options.outOfCredits) return reject(403, errorBody(403, path, MESSAGES.outOfCredits));
-		if (tooLarge) return reject(413, errorBody(413, path, 'Payload Too Large'));
-
 		let parsed: unknown;
+		let invalidJson = false;
 		if (text.trim() === '') {
 			parsed = {};
 		} else {
 			try {
 				parsed = JSON.parse(text);
 			} catch {
-				return reject(400, validationBody(path, ['body: Invalid JSON']));
+				invalidJson = true;
 			}
 		}
+		requestBodies.set(req, invalidJson ? text : parsed);
+
+		const reject = (status: number, body: unknown, headers?: Record<string, string>) => {
+			counters.postsRejected[status] = (counters.postsRejected[status] ?? 0) + 1;
+			send(req, res, entry, status, body, headers);
+		};
+		const f = faults();
+		if (f.postRedirect) {
+			// A moved endpoint answers before it looks at anything, so nothing is created.
+			const { status, location } = f.postRedirect;
+			return reject(status, errorBody(status, path, http.STATUS_CODES[status] ?? 'Redirect', now()), {
+				location,
+			});
+		}
+		if (!isAuthorized(req)) return reject(401, errorBody(401, path, MESSAGES.unauthorized, now()));
+		if (options.outOfCredits) return reject(403, errorBody(403, path, MESSAGES.outOfCredits, now()));
+		if (tooLarge) return reject(413, errorBody(413, path, 'Payload Too Large', now()));
+		if (invalidJson) return reject(400, validationBody(path, ['body: Invalid JSON'], now()));
+
 		const validation = validateSubmitBody(parsed);
 		if (validation.errors.length > 0 || !validation.model) {
-			return reject(400, validationBody(path, validation.errors));
+			return reject(400, validationBody(path, validation.errors, now()));
 		}
 
-		const f = faults();
-		const draw = random();
-		const failShare = share(f.postFailShare);
-		if (draw < failShare) {
+		const fault = pickFault<PostFault>(random(), [
+			['fail', f.postFailShare],
+			['drop', f.postDropAfterAcceptShare],
+			['hang', f.postHangAfterAcceptShare],
+			['fail-after', f.postFailAfterAcceptShare],
+		]);
+		if (fault === 'fail') {
 			const status = f.postFailStatus ?? 503;
-			return reject(
-				status,
-				errorBody(status, path, SERVER_ERROR_MESSAGES[status] ?? http.STATUS_CODES[status] ?? 'Error'),
-			);
+			return reject(status, errorBody(status, path, serverErrorMessage(status), now()));
 		}
-		const dropAfterAccept = draw < failShare + share(f.postDropAfterAcceptShare);
 
 		const limit = options.concurrencyLimit;
-		if (limit !== undefined && runningCount(Date.now()) >= limit) {
-			return reject(429, errorBody(429, path, MESSAGES.tooManyRequests));
+		if (limit !== undefined && runningCount() >= limit) {
+			return reject(429, errorBody(429, path, MESSAGES.tooManyRequests, now()));
 		}
 
 		const stored = createGeneration(validation.model, path, parsed as Record<string, unknown>);
-		if (dropAfterAccept) return resetSocket(req, entry);
-		send(
-			req,
-			res,
-			entry,
-			201,
-			{
-				id: stored.generation.id,
-				status: 'queued',
-				meta: { usage: { credits_used: SUBMIT_CREDITS_USED, usd_spent: SUBMIT_USD_SPENT } },
-			},
-			{
-				'x-inference-id': stored.generation.id,
-				'x-aimlapi-credits-used': String(SUBMIT_CREDITS_USED),
-				'x-aimlapi-usd-spent': String(SUBMIT_USD_SPENT),
-			},
-		);
+		if (fault === 'drop') return resetSocket(req, entry);
+		// The generation exists; the answer never comes (the entry stays at status 0).
+		if (fault === 'hang') return;
+		if (fault === 'fail-after') {
+			const status = f.postFailAfterAcceptStatus ?? 500;
+			return send(req, res, entry, status, errorBody(status, path, serverErrorMessage(status), now()));
+		}
+		const body =
+			f.postAnswer === 'id-only'
+				? { id: stored.generation.id }
+				: {
+						id: stored.generation.id,
+						status: statusName('queued'),
+						meta: { usage: { credits_used: SUBMIT_CREDITS_USED, usd_spent: SUBMIT_USD_SPENT } },
+					};
+		send(req, res, entry, 201, body, {
+			'x-inference-id': stored.generation.id,
+			'x-aimlapi-credits-used': String(SUBMIT_CREDITS_USED),
+			'x-aimlapi-usd-spent': String(SUBMIT_USD_SPENT),
+		});
 	};
 
 	const handlePoll = async (
@@ -547,56 +850,73 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 			if (closed || res.destroyed) return;
 		}
 		if (!isAuthorized(req)) {
-			return send(req, res, entry, 401, errorBody(401, path, MESSAGES.unauthorized));
+			return send(req, res, entry, 401, errorBody(401, path, MESSAGES.unauthorized, now()));
 		}
 
-		// The answer the request deserves, before any fault.
+		// The answer the request deserves, before any fault. A known generation's answer is only
+		// computed once no fault was drawn, because an answered poll is what moves `{ polls }` on.
 		const generationId = query.get('generation_id');
-		let answer: Answer;
+		let answer: Answer | undefined;
+		let polled: StoredGeneration | undefined;
+		let headers: Record<string, string> = {};
 		if (generationId === null) {
-			answer = { status: 400, body: validationBody(path, ['generation_id: Required']) };
+			answer = { status: 400, body: validationBody(path, ['generation_id: Required'], now()) };
 		} else if (generationId === '') {
 			answer = {
 				status: 400,
-				body: validationBody(path, ['generation_id: String must contain at least 1 character(s)']),
+				body: validationBody(path, ['generation_id: String must contain at least 1 character(s)'], now()),
 			};
 		} else {
 			const stored = store.get(generationId);
-			const headers: Record<string, string> = ISSUED_ID.test(generationId)
-				? { 'x-inference-id': generationId }
-				: {};
+			headers = ISSUED_ID.test(generationId) ? { 'x-inference-id': generationId } : {};
 			if (!stored || stored.apiKey !== apiKey()) {
-				answer = {
-					status: 404,
-					body: errorBody(404, path, MESSAGES.generationNotFound),
-					headers,
-				};
+				answer = { status: 404, body: errorBody(404, path, MESSAGES.generationNotFound, now()), headers };
 			} else {
 				stored.generation.pollCount += 1;
-				answer = { status: 200, body: pollBody(stored), headers };
+				if (stored.notFoundPollsLeft > 0) {
+					// The API does not know the id it has just issued yet.
+					stored.notFoundPollsLeft -= 1;
+					return send(req, res, entry, 404, errorBody(404, path, MESSAGES.generationNotFound, now()), headers);
+				}
+				polled = stored;
 			}
 		}
 
-		const draw = random();
-		let threshold = share(f.getResetShare);
-		if (draw < threshold) return resetSocket(req, entry);
-		threshold += share(f.getFailShare);
-		if (draw < threshold) {
-			const statuses = f.getFailStatuses && f.getFailStatuses.length > 0 ? f.getFailStatuses : [500, 502, 503];
-			const status = statuses[Math.floor(random() * statuses.length)];
-			const message = SERVER_ERROR_MESSAGES[status] ?? http.STATUS_CODES[status] ?? 'Error';
-			return send(req, res, entry, status, errorBody(status, path, message));
+		const fault = pickFault<GetFault>(random(), [
+			['reset', f.getResetShare],
+			['fail', f.getFailShare],
+			['malformed', f.getMalformedShare],
+			['empty', f.getEmptyShare],
+			['hang', f.getHangShare],
+		]);
+		switch (fault) {
+			case 'reset':
+				return resetSocket(req, entry);
+			case 'fail': {
+				const statuses =
+					f.getFailStatuses && f.getFailStatuses.length > 0 ? f.getFailStatuses : [500, 502, 503];
+				const status = statuses[Math.floor(random() * statuses.length)];
+				return send(req, res, entry, status, errorBody(status, path, serverErrorMessage(status), now()));
+			}
+			case 'malformed': {
+				const full = JSON.stringify(polled ? pollBody(polled) : answer?.body);
+				const truncated = full.slice(0, Math.max(1, Math.floor(full.length / 2)));
+				return send(req, res, entry, 200, undefined, headers, truncated);
+			}
+			case 'empty':
+				return send(req, res, entry, 200, undefined, headers, '');
+			case 'hang':
+				// Never answered; the entry keeps status 0.
+				return;
+			default:
+				break;
 		}
-		threshold += share(f.getMalformedShare);
-		if (draw < threshold) {
-			const full = JSON.stringify(answer.body);
-			const truncated = full.slice(0, Math.max(1, Math.floor(full.length / 2)));
-			return send(req, res, entry, 200, undefined, answer.headers, truncated);
-		}
-		threshold += share(f.getEmptyShare);
-		if (draw < threshold) return send(req, res, entry, 200, undefined, answer.headers, '');
 
-		send(req, res, entry, answer.status, answer.body, answer.headers);
+		if (polled) {
+			polled.generation.answeredPolls += 1;
+			answer = { status: 200, body: pollBody(polled), headers };
+		}
+		if (answer) send(req, res, entry, answer.status, answer.body, answer.headers);
 	};
 
 	const handleApi = async (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -613,7 +933,7 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 		if (path === '/v2/billing' && method === 'GET') {
 			counters.billing += 1;
 			if (!isAuthorized(req)) {
-				return send(req, res, entry, 401, errorBody(401, url.pathname, MESSAGES.unauthorized));
+				return send(req, res, entry, 401, errorBody(401, url.pathname, MESSAGES.unauthorized, now()));
 			}
 			return send(req, res, entry, 200, {
 				current_balance: options.outOfCredits ? 0 : DEFAULT_BALANCE_USD,
@@ -621,7 +941,32 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 			});
 		}
 		req.resume();
-		send(req, res, entry, 404, errorBody(404, url.pathname, `Cannot ${method} ${url.pathname}`));
+		send(req, res, entry, 404, errorBody(404, url.pathname, `Cannot ${method} ${url.pathname}`, now()));
+	};
+
+	// ----------------------------------------------------------------- CDN
+
+	const gzippedVideo = (totalBytes: number): Promise<Buffer> => {
+		let gzipped = gzippedVideos.get(totalBytes);
+		if (!gzipped) {
+			gzipped = gzipChunks(videoChunks(totalBytes));
+			gzippedVideos.set(totalBytes, gzipped);
+		}
+		return gzipped;
+	};
+
+	/** Writes one piece every `everyMs`; false when the connection went away first. */
+	const drip = async (res: http.ServerResponse, pieces: Iterable<Buffer>, everyMs: number): Promise<boolean> => {
+		let first = true;
+		for (const piece of pieces) {
+			if (!first) {
+				await sleep(everyMs);
+				if (closed) return false;
+			}
+			first = false;
+			if (!(await writeChunks(res, [piece]))) return false;
+		}
+		return true;
 	};
 
 	const handleCdn = async (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -629,46 +974,66 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 		counters.cdnRequests += 1;
 		if (req.headers.authorization !== undefined) counters.cdnAuthorizationHeaders += 1;
 		req.resume();
+		const method = (req.method ?? 'GET').toUpperCase();
 
-		const sendText = (status: number, text: string, headers: Record<string, string> = {}) => {
-			entry.status = status;
+		const sendText = (
+			status: number,
+			text: string,
+			headers: Record<string, string> = {},
+			contentType = 'text/plain; charset=utf-8',
+		) => {
 			res.writeHead(status, {
-				'content-type': 'text/plain; charset=utf-8',
+				'content-type': contentType,
 				'content-length': String(Buffer.byteLength(text)),
 				...headers,
 			});
-			res.end(text);
+			res.end(method === 'HEAD' ? undefined : text);
+			settle(entry, status);
 		};
 
 		const f = faults();
 		if (f.cdnStatus !== undefined) {
 			return sendText(f.cdnStatus, http.STATUS_CODES[f.cdnStatus] ?? 'Error');
 		}
-		const method = (req.method ?? 'GET').toUpperCase();
 		if (!issuedVideoPaths.has(entry.path)) return sendText(404, 'Not Found');
 		if (method !== 'GET' && method !== 'HEAD') {
 			return sendText(405, 'Method Not Allowed', { allow: 'GET, HEAD' });
 		}
+		if (f.cdnBody === 'html') return sendText(200, CDN_HTML_ERROR_PAGE, {}, 'video/mp4');
 
-		const totalBytes = options.videoBytes ?? fixture.length;
-		entry.status = 200;
-		res.writeHead(200, {
+		const videoBytes = options.videoBytes ?? fixture.length;
+		const headers: Record<string, string> = {
 			'content-type': 'video/mp4',
-			'content-length': String(totalBytes),
 			'cache-control': 'public, max-age=86400',
-		});
+		};
+		let body: Iterable<Buffer>;
+		let length: number;
+		if (f.cdnGzip) {
+			const gzipped = await gzippedVideo(videoBytes);
+			if (res.destroyed) return;
+			body = [gzipped];
+			length = gzipped.length;
+			headers['content-encoding'] = 'gzip';
+		} else {
+			body = videoChunks(videoBytes);
+			length = videoBytes;
+		}
+		res.writeHead(200, { ...headers, 'content-length': String(length) });
+		settle(entry, 200);
 		if (method === 'HEAD') {
 			res.end();
 			return;
 		}
+		if (f.cdnCloseMidway) body = takeBytes(body, Math.floor(length / 2));
+		const written = f.cdnDrip
+			? await drip(res, rechunk(body, f.cdnDrip.bytes), f.cdnDrip.everyMs)
+			: await writeChunks(res, body);
 		if (f.cdnCloseMidway) {
-			const half = Math.floor(totalBytes / 2);
-			await writeChunks(res, videoChunks(totalBytes, half));
-			entry.status = 'reset';
 			req.socket.destroy();
+			settle(entry, 'reset');
 			return;
 		}
-		if (await writeChunks(res, videoChunks(totalBytes))) res.end();
+		if (written) res.end();
 	};
 
 	const guard =
@@ -712,9 +1077,41 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 		counters: () => ({ ...counters, postsRejected: { ...counters.postsRejected } }),
 		setOptions(patch: Partial<SimulatorOptions>) {
 			const next = { ...options, ...patch };
-			if (next.videoBytes !== undefined) checkVideoSize(next.videoBytes, fixture.length);
+			checkOptions(next);
 			options = next;
 			if ('seed' in patch) random = createPrng(options.seed ?? DEFAULT_SEED);
+		},
+		advance(idOrAll: string, to: 'generating' | 'completed' | 'error') {
+			if (to !== 'generating' && to !== 'completed' && to !== 'error') {
+				throw new RangeError(`advance() moves to 'generating', 'completed' or 'error', got ${String(to)}`);
+			}
+			let targets: StoredGeneration[];
+			if (idOrAll === 'all') {
+				targets = [...store.values()].filter((stored) => phaseOf(stored) !== 'ended');
+			} else {
+				const stored = store.get(idOrAll);
+				if (!stored) throw new Error(`advance(): no generation ${idOrAll}`);
+				targets = [stored];
+			}
+			for (const stored of targets) stored.forced = to;
+			return targets.length;
+		},
+		whenRequest(predicate: (request: SimulatorRequest) => boolean) {
+			return new Promise<SimulatorRequest>((resolve, reject) => {
+				try {
+					const seen = requests.find((request) => predicate(request));
+					if (seen) return resolve(seen);
+				} catch (error) {
+					return reject(error);
+				}
+				requestWaiters.push({ predicate, resolve, reject });
+			});
+		},
+		whenGenerations(count: number) {
+			return new Promise<void>((resolve) => {
+				if (generations.length >= count) return resolve();
+				generationWaiters.push({ count, resolve });
+			});
 		},
 		reset() {
 			requests.length = 0;
