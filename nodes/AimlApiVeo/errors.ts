@@ -21,6 +21,7 @@ export type FailureKind =
 	| 'network'
 	| 'ambiguous-submit'
 	| 'status-error'
+	| 'status-failed'
 	| 'no-video'
 	| 'timeout'
 	| 'not-submitted'

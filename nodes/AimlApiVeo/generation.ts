@@ -9,41 +9,61 @@ export interface Generation {
 	[key: string]: unknown;
 }
 
-/** The documented statuses are queued, generating, completed and error; the rest is defensive. */
-const RUNNING = new Set(['queued', 'generating', 'waiting', 'active', 'pending', 'processing', 'in_progress']);
+/**
+ * The API documents four statuses: queued, generating, completed and error. A generation ends only
+ * on a terminal word; any other status, known or not (`running`, `IN_PROGRESS`, …), means "still
+ * running" until Max Wait, because calling an unknown word final could report a paid video as lost.
+ */
+const FAILING = new Set(['failed', 'failure', 'cancelled', 'canceled', 'expired']);
 
 export type Verdict =
 	| { state: 'running' }
 	| { state: 'completed'; videoUrl: string }
-	| { state: 'failed'; kind: 'status-error' | 'no-video'; message: string; description: string };
+	| { state: 'failed'; kind: 'status-error' | 'status-failed' | 'no-video'; message: string; description: string };
+
+/** The status in lower case, as the node compares and reports it. */
+export function statusOf(generation: Pick<Generation, 'status'>): string {
+	return String(generation.status ?? '').trim().toLowerCase();
+}
+
+function failed(generation: Generation, status: string): Verdict {
+	const name = generation.error?.name ?? (status === 'error' ? 'Error' : `status "${String(generation.status)}"`);
+	const reason = generation.error?.message ?? 'no reason given';
+	const documented = status === 'error';
+	return {
+		state: 'failed',
+		// Only the documented `error` is known to be free ("failed requests are never charged");
+		// other failing words are the API's too, but nothing says what they cost.
+		kind: documented ? 'status-error' : 'status-failed',
+		message: `Generation ${generation.id} failed: ${name}: ${reason}`,
+		description: documented
+			? 'The API ended this generation with an error; failed generations are not charged. If the reason is a content policy, rephrase the prompt; otherwise try again later.'
+			: `The API ended this generation as "${String(generation.status)}". Check your AIML API dashboard for whether it was charged before generating it again.`,
+	};
+}
 
 export function judge(generation: Generation): Verdict {
-	const status = String(generation.status ?? '').toLowerCase();
-	if (RUNNING.has(status)) return { state: 'running' };
+	const status = statusOf(generation);
 	if (status === 'completed') {
 		const url = generation.video?.url;
-		if (typeof url === 'string' && url !== '') return { state: 'completed', videoUrl: url };
+		if (typeof url === 'string' && url.trim() !== '') return { state: 'completed', videoUrl: url.trim() };
 		return {
 			state: 'failed',
 			kind: 'no-video',
 			message: `Generation ${generation.id} completed without a video`,
 			description:
-				'The API reported the generation as completed but gave no video URL. This usually means a safety filter removed the result; failed generations are not charged. Rephrase the prompt and generate again.',
+				'The API reported the generation as completed but gave no video URL, which usually means a safety filter removed the result. Check your AIML API dashboard for whether it was charged; rephrase the prompt before generating again.',
 		};
 	}
-	const name = generation.error?.name ?? (status === 'error' ? 'Error' : `status "${status}"`);
-	const reason = generation.error?.message ?? 'no reason given';
-	return {
-		state: 'failed',
-		kind: 'status-error',
-		message: `Generation ${generation.id} failed: ${name}: ${reason}`,
-		description:
-			'The API ended this generation with an error; failed generations are not charged. If the reason is a content policy, rephrase the prompt; otherwise try again later.',
-	};
+	if (status === 'error' || FAILING.has(status)) return failed(generation, status);
+	return { state: 'running' };
 }
 
-/** Parses a poll or submit body; undefined when it is not a generation (empty or malformed). */
-export function asGeneration(body: unknown): Generation | undefined {
+/**
+ * Parses a poll or submit body; undefined when it is not a generation (empty or malformed). A submit
+ * answer that carries an id is an accepted generation even without a status: it is then `queued`.
+ */
+export function asGeneration(body: unknown, phase: 'submit' | 'poll' = 'poll'): Generation | undefined {
 	let value = body;
 	if (typeof value === 'string') {
 		try {
@@ -54,6 +74,9 @@ export function asGeneration(body: unknown): Generation | undefined {
 	}
 	if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
 	const { id, status } = value as { id?: unknown; status?: unknown };
-	if (typeof id !== 'string' || id === '' || typeof status !== 'string' || status === '') return undefined;
-	return value as Generation;
+	const hasId = (typeof id === 'string' && id.trim() !== '') || (typeof id === 'number' && Number.isFinite(id));
+	if (!hasId) return undefined;
+	const hasStatus = typeof status === 'string' && status.trim() !== '';
+	if (!hasStatus && phase === 'poll') return undefined;
+	return { ...(value as Generation), id: String(id).trim(), status: hasStatus ? (status as string) : 'queued' };
 }

@@ -18,6 +18,16 @@ interface OptionSpec {
 
 const text = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '');
 
+/** Text a user typed or an expression gave: a number is fine as text, an object or a list is not. */
+function textField(field: string, value: unknown): string {
+	if (value === undefined || value === null) return '';
+	if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) return String(value).trim();
+	throw new InputError(field, `${field} must be text, got ${Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `"${String(value)}"`}`);
+}
+
+/** Veo's seed is an unsigned 32-bit number. */
+const MAX_SEED = 4_294_967_295;
+
 function oneOf<T>(field: string, value: T, allowed: T[] | undefined, model: VeoModel): T {
 	if (!allowed || !allowed.includes(value)) {
 		throw new InputError(
@@ -117,7 +127,7 @@ const OPTION_SPECS: OptionSpec[] = [
 			default: '',
 			description: 'What the video should not show',
 		},
-		toApi: (value) => text(value),
+		toApi: (value) => textField('Negative Prompt', value),
 	},
 	{
 		name: 'provider',
@@ -163,8 +173,8 @@ const OPTION_SPECS: OptionSpec[] = [
 		},
 		toApi: (value) => {
 			const seed = typeof value === 'number' ? value : Number(text(value));
-			if (!Number.isSafeInteger(seed) || seed < 0 || text(value) === '') {
-				throw new InputError('Seed', `Seed must be a whole number of 0 or more, got "${String(value)}"`);
+			if (!Number.isSafeInteger(seed) || seed < 0 || seed > MAX_SEED || text(value) === '') {
+				throw new InputError('Seed', `Seed must be a whole number from 0 to ${MAX_SEED}, got "${typeof value === 'object' ? JSON.stringify(value) : String(value)}"`);
 			}
 			return seed;
 		},
@@ -205,7 +215,7 @@ export function buildGenerateRequest(
 	images: Record<string, string> = {},
 ): GenerateRequest {
 	const model = resolveModel(modelValue);
-	const prompt = typeof promptValue === 'string' ? promptValue.trim() : text(promptValue);
+	const prompt = textField('Prompt', promptValue);
 	if (prompt === '') {
 		throw new InputError('Prompt', 'The prompt is empty', 'Describe the video to generate; if the prompt comes from an expression, check that it gives text for this item.');
 	}
@@ -219,7 +229,7 @@ export function buildGenerateRequest(
 		const value = options[spec.name];
 		// Not set, or not taken by this model: never sent.
 		if (value === undefined || value === null || !model.options.includes(spec.name)) continue;
-		if (spec.name === 'negativePrompt' && text(value) === '') continue;
+		if (spec.name === 'negativePrompt' && textField('Negative Prompt', value) === '') continue;
 		body[spec.apiName] = spec.toApi(value, model) as IDataObject[string];
 	}
 	return { model, path: model.path, body };

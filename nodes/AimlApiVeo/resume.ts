@@ -1,40 +1,72 @@
 /**
- * Generations this process has submitted, by execution, node, item and request. When n8n's
- * "Retry On Fail" runs the node again in the same execution, an item whose identical request
- * was already accepted resumes that generation instead of buying a second one.
+ * What this node has submitted in the current execution, so that nothing the API may have accepted
+ * is ever sent twice. n8n's "Retry On Fail" runs the node again with the same items and the same
+ * run index (also when Continue On Fail output an error row first); an item whose identical request
+ * was accepted then resumes that generation, and one whose submit answer was lost is reported again
+ * as possibly accepted instead of being sent a second time.
+ *
+ * The record lives in the node's execution context (`getContext('node')`), which n8n keeps with the
+ * execution's data, not in this process's memory. A later run of the node in the same execution (a
+ * loop: a higher run index) is a new intent and starts afresh; older runs' records are dropped then.
  */
 import { createHash } from 'crypto';
 
 import type { IDataObject } from 'n8n-workflow';
 
-const MAX_ENTRIES = 10_000;
-const submitted = new Map<string, string>();
-
-export interface ResumeKey {
-	executionId: string;
-	nodeName: string;
+export interface SubmittedRequest {
 	itemIndex: number;
 	path: string;
 	body: IDataObject;
 }
 
-function keyOf(key: ResumeKey): string {
-	const fingerprint = createHash('sha256').update(`${key.path}\n${JSON.stringify(key.body)}`).digest('hex');
-	return `${key.executionId}\u0000${key.nodeName}\u0000${key.itemIndex}\u0000${fingerprint}`;
+/** An accepted generation, or a submit whose answer was lost after it was sent. */
+export type Remembered = { generationId: string } | { mayExist: true; reason: string };
+
+interface Entry {
+	run: number;
+	generationId?: string;
+	mayExist?: boolean;
+	reason?: string;
 }
 
-export function rememberGeneration(key: ResumeKey, generationId: string): void {
-	const id = keyOf(key);
-	submitted.delete(id);
-	submitted.set(id, generationId);
-	while (submitted.size > MAX_ENTRIES) submitted.delete(submitted.keys().next().value as string);
+const STORE_KEY = 'veoSubmitted';
+
+function keyOf(request: SubmittedRequest): string {
+	const fingerprint = createHash('sha256').update(`${request.path}\n${JSON.stringify(request.body)}`).digest('hex');
+	return `${request.itemIndex}:${fingerprint}`;
 }
 
-export function recallGeneration(key: ResumeKey): string | undefined {
-	return submitted.get(keyOf(key));
-}
+export class SubmitMemory {
+	private readonly entries: Record<string, Entry>;
 
-/** Forget a generation that needs no resuming (it was output, or ended in an uncharged failure). */
-export function forgetGeneration(key: ResumeKey): void {
-	submitted.delete(keyOf(key));
+	/** `context` is the node's execution context (or any object that outlives one try of the node). */
+	constructor(
+		context: IDataObject,
+		private readonly runIndex: number,
+	) {
+		const existing = context[STORE_KEY];
+		this.entries = existing && typeof existing === 'object' && !Array.isArray(existing) ? (existing as Record<string, Entry>) : {};
+		context[STORE_KEY] = this.entries as unknown as IDataObject;
+		for (const [key, entry] of Object.entries(this.entries)) if (entry.run !== runIndex) delete this.entries[key];
+	}
+
+	recall(request: SubmittedRequest): Remembered | undefined {
+		const entry = this.entries[keyOf(request)];
+		if (entry?.generationId) return { generationId: entry.generationId };
+		if (entry?.mayExist) return { mayExist: true, reason: entry.reason ?? '' };
+		return undefined;
+	}
+
+	accepted(request: SubmittedRequest, generationId: string): void {
+		this.entries[keyOf(request)] = { run: this.runIndex, generationId };
+	}
+
+	mayExist(request: SubmittedRequest, reason: string): void {
+		this.entries[keyOf(request)] = { run: this.runIndex, mayExist: true, reason };
+	}
+
+	/** Only for a generation the API ended as a documented, uncharged error: a retry may buy it anew. */
+	forget(request: SubmittedRequest): void {
+		delete this.entries[keyOf(request)];
+	}
 }

@@ -1,5 +1,8 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
 
+import { deadlineAfter } from './deadline';
+import type { Clock } from './wait';
+
 export { DEFAULT_BASE_URL, resolveBaseUrl } from './base-url';
 
 export const CREDENTIAL_TYPE = 'aimlVeoApi';
@@ -59,37 +62,44 @@ export function errorCode(error: unknown): string | undefined {
 
 /**
  * Every API call goes through here: the credential's Bearer key, JSON, and no exceptions:
- * an HTTP status is an answer, a lost connection is a `NetworkProblem`.
+ * an HTTP status is an answer, a lost connection is a `NetworkProblem`. Each request ends by
+ * `timeoutMs` at the latest, however slowly the server answers, and redirects are never followed:
+ * a 3xx comes back as an answer, so neither the key nor the prompt goes to another address.
  */
 export async function apiRequest(
 	ctx: IExecuteFunctions,
 	baseUrl: string,
-	request: { method: IHttpRequestMethods; path: string; body?: IDataObject; qs?: IDataObject; timeoutMs: number },
+	clock: Clock,
+	request: { method: IHttpRequestMethods; path: string; body?: IDataObject; timeoutMs: number },
 ): Promise<ApiResult> {
+	const cancel = ctx.getExecutionCancelSignal();
+	const deadline = deadlineAfter(clock, request.timeoutMs, cancel);
 	try {
 		const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, {
 			method: request.method,
 			url: `${baseUrl}${request.path}`,
 			body: request.body,
-			qs: request.qs,
 			json: true,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
-			// The key is for the API alone: never forward it if the API redirects elsewhere.
+			disableFollowRedirect: true,
 			sendCredentialsOnCrossOriginRedirect: false,
-			timeout: request.timeoutMs,
+			timeout: Math.max(1, Math.ceil(request.timeoutMs)),
+			abortSignal: deadline.signal,
 		})) as { statusCode: number; body: unknown; headers?: Record<string, unknown> };
 		return { ok: true, response: { statusCode: response.statusCode, body: response.body, headers: response.headers ?? {} } };
 	} catch (error) {
 		// Only the error code is kept: the library's error carries the request, headers included.
-		const code = errorCode(error);
+		const code = deadline.expired() ? 'ETIMEDOUT' : errorCode(error);
 		return {
 			ok: false,
 			problem: {
 				code,
 				mayHaveArrived: !(code !== undefined && NEVER_CONNECTED.has(code)),
-				cancelled: (code !== undefined && CANCELLED.has(code)) || ctx.getExecutionCancelSignal()?.aborted === true,
+				cancelled: !deadline.expired() && ((code !== undefined && CANCELLED.has(code)) || cancel?.aborted === true),
 			},
 		};
+	} finally {
+		deadline.release();
 	}
 }

@@ -7,7 +7,7 @@
  */
 import type { Failure } from './errors';
 import type { Generation } from './generation';
-import { judge } from './generation';
+import { judge, statusOf } from './generation';
 
 export interface Clock {
 	now(): number;
@@ -38,6 +38,8 @@ export interface Job {
 	index: number;
 	/** Set for Get Generation, and once a submit was accepted. */
 	generationId?: string;
+	/** This node's own submit created the generation (in this try or an earlier one). */
+	submittedHere?: boolean;
 	/** The latest generation object seen (submit answer or poll). */
 	generation?: Generation;
 	waitForCompletion: boolean;
@@ -111,7 +113,7 @@ export function progressOf(jobs: Job[]): Progress {
 	const statuses: Record<string, number> = {};
 	for (const job of jobs) {
 		if (job.state !== 'pending' && job.state !== 'downloading') continue;
-		const status = job.state === 'downloading' ? 'downloading' : (job.generation?.status ?? 'submitted');
+		const status = job.state === 'downloading' ? 'downloading' : job.generation ? statusOf(job.generation) || 'submitted' : 'submitted';
 		statuses[status] = (statuses[status] ?? 0) + 1;
 	}
 	return {
@@ -205,6 +207,7 @@ export async function runJobs(jobs: Job[], deps: SchedulerDeps): Promise<'finish
 		if (outcome.type === 'accepted') {
 			job.generationId = outcome.generation.id;
 			job.generation = outcome.generation;
+			job.submittedHere = true;
 			job.attempts = 0;
 			deps.onAccepted?.(job);
 			if (!job.waitForCompletion) {

@@ -277,7 +277,7 @@ describe('bad input fails before any paid request, naming the item and the field
 		['duration from an expression', generateParams({ options: { duration: '={{ 5 }}' } }), 'Duration "5" is not available for Veo 3 Fast (Text to Video) [item 0]', 'Duration'],
 		['resolution from an expression', generateParams({ options: { resolution: '={{ "4k" }}' } }), 'Resolution "4k" is not available for Veo 3 Fast (Text to Video) [item 0]', 'Resolution'],
 		['aspect ratio from an expression', generateParams({ options: { aspectRatio: '={{ "1:1" }}' } }), 'Aspect Ratio "1:1" is not available for Veo 3 Fast (Text to Video) [item 0]', 'Aspect Ratio'],
-		['seed that is not an integer', generateParams({ options: { seed: 1.5 } }), 'Seed must be a whole number of 0 or more, got "1.5" [item 0]', 'Seed'],
+		['seed that is not an integer', generateParams({ options: { seed: 1.5 } }), 'Seed must be a whole number from 0 to 4294967295, got "1.5" [item 0]', 'Seed'],
 		['model the table does not know', generateParams({ model: '={{ "google/veo-9" }}' }), 'Unknown model "google/veo-9" [item 0]', 'Model'],
 		['whitespace generation id', getParams({ generationId: '={{ "  " }}' }), 'The generation ID is empty [item 0]', 'Generation ID'],
 	];

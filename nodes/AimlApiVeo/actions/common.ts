@@ -9,6 +9,20 @@ import { InputError } from '../errors';
 export const DEFAULT_POLL_INTERVAL_S = 10;
 export const DEFAULT_MAX_WAIT_S = 1000;
 export const DEFAULT_MAX_CONCURRENT = 25;
+export const DEFAULT_DOWNLOAD_LIMIT_S = 600;
+export const DEFAULT_MAX_VIDEO_MB = 500;
+
+/**
+ * Upper bounds: every wait stays far inside what a timer can hold (about 24.8 days), and a
+ * generation that has not finished in a day will not.
+ */
+export const LIMITS = {
+	pollInterval: { min: 1, max: 3600 },
+	maxWait: { min: 1, max: 86_400 },
+	maxConcurrent: { min: 1, max: 500 },
+	downloadLimit: { min: 1, max: 3600 },
+	maxVideoMb: { min: 1, max: 10_240 },
+} as const;
 
 export function waitProperties(operation: string, waitByDefault: boolean, withConcurrency: boolean): INodeProperties[] {
 	const show = { operation: [operation] };
@@ -19,7 +33,7 @@ export function waitProperties(operation: string, waitByDefault: boolean, withCo
 						displayName: 'Max Concurrent Generations',
 						name: 'maxConcurrent',
 						type: 'number',
-						typeOptions: { minValue: 1, maxValue: 500 },
+						typeOptions: { minValue: LIMITS.maxConcurrent.min, maxValue: LIMITS.maxConcurrent.max },
 						default: DEFAULT_MAX_CONCURRENT,
 						description:
 							'The most generations of this run at the API at once; the rest wait for a free slot. If the account\'s own limit is lower, the node notices the API\'s "Too Many Requests" answer and waits for its own generations to finish.',
@@ -30,9 +44,10 @@ export function waitProperties(operation: string, waitByDefault: boolean, withCo
 			displayName: 'Max Wait (Seconds)',
 			name: 'maxWait',
 			type: 'number',
-			typeOptions: { minValue: 1 },
+			typeOptions: { minValue: LIMITS.maxWait.min, maxValue: LIMITS.maxWait.max },
 			default: DEFAULT_MAX_WAIT_S,
-			description: 'How long to wait for the video before giving up (see On Timeout). A Veo video usually takes 1–3 minutes.',
+			description:
+				'How long to wait for the video before giving up (see On Timeout); at most 86400 (a day). Every request to the API ends by then too. A Veo video usually takes 1–3 minutes.',
 		},
 		{
 			displayName: 'On Timeout',
@@ -52,9 +67,9 @@ export function waitProperties(operation: string, waitByDefault: boolean, withCo
 			displayName: 'Poll Interval (Seconds)',
 			name: 'pollInterval',
 			type: 'number',
-			typeOptions: { minValue: 1 },
+			typeOptions: { minValue: LIMITS.pollInterval.min, maxValue: LIMITS.pollInterval.max },
 			default: DEFAULT_POLL_INTERVAL_S,
-			description: 'How often to ask the API whether the video is ready (at least 1 second)',
+			description: 'How often to ask the API whether the video is ready (1 to 3600 seconds)',
 		},
 	];
 	const waitField: INodeProperties = {
@@ -88,6 +103,34 @@ export function waitProperties(operation: string, waitByDefault: boolean, withCo
 			hint: 'The name of the binary field the MP4 is written to',
 		},
 		{
+			displayName: 'Download Options',
+			name: 'downloadOptions',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			displayOptions: {
+				show: operation === 'generate' ? { ...show, waitForCompletion: [true], downloadVideo: [true] } : { ...show, downloadVideo: [true] },
+			},
+			options: [
+				{
+					displayName: 'Download Time Limit (Seconds)',
+					name: 'timeLimit',
+					type: 'number',
+					typeOptions: { minValue: LIMITS.downloadLimit.min, maxValue: LIMITS.downloadLimit.max },
+					default: DEFAULT_DOWNLOAD_LIMIT_S,
+					description: 'The most time one video download may take in all, however slowly the video host sends it',
+				},
+				{
+					displayName: 'Max Video Size (MB)',
+					name: 'maxSizeMb',
+					type: 'number',
+					typeOptions: { minValue: LIMITS.maxVideoMb.min, maxValue: LIMITS.maxVideoMb.max },
+					default: DEFAULT_MAX_VIDEO_MB,
+					description: 'A download that grows past this size is stopped and fails (Veo videos are 3–40 MB)',
+				},
+			],
+		},
+		{
 			displayName: 'Wait Options',
 			name: 'waitOptions',
 			type: 'collection',
@@ -107,34 +150,69 @@ export interface WaitSettings {
 	maxConcurrent: number;
 	download: boolean;
 	binaryProperty: string;
+	downloadLimitMs: number;
+	maxVideoBytes: number;
 }
 
-function positive(field: string, value: unknown, fallback: number, floor: number): number {
-	if (value === undefined || value === null || value === '') return fallback;
-	const number = Number(value);
-	if (!Number.isFinite(number) || number <= 0) {
-		throw new InputError(field, `${field} must be a positive number of seconds, got "${String(value)}"`);
-	}
-	return Math.max(floor, number);
+type Bounds = { min: number; max: number };
+
+/**
+ * A number from a field or an expression, checked strictly: numeric text is read as a number,
+ * anything else (text, an object, NaN) is an error, as is a value out of bounds or, for a
+ * whole-number field, a fraction. Nothing is silently replaced by a default.
+ */
+export function readNumber(field: string, value: unknown, fallback: number, bounds: Bounds, whole = false, unit = ''): number {
+	if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return fallback;
+	const number = typeof value === 'number' ? value : typeof value === 'string' ? Number(value.trim()) : NaN;
+	const shown = typeof value === 'object' ? JSON.stringify(value) : String(value);
+	const kind = whole ? 'a whole number' : 'a number';
+	const range = `from ${bounds.min} to ${bounds.max}${unit}`;
+	if (!Number.isFinite(number)) throw new InputError(field, `${field} must be ${kind} ${range}, got "${shown}"`);
+	if (whole && !Number.isInteger(number)) throw new InputError(field, `${field} must be a whole number ${range}, got "${shown}"`);
+	if (number < bounds.min || number > bounds.max) throw new InputError(field, `${field} must be ${range}, got "${shown}"`);
+	return number;
+}
+
+export function readBoolean(field: string, value: unknown, fallback: boolean): boolean {
+	if (value === undefined || value === null) return fallback;
+	if (typeof value === 'boolean') return value;
+	if (value === 'true' || value === 'false') return value === 'true';
+	throw new InputError(field, `${field} must be true or false, got "${typeof value === 'object' ? JSON.stringify(value) : String(value)}"`);
+}
+
+function readOnTimeout(value: unknown): 'fail' | 'return' {
+	if (value === undefined || value === null || value === '') return 'fail';
+	if (value === 'fail' || value === 'return') return value;
+	throw new InputError('On Timeout', `On Timeout must be "fail" or "return", got "${String(value)}"`);
+}
+
+function readOptions(ctx: IExecuteFunctions, name: string, itemIndex: number, field: string): IDataObject {
+	const value = ctx.getNodeParameter(name, itemIndex, {});
+	if (value === undefined || value === null || value === '') return {};
+	if (typeof value !== 'object' || Array.isArray(value)) throw new InputError(field, `${field} must be a set of options, got "${String(value)}"`);
+	return value as IDataObject;
 }
 
 export function readWaitSettings(ctx: IExecuteFunctions, itemIndex: number): WaitSettings {
-	const wait = ctx.getNodeParameter('waitForCompletion', itemIndex, false) as boolean;
-	const options = (wait ? ctx.getNodeParameter('waitOptions', itemIndex, {}) : {}) as IDataObject;
+	const wait = readBoolean('Wait for Completion', ctx.getNodeParameter('waitForCompletion', itemIndex, false), false);
+	const options = wait ? readOptions(ctx, 'waitOptions', itemIndex, 'Wait Options') : {};
 	const operation = ctx.getNodeParameter('operation', itemIndex) as string;
-	const download = (operation === 'get' || wait) && (ctx.getNodeParameter('downloadVideo', itemIndex, true) as boolean);
-	const binaryProperty = download ? String(ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim() : 'data';
+	const download = (operation === 'get' || wait) && readBoolean('Download Video', ctx.getNodeParameter('downloadVideo', itemIndex, true), true);
+	const rawProperty = download ? ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data') : 'data';
+	const binaryProperty = typeof rawProperty === 'string' ? rawProperty.trim() : '';
 	if (download && binaryProperty === '') {
-		throw new InputError('Put Video in Field', 'The binary field name for the video is empty', 'Enter a name such as "data".');
+		throw new InputError('Put Video in Field', 'The binary field name for the video is empty or not text', 'Enter a name such as "data".');
 	}
-	const maxConcurrent = Number(options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT);
+	const downloadOptions = download ? readOptions(ctx, 'downloadOptions', itemIndex, 'Download Options') : {};
 	return {
 		wait,
-		pollIntervalMs: positive('Poll Interval', options.pollInterval, DEFAULT_POLL_INTERVAL_S, 1) * 1000,
-		maxWaitMs: positive('Max Wait', options.maxWait, DEFAULT_MAX_WAIT_S, 1) * 1000,
-		onTimeout: options.onTimeout === 'return' ? 'return' : 'fail',
-		maxConcurrent: Number.isFinite(maxConcurrent) && maxConcurrent >= 1 ? Math.floor(maxConcurrent) : DEFAULT_MAX_CONCURRENT,
+		pollIntervalMs: readNumber('Poll Interval', options.pollInterval, DEFAULT_POLL_INTERVAL_S, LIMITS.pollInterval, false, ' seconds') * 1000,
+		maxWaitMs: readNumber('Max Wait', options.maxWait, DEFAULT_MAX_WAIT_S, LIMITS.maxWait, false, ' seconds') * 1000,
+		onTimeout: readOnTimeout(options.onTimeout),
+		maxConcurrent: readNumber('Max Concurrent Generations', options.maxConcurrent, DEFAULT_MAX_CONCURRENT, LIMITS.maxConcurrent, true),
 		download,
 		binaryProperty,
+		downloadLimitMs: readNumber('Download Time Limit', downloadOptions.timeLimit, DEFAULT_DOWNLOAD_LIMIT_S, LIMITS.downloadLimit, false, ' seconds') * 1000,
+		maxVideoBytes: Math.floor(readNumber('Max Video Size', downloadOptions.maxSizeMb, DEFAULT_MAX_VIDEO_MB, LIMITS.maxVideoMb, false, ' MB') * 1024 * 1024),
 	};
 }

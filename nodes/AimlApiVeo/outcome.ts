@@ -1,0 +1,103 @@
+/**
+ * How a run ends for the user: one row per input item (a video, a pending generation, or a failure
+ * routed as n8n's error handling says), or one thrown error that names every generation of the run
+ * the API accepted or may have accepted, so nothing paid is lost from sight.
+ */
+import type { IBinaryData, IDataObject, INode, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import type { Failure } from './errors';
+import type { Redact } from './redact';
+import type { Job } from './wait';
+
+export interface Ending {
+	node: INode;
+	jobs: Job[];
+	binaries: Map<number, IBinaryData>;
+	binaryPropertyOf(job: Job): string;
+	redact: Redact;
+	/** "On Error: Continue (using error output)": failed items leave by the error output. */
+	errorOutput: boolean;
+}
+
+export function toNodeError(ending: Ending, failure: Failure, itemIndex: number, description = failure.description) {
+	const message = ending.redact(`${failure.message} [item ${itemIndex}]`);
+	const details = ending.redact(description);
+	if (failure.httpCode !== undefined) {
+		return new NodeApiError(ending.node, ending.redact(failure.apiError ?? { message: failure.message }) as JsonObject, {
+			message,
+			description: details,
+			httpCode: String(failure.httpCode),
+			itemIndex,
+		});
+	}
+	return new NodeOperationError(ending.node, message, { description: details, itemIndex });
+}
+
+/** How one job stands, for a list of the run's generations. */
+function standing(job: Job): string {
+	if (job.state === 'done') return job.result === 'completed' ? 'video ready' : (job.generation?.status ?? 'submitted');
+	if (job.state === 'failed') return 'failed';
+	return job.generation?.status ?? 'submitted';
+}
+
+/** Every generation of the run the API accepted, or may have, except the one at `except`. */
+export function generationsOfRun(jobs: Job[], except?: number): string[] {
+	return jobs
+		.filter((job) => job.index !== except)
+		.flatMap((job) => {
+			if (job.generationId) return [`${job.generationId} (item ${job.index}, ${standing(job)})`];
+			if (job.failure?.kind === 'ambiguous-submit') return [`item ${job.index}: may have been accepted, its answer was lost`];
+			return [];
+		});
+}
+
+export function cancelledError(ending: Ending): NodeOperationError {
+	const listed = generationsOfRun(ending.jobs);
+	return new NodeOperationError(ending.node, 'The execution was cancelled while waiting for videos', {
+		description: ending.redact(
+			listed.length
+				? `These generations of this run were accepted by the API (or may have been) and are paid for or may be; running ones keep running at the API. Collect them with Get Generation: ${listed.join(', ')}`
+				: 'No generation of this run had been accepted.',
+		),
+	});
+}
+
+/** Without Continue On Fail: the first failure stops the node, naming everything paid. */
+export function failureError(ending: Ending, failed: Job) {
+	const listed = generationsOfRun(ending.jobs, failed.index);
+	const own = failed.failure?.description ?? '';
+	const description = listed.length
+		? `${own}\n\nThe node stopped, so no item was output. These generations of this run were accepted by the API and are paid for or may be; collect them with Get Generation (or turn on "Continue On Fail" to get them as rows): ${listed.join(', ')}`
+		: own;
+	return toNodeError(ending, failed.failure as Failure, failed.index, description);
+}
+
+function failedRow(ending: Ending, job: Job): INodeExecutionData {
+	const failure = job.failure as Failure;
+	const json: IDataObject = { error: failure.message, description: failure.description };
+	if (job.generationId) json.id = job.generationId;
+	if (job.generation?.status) json.status = job.generation.status;
+	if (job.videoUrl) json.videoUrl = job.videoUrl;
+	if (failure.httpCode) json.httpCode = failure.httpCode;
+	if (failure.kind === 'ambiguous-submit') json.generationMayExist = true;
+	const row: INodeExecutionData = { json: ending.redact(json), pairedItem: { item: job.index } };
+	// n8n moves an item that carries `error` to the node's error output.
+	if (ending.errorOutput) row.error = toNodeError(ending, failure, job.index);
+	return row;
+}
+
+function finishedRow(ending: Ending, job: Job): INodeExecutionData {
+	const json: IDataObject = { ...((job.generation ?? { id: job.generationId }) as IDataObject) };
+	if (job.videoUrl) json.videoUrl = job.videoUrl;
+	if (job.result === 'timedOut') json.timedOut = true;
+	const row: INodeExecutionData = { json: ending.redact(json), pairedItem: { item: job.index } };
+	const binary = ending.binaries.get(job.index);
+	if (binary) row.binary = { [ending.binaryPropertyOf(job)]: binary };
+	return row;
+}
+
+/** One row per input item, in input order, each paired with its item. */
+export function rowsOf(ending: Ending): INodeExecutionData[] {
+	return ending.jobs.map((job) => (job.state === 'failed' ? failedRow(ending, job) : finishedRow(ending, job)));
+}

@@ -1,0 +1,113 @@
+/**
+ * One submit and one status poll, from the API's answer to what the wait loop does next. Which
+ * answers may be sent again is decided here, and only here: a submit is re-sent only when the API
+ * surely did not take it.
+ */
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import type { Failure } from './errors';
+import { httpFailure } from './errors';
+import { asGeneration } from './generation';
+import type { GenerateRequest } from './request';
+import type { ApiResponse, NetworkProblem } from './transport';
+import { apiRequest, networkReason } from './transport';
+import type { Clock, Job, PollOutcome, SubmitOutcome } from './wait';
+
+/** The most one request may take, whatever is left of Max Wait. */
+const SUBMIT_TIMEOUT_MS = 60_000;
+const POLL_TIMEOUT_MS = 30_000;
+/** A request is never given less than this, so a last poll near the deadline can still answer. */
+const MIN_TIMEOUT_MS = 1_000;
+/** Polls of a generation this node submitted that may answer 404 while the API catches up. */
+const NOT_FOUND_GRACE = 4;
+
+export const AMBIGUOUS_SUBMIT =
+	'The API may have accepted this generation (and may charge for it) but its answer was lost. The node did not send the request again, to avoid paying twice, and will not on a retry of this execution either. Look for the generation in your AIML API dashboard before running this item again.';
+
+export interface StepContext {
+	ctx: IExecuteFunctions;
+	baseUrl: string;
+	clock: Clock;
+}
+
+/** What is left of the job's wait, within the per-request bound. */
+function timeoutFor(step: StepContext, job: Job, cap: number): number {
+	return Math.max(MIN_TIMEOUT_MS, Math.min(cap, job.deadline - step.clock.now()));
+}
+
+function networkFailure(problem: NetworkProblem, generationId?: string): Failure {
+	return {
+		kind: 'network',
+		message: `No answer from the API: ${networkReason(problem.code)}${generationId ? ` (generation ${generationId})` : ''}`,
+		description: generationId
+			? `The generation keeps running at the API: collect it later with Get Generation and the id ${generationId}.`
+			: 'Check the network and the Base URL of the "AIML API" credential.',
+	};
+}
+
+/** A 3xx: the node follows no redirect, so the key and the prompt never go to another address. */
+function redirectFailure(response: ApiResponse, generationId?: string): Failure {
+	const location = typeof response.headers.location === 'string' ? ` to ${response.headers.location}` : '';
+	return {
+		kind: 'http',
+		httpCode: response.statusCode,
+		message: `The API answered with a redirect (HTTP ${response.statusCode})${location}${generationId ? ` (generation ${generationId})` : ''}`,
+		description:
+			'The node does not follow redirects, so your API key and prompt stay with the Base URL. Nothing was created by this answer. Check the Base URL of the "AIML API" credential; if the API has moved, enter its new https address there.',
+	};
+}
+
+export function ambiguousSubmit(message: string): Failure {
+	return { kind: 'ambiguous-submit', message, description: AMBIGUOUS_SUBMIT };
+}
+
+export async function submitGeneration(step: StepContext, request: GenerateRequest, job: Job): Promise<SubmitOutcome> {
+	const result = await apiRequest(step.ctx, step.baseUrl, step.clock, {
+		method: 'POST',
+		path: request.path,
+		body: request.body,
+		timeoutMs: timeoutFor(step, job, SUBMIT_TIMEOUT_MS),
+	});
+	if (!result.ok) {
+		const { problem } = result;
+		// Cancelled, or never connected: nothing was created, so it may be sent again (the loop stops if cancelled).
+		if (problem.cancelled || !problem.mayHaveArrived) return { type: 'retry', failure: networkFailure(problem) };
+		return { type: 'failed', failure: ambiguousSubmit(`No answer to the submit: ${networkReason(problem.code)} after the request was sent`) };
+	}
+	const { response } = result;
+	const { statusCode, body } = response;
+	if (statusCode >= 200 && statusCode < 300) {
+		const generation = asGeneration(body, 'submit');
+		if (generation) return { type: 'accepted', generation };
+		return { type: 'failed', failure: ambiguousSubmit(`The API answered HTTP ${statusCode} without a generation id`) };
+	}
+	if (statusCode >= 300 && statusCode < 400) return { type: 'failed', failure: redirectFailure(response) };
+	const failure = httpFailure(statusCode, body, 'submit', undefined, job.attempts);
+	if (statusCode === 429) return { type: 'limited', failure };
+	if (statusCode === 503) return { type: 'retry', failure };
+	if (statusCode >= 500) return { type: 'failed', failure: { ...failure, kind: 'ambiguous-submit', description: `${failure.description} ${AMBIGUOUS_SUBMIT}` } };
+	return { type: 'failed', failure };
+}
+
+export async function pollGeneration(step: StepContext, pollPath: string, job: Job): Promise<PollOutcome> {
+	const id = job.generationId as string;
+	const result = await apiRequest(step.ctx, step.baseUrl, step.clock, {
+		method: 'GET',
+		path: `${pollPath}?generation_id=${encodeURIComponent(id)}`,
+		timeoutMs: timeoutFor(step, job, POLL_TIMEOUT_MS),
+	});
+	if (!result.ok) return { type: 'retry', failure: networkFailure(result.problem, id) };
+	const { response } = result;
+	const { statusCode, body } = response;
+	if (statusCode >= 200 && statusCode < 300) {
+		const generation = asGeneration(body, 'poll');
+		if (generation) return { type: 'status', generation };
+		return { type: 'retry', failure: { kind: 'http', httpCode: statusCode, message: `The API's answer about generation ${id} was unreadable`, description: '' } };
+	}
+	if (statusCode >= 300 && statusCode < 400) return { type: 'failed', failure: redirectFailure(response, id) };
+	const failure = httpFailure(statusCode, body, 'poll', id, job.attempts);
+	// The API may not know at once a generation it has just accepted.
+	if (statusCode === 404 && job.submittedHere && job.attempts < NOT_FOUND_GRACE) return { type: 'retry', failure };
+	if (statusCode === 429 || statusCode === 408 || statusCode >= 500) return { type: 'retry', failure };
+	return { type: 'failed', failure };
+}
