@@ -2,14 +2,70 @@
  * Starts the AI/ML API simulator from the command line.
  *
  *   node .build/test/simulator/cli.js [--port N] [--cdn-port N] [--generation-ms N] [--api-key KEY]
+ *                                     [--progress clock|manual|polls:N] [--faults '<json>']
  *
+ * `--faults` takes a SimulatorFaults object as JSON, e.g. '{"getFailShare":0.2,"cdnGzip":true}'.
  * Prints one JSON line `{"baseUrl":...,"cdnUrl":...,"apiKey":...}` once both listeners are up, then runs
  * until SIGINT or SIGTERM.
  */
-import { DEFAULT_API_KEY, startSimulator, type SimulatorOptions } from './index';
+import {
+	DEFAULT_API_KEY,
+	startSimulator,
+	type SimulatorFaults,
+	type SimulatorOptions,
+	type SimulatorProgress,
+} from './index';
 
 const USAGE =
-	'usage: cli [--port N] [--cdn-port N] [--generation-ms N] [--api-key KEY]  (also --name=value)';
+	"usage: cli [--port N] [--cdn-port N] [--generation-ms N] [--api-key KEY] [--progress clock|manual|polls:N] [--faults '<json>']  (also --name=value)";
+
+/** Every fault knob, so that a misspelt one in --faults is refused instead of silently ignored. */
+const FAULT_KEYS: Record<keyof SimulatorFaults, true> = {
+	getFailShare: true,
+	getFailStatuses: true,
+	getResetShare: true,
+	getDelayMs: true,
+	getMalformedShare: true,
+	getEmptyShare: true,
+	getHangShare: true,
+	postFailShare: true,
+	postFailStatus: true,
+	postDropAfterAcceptShare: true,
+	postHangAfterAcceptShare: true,
+	postFailAfterAcceptShare: true,
+	postFailAfterAcceptStatus: true,
+	postAnswer: true,
+	postRedirect: true,
+	notFoundPollsAfterAccept: true,
+	echoRequestInErrors: true,
+	cdnStatus: true,
+	cdnCloseMidway: true,
+	cdnDrip: true,
+	cdnBody: true,
+	cdnGzip: true,
+};
+
+function parseProgress(value: string): SimulatorProgress {
+	if (value === 'clock' || value === 'manual') return value;
+	const polls = /^polls:(\d+)$/.exec(value);
+	if (polls && Number(polls[1]) >= 1) return { polls: Number(polls[1]) };
+	throw new Error(`--progress needs clock, manual or polls:N (N >= 1), got ${value}`);
+}
+
+function parseFaults(value: string): SimulatorFaults {
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(value);
+	} catch {
+		throw new Error(`--faults needs a JSON object, got ${value}`);
+	}
+	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+		throw new Error(`--faults needs a JSON object, got ${value}`);
+	}
+	const unknown = Object.keys(parsed).filter((key) => !(key in FAULT_KEYS));
+	if (unknown.length > 0) throw new Error(`--faults: unknown knob ${unknown.join(', ')}`);
+	return parsed as SimulatorFaults;
+}
 
 function parseArgs(argv: string[]): SimulatorOptions {
 	const options: SimulatorOptions = {};
@@ -41,6 +97,12 @@ function parseArgs(argv: string[]): SimulatorOptions {
 			case '--api-key':
 				options.apiKey = value();
 				break;
+			case '--progress':
+				options.progress = parseProgress(value());
+				break;
+			case '--faults':
+				options.faults = parseFaults(value());
+				break;
 			case '--help':
 			case '-h':
 				process.stdout.write(`${USAGE}\n`);
@@ -61,7 +123,15 @@ async function main(): Promise<void> {
 		process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
 		process.exit(2);
 	}
-	const simulator = await startSimulator(options);
+	let simulator;
+	try {
+		simulator = await startSimulator(options);
+	} catch (error) {
+		// A knob out of range (e.g. a bad cdnDrip) is a usage error, not a crash.
+		if (!(error instanceof RangeError)) throw error;
+		process.stderr.write(`${error.message}\n${USAGE}\n`);
+		process.exit(2);
+	}
 	let stopping = false;
 	const stop = () => {
 		if (stopping) return;
