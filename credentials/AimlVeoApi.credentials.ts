@@ -1,10 +1,13 @@
 import type {
-	IAuthenticateGeneric,
 	Icon,
+	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
+
+import { assertKeyMayBeSent } from '../nodes/AimlApiVeo/base-url';
 
 export class AimlVeoApi implements ICredentialType {
 	// Not `aimlApi`: the older AIML API community package registers that name, and
@@ -40,19 +43,33 @@ export class AimlVeoApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: '=Bearer {{$credentials.apiKey}}',
-			},
-		},
-	};
+	/**
+	 * Adds `Authorization: Bearer <key>`, but only to a request that goes to the Base URL's origin
+	 * over https (plain http only to this machine) with no user name or password in its URL; any
+	 * other request fails here, before it is sent. This covers every request n8n authenticates with
+	 * this credential: the node's own, the credential's Test (so an unsafe Base URL fails the Test
+	 * with a message saying why, and nothing is sent), and the HTTP Request node when it uses this
+	 * credential. The key is also never forwarded if the server redirects to another origin.
+	 */
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		assertKeyMayBeSent(requestOptions, credentials.baseUrl);
+		return {
+			...requestOptions,
+			headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.apiKey ?? '')}` },
+			sendCredentialsOnCrossOriginRedirect: false,
+		};
+	}
 
-	// /v2/billing needs a valid key (unlike /v1/models), so a wrong key fails the test.
+	// /v2/billing needs a valid key (unlike /v1/models), so a wrong key fails the test. The base
+	// is trimmed the way the node trims it (spaces, trailing slashes, a trailing /v1 or /v2), so
+	// the Test calls the same URL the node will.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{String($credentials.baseUrl || "https://api.aimlapi.com").replace(/\\/+$/, "")}}',
+			baseURL:
+				'={{(String($credentials.baseUrl || "").trim() || "https://api.aimlapi.com").replace(/\\/+$/, "").replace(/\\/v[12]$/, "")}}',
 			url: '/v2/billing',
 			method: 'GET',
 		},
