@@ -67,7 +67,7 @@ function parseFaults(value: string): SimulatorFaults {
 	return parsed as SimulatorFaults;
 }
 
-function parseArgs(argv: string[]): SimulatorOptions {
+export function parseArgs(argv: string[]): SimulatorOptions {
 	const options: SimulatorOptions = {};
 	const integer = (name: string, value: string): number => {
 		const parsed = Number(value);
@@ -152,7 +152,10 @@ async function main(): Promise<void> {
 	);
 }
 
-main().catch((error: unknown) => {
-	process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-	process.exit(1);
-});
+// Only when run as a program: the tests import parseArgs.
+if (require.main === module) {
+	main().catch((error: unknown) => {
+		process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+		process.exit(1);
+	});
+}

@@ -1,15 +1,22 @@
 import * as http from 'http';
+import * as zlib from 'zlib';
 
+import { parseArgs } from './cli';
 import {
+	CDN_HTML_ERROR_PAGE,
 	LEGACY_GOOGLE_PATH,
 	MESSAGES,
 	SIMULATED_MODELS,
 	UNIVERSAL_VIDEO_PATH,
 	loadFixture,
+	runningStatusMarker,
 	startSimulator,
+	statusMarker,
 	type Simulator,
 	type SimulatorOptions,
+	type SimulatorRequest,
 } from './index';
+import { videoChunks } from './video';
 
 const KEY = 'sim-test-key';
 const IMAGE = 'https://example.com/first.png';
@@ -56,7 +63,31 @@ function call(
 }
 
 const auth = (key = KEY) => ({ authorization: `Bearer ${key}` });
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A clock the test moves by hand. */
+function manualClock(start = 1_700_000_000_000) {
+	let time = start;
+	return {
+		now: () => time,
+		tick: (ms: number) => {
+			time += ms;
+		},
+	};
+}
+
+/** Sends a request and hands back the first chunk of the body as soon as it arrives, plus the response. */
+function firstChunk(url: string): Promise<{ res: http.IncomingMessage; chunk: Buffer; req: http.ClientRequest }> {
+	return new Promise((resolve, reject) => {
+		const req = http.get(url, { agent: false }, (res) => {
+			res.once('data', (chunk: Buffer) => {
+				res.pause();
+				resolve({ res, chunk, req });
+			});
+			res.on('error', () => undefined);
+		});
+		req.on('error', reject);
+	});
+}
 
 describe('AI/ML API simulator', () => {
 	let sim: Simulator;
@@ -80,14 +111,19 @@ describe('AI/ML API simulator', () => {
 		prompt: 'A dragon over a mountain',
 		...extra,
 	});
+	/** Polls until the generation ended; the tests that use it run with `progress: { polls }`, so no waiting. */
 	const waitUntilDone = async (id: string, path = LEGACY_GOOGLE_PATH) => {
-		for (let i = 0; i < 200; i += 1) {
+		for (let i = 0; i < 20; i += 1) {
 			const reply = await poll(id, { path });
 			const body = reply.json();
 			if (body.status === 'completed' || body.status === 'error') return body;
-			await sleep(25);
 		}
-		throw new Error('generation did not finish');
+		throw new Error('generation did not finish within 20 polls');
+	};
+	/** The next request to arrive (any listener). */
+	const nextRequest = (): Promise<SimulatorRequest> => {
+		const known = sim.requests.length;
+		return sim.whenRequest((request) => sim.requests.indexOf(request) >= known);
 	};
 
 	afterEach(async () => {
@@ -153,8 +189,9 @@ describe('AI/ML API simulator', () => {
 	});
 
 	describe('submit and poll', () => {
-		it('accepts with 201 and walks queued -> generating -> completed', async () => {
-			await start({ generationMs: 500 });
+		it('accepts with 201 and walks queued -> generating -> completed by the (injected) clock', async () => {
+			const clock = manualClock();
+			await start({ generationMs: 500, clock });
 			const reply = await submit(fastBody());
 			expect(reply.status).toBe(201);
 			const body = reply.json();
@@ -169,9 +206,13 @@ describe('AI/ML API simulator', () => {
 			expect(reply.headers['x-inference-id']).toBe(body.id);
 
 			expect((await poll(body.id)).json()).toEqual({ id: body.id, status: 'queued' });
-			await sleep(150);
+			clock.tick(99);
+			expect((await poll(body.id)).json()).toEqual({ id: body.id, status: 'queued' });
+			clock.tick(1);
 			expect((await poll(body.id)).json()).toEqual({ id: body.id, status: 'generating' });
-			await sleep(400);
+			clock.tick(399);
+			expect((await poll(body.id)).json()).toEqual({ id: body.id, status: 'generating' });
+			clock.tick(1);
 			const done = (await poll(body.id)).json();
 			expect(done).toEqual({ id: body.id, status: 'completed', video: { url: expect.any(String) } });
 			expect(done.video.url.startsWith(`${sim.cdnUrl}/generations/`)).toBe(true);
@@ -185,9 +226,11 @@ describe('AI/ML API simulator', () => {
 				path: LEGACY_GOOGLE_PATH,
 				prompt: 'A dragon over a mountain',
 				status: 'completed',
-				pollCount: 3,
+				pollCount: 5,
+				createdAt: clock.now() - 500,
 			});
-			expect(sim.counters()).toMatchObject({ posts: 1, postsAccepted: 1, gets: 3 });
+			expect(sim.requests.map((r) => r.at - sim.generations[0].createdAt)).toEqual([0, 0, 99, 100, 499, 500]);
+			expect(sim.counters()).toMatchObject({ posts: 1, postsAccepted: 1, gets: 5 });
 		});
 
 		it('accepts a minimal valid body for every model of the table', async () => {
@@ -248,7 +291,7 @@ describe('AI/ML API simulator', () => {
 		});
 
 		it('finds a URL-encoded id containing ":" and "/" on either path', async () => {
-			await start({ generationMs: 50 });
+			await start({ progress: { polls: 3 } });
 			const reply = await submit(
 				{ model: 'google/veo-3.1-i2v', prompt: 'a wave', image_url: IMAGE },
 				{ path: UNIVERSAL_VIDEO_PATH },
@@ -289,7 +332,7 @@ describe('AI/ML API simulator', () => {
 		});
 
 		it('ends a [sim:error] prompt in status error and a [sim:no-video] prompt completed without video', async () => {
-			await start({ generationMs: 40 });
+			await start({ progress: { polls: 2 } });
 			const failing: string = (await submit(fastBody({ prompt: 'bad things [sim:error]' }))).json().id;
 			const empty: string = (await submit(fastBody({ prompt: 'nothing [sim:no-video]' }))).json().id;
 			expect(await waitUntilDone(failing)).toEqual({
@@ -301,11 +344,16 @@ describe('AI/ML API simulator', () => {
 		});
 
 		it('takes three times as long for a [sim:slow] prompt', async () => {
-			await start({ generationMs: 200 });
+			const clock = manualClock();
+			await start({ generationMs: 200, clock });
 			const id: string = (await submit(fastBody({ prompt: 'slow [sim:slow]' }))).json().id;
-			await sleep(250);
+			const normal: string = (await submit(fastBody())).json().id;
+			clock.tick(250);
+			expect((await poll(normal)).json().status).toBe('completed');
 			expect((await poll(id)).json().status).toBe('generating');
-			await sleep(450);
+			clock.tick(349);
+			expect((await poll(id)).json().status).toBe('generating');
+			clock.tick(1);
 			expect((await poll(id)).json().status).toBe('completed');
 		});
 	});
@@ -404,7 +452,8 @@ describe('AI/ML API simulator', () => {
 
 	describe('concurrency and POST faults', () => {
 		it('answers 429 beyond the concurrency limit and tracks maxConcurrent', async () => {
-			await start({ concurrencyLimit: 2, generationMs: 300 });
+			const clock = manualClock();
+			await start({ concurrencyLimit: 2, generationMs: 300, clock });
 			expect((await submit(fastBody())).status).toBe(201);
 			expect((await submit(fastBody())).status).toBe(201);
 			const third = await submit(fastBody());
@@ -412,7 +461,7 @@ describe('AI/ML API simulator', () => {
 			expect(third.json()).toMatchObject({ statusCode: 429, message: 'Too Many Requests' });
 			expect(sim.generations).toHaveLength(2);
 			expect(sim.counters()).toMatchObject({ maxConcurrent: 2, postsAccepted: 2, postsRejected: { 429: 1 } });
-			await sleep(350);
+			clock.tick(300);
 			expect((await submit(fastBody())).status).toBe(201);
 			expect(sim.counters().maxConcurrent).toBe(2);
 		});
@@ -488,10 +537,13 @@ describe('AI/ML API simulator', () => {
 			expect(empty.status).toBe(200);
 			expect(empty.text).toBe('');
 
-			sim.setOptions({ faults: { getDelayMs: 200 } });
-			const started = Date.now();
-			expect((await poll(id)).status).toBe(200);
-			expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+			// Without a delay a poll is answered before the test sees it arrive; with one it is not.
+			sim.setOptions({ faults: { getDelayMs: 50 } });
+			const arrived = nextRequest();
+			const delayed = poll(id);
+			expect((await arrived).status).toBe(0);
+			expect((await delayed).status).toBe(200);
+			expect(sim.requests.at(-1)?.status).toBe(200);
 		});
 	});
 
@@ -503,7 +555,7 @@ describe('AI/ML API simulator', () => {
 		};
 
 		it('serves the fixture as video/mp4 with its length and records Authorization headers', async () => {
-			await start({ generationMs: 20 });
+			await start({ progress: { polls: 1 } });
 			const url = await completedVideoUrl();
 			const reply = await call(url);
 			const fixture = loadFixture();
@@ -522,7 +574,7 @@ describe('AI/ML API simulator', () => {
 		});
 
 		it('pads the video with a free box to exactly videoBytes', async () => {
-			await start({ generationMs: 20, videoBytes: 5_000_000 });
+			await start({ progress: { polls: 1 }, videoBytes: 5_000_000 });
 			const reply = await call(await completedVideoUrl());
 			const fixture = loadFixture();
 			expect(reply.status).toBe(200);
@@ -543,7 +595,7 @@ describe('AI/ML API simulator', () => {
 		});
 
 		it('answers 404 for unknown paths and cdnStatus when set', async () => {
-			await start({ generationMs: 20 });
+			await start({ progress: { polls: 1 } });
 			expect((await call(`${sim.cdnUrl}/generations/lion/1-abc.mp4`)).status).toBe(404);
 			const url = await completedVideoUrl();
 			sim.setOptions({ faults: { cdnStatus: 404 } });
@@ -551,16 +603,510 @@ describe('AI/ML API simulator', () => {
 		});
 
 		it('breaks the download midway when cdnCloseMidway is set', async () => {
-			await start({ generationMs: 20, videoBytes: 2_000_000, faults: { cdnCloseMidway: true } });
+			await start({ progress: { polls: 1 }, videoBytes: 2_000_000, faults: { cdnCloseMidway: true } });
 			const url = await completedVideoUrl();
 			await expect(call(url)).rejects.toThrow();
 			expect(sim.requests.at(-1)).toMatchObject({ origin: 'cdn', status: 'reset' });
 		});
 
 		it('puts videoOrigin into video.url when given', async () => {
-			await start({ generationMs: 20, videoOrigin: 'http://localhost:9' });
+			await start({ progress: { polls: 1 }, videoOrigin: 'http://localhost:9' });
 			const url = await completedVideoUrl();
 			expect(url).toMatch(/^http:\/\/localhost:9\/generations\//);
+		});
+		it('dribbles the video with cdnDrip: headers at once with the honest length, then a piece at a time', async () => {
+			await start({ progress: { polls: 1 }, faults: { cdnDrip: { bytes: 1000, everyMs: 60_000 } } });
+			const fixture = loadFixture();
+			const url = await completedVideoUrl();
+			const { res, chunk, req } = await firstChunk(url);
+			expect(res.statusCode).toBe(200);
+			expect(Number(res.headers['content-length'])).toBe(fixture.length);
+			// The second piece is due a minute later, so what arrived is exactly the first piece.
+			let received = chunk;
+			while (received.length < 1000) {
+				const more = await new Promise<Buffer>((resolve) => {
+					res.once('data', resolve);
+					res.resume();
+				});
+				res.pause();
+				received = Buffer.concat([received, more]);
+			}
+			expect(received.equals(fixture.subarray(0, 1000))).toBe(true);
+			expect(sim.requests.at(-1)).toMatchObject({ origin: 'cdn', status: 200 });
+			req.destroy();
+		});
+
+		it('delivers the whole video with cdnDrip, pieces cut across the padding', async () => {
+			await start({ progress: { polls: 1 }, videoBytes: 200_000, faults: { cdnDrip: { bytes: 7_000, everyMs: 0 } } });
+			const reply = await call(await completedVideoUrl());
+			expect(Number(reply.headers['content-length'])).toBe(200_000);
+			expect(reply.raw.equals(Buffer.concat([...videoChunks(200_000)]))).toBe(true);
+			await expect(startSimulator({ faults: { cdnDrip: { bytes: 0, everyMs: 1 } } })).rejects.toThrow(RangeError);
+		});
+
+		it("answers an HTML error page as video/mp4 with cdnBody 'html'", async () => {
+			await start({ progress: { polls: 1 }, faults: { cdnBody: 'html' } });
+			const reply = await call(await completedVideoUrl());
+			expect(reply.status).toBe(200);
+			expect(reply.headers['content-type']).toBe('video/mp4');
+			expect(reply.text).toBe(CDN_HTML_ERROR_PAGE);
+			expect(reply.text).toBe(
+				'<!DOCTYPE html><html><head><title>Error</title></head><body>Access denied</body></html>',
+			);
+			expect(Number(reply.headers['content-length'])).toBe(reply.raw.length);
+		});
+
+		it('sends the video gzip-compressed with cdnGzip, content-length of the compressed bytes', async () => {
+			await start({ progress: { polls: 1 }, videoBytes: 1_000_000, faults: { cdnGzip: true } });
+			const url = await completedVideoUrl();
+			const reply = await call(url, { headers: { 'accept-encoding': 'gzip' } });
+			expect(reply.status).toBe(200);
+			expect(reply.headers['content-encoding']).toBe('gzip');
+			expect(reply.headers['content-type']).toBe('video/mp4');
+			expect(Number(reply.headers['content-length'])).toBe(reply.raw.length);
+			expect(reply.raw.length).toBeLessThan(100_000);
+			const video = zlib.gunzipSync(reply.raw);
+			expect(video.equals(Buffer.concat([...videoChunks(1_000_000)]))).toBe(true);
+			// Without the knob the same URL is sent as is.
+			sim.setOptions({ faults: {} });
+			const plain = await call(url, { headers: { 'accept-encoding': 'gzip' } });
+			expect(plain.headers['content-encoding']).toBeUndefined();
+			expect(plain.raw.length).toBe(1_000_000);
+		});
+	});
+
+	describe('deterministic control', () => {
+		it('reads createdAt, request times and error timestamps from the injected clock', async () => {
+			const clock = manualClock(Date.UTC(2030, 0, 2, 3, 4, 5));
+			await start({ clock });
+			const refused = await submit(fastBody(), { key: 'wrong' });
+			expect(refused.json().timestamp).toBe('2030-01-02T03:04:05.000Z');
+			clock.tick(1000);
+			await submit(fastBody());
+			expect(sim.generations[0].createdAt).toBe(clock.now());
+			expect(sim.requests.map((r) => r.at)).toEqual([clock.now() - 1000, clock.now()]);
+		});
+
+		it('progress { polls: 3 }: queued, generating, then the end on the third answered poll; time plays no part', async () => {
+			const clock = manualClock();
+			await start({ progress: { polls: 3 }, generationMs: 10, clock });
+			const reply = await submit(fastBody());
+			expect(reply.json().status).toBe('queued');
+			const id: string = reply.json().id;
+			clock.tick(60_000);
+			expect(sim.generations[0].status).toBe('queued');
+			expect((await poll(id)).json()).toEqual({ id, status: 'queued' });
+			expect((await poll(id)).json()).toEqual({ id, status: 'generating' });
+			expect(sim.generations[0].status).toBe('generating');
+			expect((await poll(id)).json()).toEqual({ id, status: 'completed', video: { url: expect.any(String) } });
+			expect((await poll(id)).json().status).toBe('completed');
+			expect(sim.generations[0]).toMatchObject({ status: 'completed', pollCount: 4, answeredPolls: 4 });
+		});
+
+		it('progress { polls: 1 } ends on the first poll', async () => {
+			await start({ progress: { polls: 1 } });
+			const id: string = (await submit(fastBody())).json().id;
+			expect((await poll(id)).json().status).toBe('completed');
+		});
+
+		it('progress { polls }: only authorized, un-faulted polls of the generation count', async () => {
+			await start({ progress: { polls: 2 } });
+			const id: string = (await submit(fastBody())).json().id;
+			expect((await poll(id, { key: 'wrong' })).status).toBe(401);
+			sim.setOptions({ faults: { getFailShare: 1 } });
+			expect((await poll(id)).status).toBeGreaterThanOrEqual(500);
+			sim.setOptions({ faults: { getMalformedShare: 1 } });
+			const malformed = (await poll(id)).text;
+			expect(() => JSON.parse(malformed)).toThrow();
+			sim.setOptions({ faults: { getEmptyShare: 1 } });
+			expect((await poll(id)).text).toBe('');
+			sim.setOptions({ faults: { getResetShare: 1 } });
+			await expect(poll(id)).rejects.toThrow();
+			sim.setOptions({ faults: {} });
+			expect((await poll(id)).json().status).toBe('queued');
+			expect((await poll(id)).json().status).toBe('completed');
+			expect(sim.generations[0]).toMatchObject({ pollCount: 6, answeredPolls: 2 });
+		});
+
+		it("progress 'manual': queued until advanced; advance() moves one or all and ends them as their markers say", async () => {
+			const clock = manualClock();
+			await start({ progress: 'manual', generationMs: 10, clock });
+			const plain: string = (await submit(fastBody())).json().id;
+			const empty: string = (await submit(fastBody({ prompt: 'nothing [sim:no-video]' }))).json().id;
+			const failing: string = (await submit(fastBody({ prompt: 'bad [sim:error]' }))).json().id;
+			clock.tick(60_000);
+			for (let i = 0; i < 3; i += 1) expect((await poll(plain)).json().status).toBe('queued');
+			expect(sim.generations.map((g) => g.status)).toEqual(['queued', 'queued', 'queued']);
+
+			expect(sim.advance(plain, 'generating')).toBe(1);
+			expect((await poll(plain)).json()).toEqual({ id: plain, status: 'generating' });
+			expect(sim.advance('all', 'completed')).toBe(3);
+			const done = (await poll(plain)).json();
+			expect(done).toEqual({ id: plain, status: 'completed', video: { url: expect.any(String) } });
+			expect((await call(done.video.url)).status).toBe(200);
+			expect((await poll(empty)).json()).toEqual({ id: empty, status: 'completed' });
+			expect((await poll(failing)).json()).toEqual({
+				id: failing,
+				status: 'error',
+				error: { name: 'ContentPolicyViolation', message: 'The prompt was blocked by the safety filter.' },
+			});
+			// 'all' leaves ended generations alone; by id any generation moves.
+			expect(sim.advance('all', 'generating')).toBe(0);
+			expect(sim.advance(plain, 'error')).toBe(1);
+			expect((await poll(plain)).json()).toEqual({
+				id: plain,
+				status: 'error',
+				error: { name: 'ContentPolicyViolation', message: 'The prompt was blocked by the safety filter.' },
+			});
+			expect(() => sim.advance('nope', 'completed')).toThrow('no generation nope');
+			expect(() => sim.advance(plain, 'queued' as never)).toThrow(RangeError);
+		});
+
+		it('advance() works in the other modes too, and a generation moved by hand keeps that status', async () => {
+			await start({ progress: { polls: 1 } });
+			const id: string = (await submit(fastBody())).json().id;
+			sim.advance(id, 'generating');
+			for (let i = 0; i < 3; i += 1) expect((await poll(id)).json().status).toBe('generating');
+			sim.advance(id, 'completed');
+			expect((await poll(id)).json().status).toBe('completed');
+
+			const clock = manualClock();
+			sim.setOptions({ progress: 'clock', generationMs: 60_000, clock });
+			const slow: string = (await submit(fastBody())).json().id;
+			expect((await poll(slow)).json().status).toBe('queued');
+			sim.advance(slow, 'completed');
+			expect((await poll(slow)).json().status).toBe('completed');
+		});
+
+		it('counts generations not yet ended under the active mode against the concurrency limit', async () => {
+			await start({ progress: 'manual', concurrencyLimit: 1 });
+			const first: string = (await submit(fastBody())).json().id;
+			expect((await submit(fastBody())).status).toBe(429);
+			sim.advance(first, 'completed');
+			const second = await submit(fastBody());
+			expect(second.status).toBe(201);
+			sim.setOptions({ progress: { polls: 1 } });
+			expect((await submit(fastBody())).status).toBe(429);
+			expect((await poll(second.json().id)).json().status).toBe('completed');
+			expect((await submit(fastBody())).status).toBe(201);
+			expect(sim.counters()).toMatchObject({ postsAccepted: 3, postsRejected: { 429: 2 }, maxConcurrent: 1 });
+		});
+
+		it('refuses a progress mode it does not know', async () => {
+			await expect(startSimulator({ progress: { polls: 0 } })).rejects.toThrow(RangeError);
+			await start();
+			expect(() => sim.setOptions({ progress: 'fast' as never })).toThrow(RangeError);
+			expect(() => sim.setOptions({ progress: { polls: 1.5 } })).toThrow(RangeError);
+		});
+
+		it('whenRequest resolves for a request already logged, else as soon as one arrives or is answered', async () => {
+			await start();
+			await call(`${sim.baseUrl}/v2/billing`, { headers: auth() });
+			expect(await sim.whenRequest((r) => r.path === '/v2/billing')).toBe(sim.requests[0]);
+
+			let seen: SimulatorRequest | undefined;
+			const waiting = sim.whenRequest((r) => r.method === 'POST').then((r) => (seen = r));
+			await call(`${sim.baseUrl}/v2/billing`, { headers: auth() });
+			expect(seen).toBeUndefined();
+			await submit(fastBody());
+			await waiting;
+			expect(seen).toBe(sim.requests[2]);
+
+			// A predicate on the answer is asked again when the answer goes out.
+			const notFound = sim.whenRequest((r) => r.status === 404);
+			await poll('00000000-0000-4000-8000-000000000000:veo3');
+			expect((await notFound).query).toMatch(/^generation_id=/);
+
+			await expect(
+				sim.whenRequest(() => {
+					throw new Error('bad predicate');
+				}),
+			).rejects.toThrow('bad predicate');
+
+			// Only requests since the last reset count.
+			sim.reset();
+			let again = false;
+			const billing = sim.whenRequest((r) => r.path === '/v2/billing').then(() => (again = true));
+			await submit(fastBody());
+			expect(again).toBe(false);
+			await call(`${sim.baseUrl}/v2/billing`, { headers: auth() });
+			await billing;
+		});
+
+		it('lets a test change the API between two requests: the key revoked after the first status poll', async () => {
+			await start({ progress: { polls: 5 } });
+			const id: string = (await submit(fastBody())).json().id;
+			const revoked = sim
+				.whenRequest((r) => r.method === 'GET')
+				.then(() => sim.setOptions({ apiKey: 'rotated-key' }));
+			expect((await poll(id)).status).toBe(200);
+			await revoked;
+			expect((await poll(id)).status).toBe(401);
+		});
+
+		it('whenGenerations resolves once that many generations were accepted', async () => {
+			await start();
+			await expect(sim.whenGenerations(0)).resolves.toBeUndefined();
+			let two = false;
+			const twoAccepted = sim.whenGenerations(2).then(() => (two = true));
+			const broke = sim.whenGenerations(2).then(() => sim.setOptions({ outOfCredits: true }));
+			expect((await submit(fastBody())).status).toBe(201);
+			expect((await submit(fastBody({ resolution: 'bad' }))).status).toBe(400);
+			expect(two).toBe(false);
+			expect((await submit(fastBody())).status).toBe(201);
+			await Promise.all([twoAccepted, broke]);
+			expect((await submit(fastBody())).status).toBe(403);
+			expect(sim.generations).toHaveLength(2);
+			await sim.whenGenerations(2);
+		});
+	});
+
+	describe('status words', () => {
+		it.each(['failed', 'CANCELLED', 'expired'])(
+			'[sim:status=%s] ends with exactly that word, an error and no video',
+			async (word) => {
+				await start({ progress: { polls: 2 } });
+				expect(statusMarker(word)).toBe(`[sim:status=${word}]`);
+				const id: string = (await submit(fastBody({ prompt: `clip [sim:status=${word}]` }))).json().id;
+				expect((await poll(id)).json()).toEqual({ id, status: 'queued' });
+				expect((await poll(id)).json()).toEqual({
+					id,
+					status: word,
+					error: { name: 'GenerationFailed', message: `The generation ended as ${word}` },
+				});
+				expect(sim.generations[0]).toMatchObject({ status: 'error', apiStatus: word });
+			},
+		);
+
+		it('[sim:status-running=WORD] reports that word while the generation runs', async () => {
+			await start({ progress: { polls: 3 } });
+			expect(runningStatusMarker('IN_PROGRESS')).toBe('[sim:status-running=IN_PROGRESS]');
+			const reply = await submit(fastBody({ prompt: 'clip [sim:status-running=IN_PROGRESS]' }));
+			expect(reply.json().status).toBe('queued');
+			const id: string = reply.json().id;
+			expect((await poll(id)).json()).toEqual({ id, status: 'IN_PROGRESS' });
+			expect((await poll(id)).json()).toEqual({ id, status: 'IN_PROGRESS' });
+			expect((await poll(id)).json()).toEqual({ id, status: 'completed', video: { url: expect.any(String) } });
+
+			const both: string = (
+				await submit(fastBody({ prompt: 'x [sim:status-running=running] [sim:status=FAILED]' }))
+			).json().id;
+			const statuses: string[] = [];
+			for (let i = 0; i < 3; i += 1) statuses.push((await poll(both)).json().status);
+			expect(statuses).toEqual(['running', 'running', 'FAILED']);
+		});
+
+		it('statusNames renames statuses in submit and poll answers, but not marker words', async () => {
+			await start({
+				progress: { polls: 3 },
+				statusNames: { queued: 'QUEUED', generating: 'Running', completed: 'COMPLETED', error: 'FAILED' },
+			});
+			const reply = await submit(fastBody());
+			expect(reply.json().status).toBe('QUEUED');
+			const id: string = reply.json().id;
+			const statuses: string[] = [];
+			for (let i = 0; i < 3; i += 1) statuses.push((await poll(id)).json().status);
+			expect(statuses).toEqual(['QUEUED', 'Running', 'COMPLETED']);
+			expect(sim.generations[0]).toMatchObject({ status: 'completed', apiStatus: 'COMPLETED' });
+
+			sim.setOptions({ progress: { polls: 1 } });
+			const failing: string = (await submit(fastBody({ prompt: 'bad [sim:error]' }))).json().id;
+			expect((await poll(failing)).json()).toMatchObject({ status: 'FAILED', error: { name: 'ContentPolicyViolation' } });
+			const expired: string = (await submit(fastBody({ prompt: 'old [sim:status=expired]' }))).json().id;
+			expect((await poll(expired)).json().status).toBe('expired');
+		});
+	});
+
+	describe('hostile API knobs', () => {
+		it('getHangShare: a status GET is never answered and does not count as a poll', async () => {
+			await start({ progress: { polls: 1 }, faults: { getHangShare: 1 } });
+			const id: string = (await submit(fastBody())).json().id;
+			const arrived = nextRequest();
+			const hanging = poll(id).then(
+				() => 'answered',
+				() => 'failed',
+			);
+			const entry = await arrived;
+			// Another request is answered meanwhile; the hung one still is not.
+			expect((await call(`${sim.baseUrl}/v2/billing`, { headers: auth() })).status).toBe(200);
+			expect(entry.status).toBe(0);
+			expect(sim.generations[0]).toMatchObject({ pollCount: 1, answeredPolls: 0, status: 'queued' });
+			sim.setOptions({ faults: {} });
+			expect((await poll(id)).json().status).toBe('completed');
+			await sim.close();
+			expect(await hanging).toBe('failed');
+			expect(entry.status).toBe(0);
+		});
+
+		it('draws getHangShare from the seed reproducibly', async () => {
+			const pattern = async () => {
+				const id: string = (await submit(fastBody())).json().id;
+				const statuses: Array<number | 'reset'> = [];
+				for (let i = 0; i < 20; i += 1) {
+					const arrived = nextRequest();
+					poll(id).catch(() => undefined);
+					// Without a delay an answered poll is answered before the test sees it arrive.
+					statuses.push((await arrived).status);
+				}
+				return statuses;
+			};
+			await start({ seed: 9, faults: { getHangShare: 0.5 } });
+			const first = await pattern();
+			sim.reset();
+			expect(await pattern()).toEqual(first);
+			expect(first).toContain(0);
+			expect(first).toContain(200);
+		});
+
+		it('postHangAfterAcceptShare: the generation is created, then the POST is never answered', async () => {
+			await start({ faults: { postHangAfterAcceptShare: 1 } });
+			const hanging = submit(fastBody()).then(
+				() => 'answered',
+				() => 'failed',
+			);
+			await sim.whenGenerations(1);
+			const post = sim.requests[0];
+			expect((await call(`${sim.baseUrl}/v2/billing`, { headers: auth() })).status).toBe(200);
+			expect(post).toMatchObject({ method: 'POST', status: 0 });
+			expect(sim.counters()).toMatchObject({ posts: 1, postsAccepted: 1, postsRejected: {} });
+			expect((await poll(sim.generations[0].id)).status).toBe(200);
+			await sim.close();
+			expect(await hanging).toBe('failed');
+		});
+
+		it('postFailAfterAcceptShare: the generation is created, then the POST is answered 5xx', async () => {
+			await start({ faults: { postFailAfterAcceptShare: 1 } });
+			const reply = await submit(fastBody());
+			expect(reply.status).toBe(500);
+			expect(reply.json()).toEqual({
+				message: 'Internal server error',
+				path: LEGACY_GOOGLE_PATH,
+				requestId: expect.any(String),
+				statusCode: 500,
+				timestamp: expect.any(String),
+			});
+			sim.setOptions({ faults: { postFailAfterAcceptShare: 1, postFailAfterAcceptStatus: 502 } });
+			const second = await submit(fastBody());
+			expect(second.status).toBe(502);
+			expect(second.json()).toMatchObject({ statusCode: 502, message: 'Bad Gateway' });
+			expect(sim.generations).toHaveLength(2);
+			expect(sim.counters()).toMatchObject({ posts: 2, postsAccepted: 2, postsRejected: {} });
+			expect((await poll(sim.generations[1].id)).status).toBe(200);
+		});
+
+		it('draws postFailAfterAcceptShare from the seed reproducibly', async () => {
+			const outcomes = async () => {
+				const statuses: number[] = [];
+				for (let i = 0; i < 20; i += 1) statuses.push((await submit(fastBody())).status);
+				return statuses;
+			};
+			await start({ seed: 7, faults: { postFailAfterAcceptShare: 0.5 } });
+			const first = await outcomes();
+			expect(sim.generations).toHaveLength(20);
+			sim.reset();
+			expect(await outcomes()).toEqual(first);
+			expect(first).toContain(201);
+			expect(first).toContain(500);
+		});
+
+		it("postAnswer 'id-only': an accepted POST is answered 201 with the id alone", async () => {
+			await start({ progress: { polls: 1 }, faults: { postAnswer: 'id-only' } });
+			const reply = await submit(fastBody());
+			expect(reply.status).toBe(201);
+			expect(reply.json()).toEqual({ id: sim.generations[0].id });
+			expect((await poll(reply.json().id)).json().status).toBe('completed');
+			expect(sim.counters().postsAccepted).toBe(1);
+		});
+
+		it('postRedirect: the 3xx with Location, nothing created; the CDN logs any request it gets', async () => {
+			await start();
+			const location = `${sim.cdnUrl}/capture`;
+			sim.setOptions({ faults: { postRedirect: { status: 307, location } } });
+			const reply = await submit(fastBody());
+			expect(reply.status).toBe(307);
+			expect(reply.headers.location).toBe(location);
+			// The endpoint moved: even a bad key is redirected before it is looked at.
+			expect((await submit(fastBody(), { key: 'wrong' })).status).toBe(307);
+			expect(sim.generations).toHaveLength(0);
+			expect(sim.counters()).toMatchObject({ posts: 2, postsAccepted: 0, postsRejected: { 307: 2 }, cdnRequests: 0 });
+			// A client that followed the redirect would show up at the CDN, POST to an unknown path included.
+			await call(location, { method: 'POST', headers: auth(), body: fastBody() });
+			expect(sim.requests.filter((r) => r.origin === 'cdn')).toEqual([
+				expect.objectContaining({ method: 'POST', path: '/capture', status: 404, authorization: `Bearer ${KEY}` }),
+			]);
+		});
+
+		it('notFoundPollsAfterAccept: the first N polls of each new generation answer 404 and do not count', async () => {
+			await start({ progress: { polls: 1 } });
+			const before: string = (await submit(fastBody())).json().id;
+			sim.setOptions({ faults: { notFoundPollsAfterAccept: 2 } });
+			const id: string = (await submit(fastBody())).json().id;
+			for (let i = 0; i < 2; i += 1) {
+				const reply = await poll(id);
+				expect(reply.status).toBe(404);
+				expect(reply.json()).toMatchObject({ statusCode: 404, message: 'Generation not found' });
+				expect(reply.headers['x-inference-id']).toBe(id);
+			}
+			expect((await poll(id)).json().status).toBe('completed');
+			expect(sim.generations[1]).toMatchObject({ pollCount: 3, answeredPolls: 1 });
+			// A generation accepted before the knob was set is known at once.
+			expect((await poll(before)).status).toBe(200);
+		});
+
+		it('echoRequestInErrors: 4xx/5xx bodies carry the request, key included; other answers do not', async () => {
+			await start({ faults: { echoRequestInErrors: true } });
+			const refused = await submit(fastBody(), { key: 'sk-echo-me' });
+			expect(refused.status).toBe(401);
+			expect(refused.json()).toMatchObject({ statusCode: 401, message: MESSAGES.unauthorized });
+			expect(refused.json().request).toEqual({
+				method: 'POST',
+				path: LEGACY_GOOGLE_PATH,
+				headers: expect.objectContaining({ authorization: 'Bearer sk-echo-me', 'content-type': 'application/json' }),
+				body: fastBody(),
+			});
+			const invalid = await submit(fastBody({ duration: 5 }));
+			expect(invalid.status).toBe(400);
+			expect(invalid.json().request).toMatchObject({
+				body: fastBody({ duration: 5 }),
+				headers: { authorization: `Bearer ${KEY}` },
+			});
+			const missing = await poll('nope');
+			expect(missing.status).toBe(404);
+			expect(missing.json().request).toEqual({
+				method: 'GET',
+				path: `${LEGACY_GOOGLE_PATH}?generation_id=nope`,
+				headers: expect.objectContaining({ authorization: `Bearer ${KEY}` }),
+				body: null,
+			});
+			const accepted = await submit(fastBody());
+			expect(accepted.status).toBe(201);
+			expect(accepted.json().request).toBeUndefined();
+			sim.setOptions({ faults: { echoRequestInErrors: true, getFailShare: 1, getFailStatuses: [503] } });
+			const failed = await poll(accepted.json().id);
+			expect(failed.status).toBe(503);
+			expect(failed.json().request.headers.authorization).toBe(`Bearer ${KEY}`);
+			sim.setOptions({ faults: {} });
+			expect((await submit(fastBody(), { key: 'x' })).json().request).toBeUndefined();
+		});
+	});
+
+	describe('command line', () => {
+		it('reads --progress and --faults', () => {
+			expect(
+				parseArgs([
+					'--progress',
+					'polls:3',
+					'--faults',
+					'{"getHangShare":0.5,"cdnDrip":{"bytes":10,"everyMs":5}}',
+					'--generation-ms=10',
+				]),
+			).toEqual({ progress: { polls: 3 }, faults: { getHangShare: 0.5, cdnDrip: { bytes: 10, everyMs: 5 } }, generationMs: 10 });
+			expect(parseArgs(['--progress=manual']).progress).toBe('manual');
+			expect(parseArgs(['--progress', 'clock']).progress).toBe('clock');
+			expect(() => parseArgs(['--progress', 'polls:0'])).toThrow('--progress');
+			expect(() => parseArgs(['--faults', '[1]'])).toThrow('JSON object');
+			expect(() => parseArgs(['--faults', '{oops'])).toThrow('JSON object');
+			expect(() => parseArgs(['--faults', '{"getHangShar":1}'])).toThrow('unknown knob getHangShar');
 		});
 	});
 
