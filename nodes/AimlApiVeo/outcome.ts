@@ -75,16 +75,17 @@ export function failureError(ending: Ending, failed: Job) {
 
 function failedRow(ending: Ending, job: Job): INodeExecutionData {
 	const failure = job.failure as Failure;
-	const json: IDataObject = { error: failure.message, description: failure.description };
-	if (job.generationId) json.id = job.generationId;
-	if (job.generation?.status) json.status = job.generation.status;
-	if (job.videoUrl) json.videoUrl = job.videoUrl;
-	if (failure.httpCode) json.httpCode = failure.httpCode;
-	if (failure.kind === 'ambiguous-submit') json.generationMayExist = true;
-	const row: INodeExecutionData = { json: ending.redact(json), pairedItem: { item: job.index } };
-	// n8n moves an item that carries `error` to the node's error output.
-	if (ending.errorOutput) row.error = toNodeError(ending, failure, job.index);
-	return row;
+	const details: IDataObject = { description: failure.description };
+	if (job.generationId) details.id = job.generationId;
+	if (job.generation?.status) details.status = job.generation.status;
+	if (job.videoUrl) details.videoUrl = job.videoUrl;
+	if (failure.httpCode) details.httpCode = failure.httpCode;
+	if (failure.kind === 'ambiguous-submit') details.generationMayExist = true;
+	// n8n sends a row to the node's error output when its JSON holds `error` and nothing but
+	// `message` and `details` beside it (and then adds the input item's fields); on the regular
+	// output the row keeps its fields at the top, as it always had.
+	const json: IDataObject = ending.errorOutput ? { error: failure.message, details } : { error: failure.message, ...details };
+	return { json: ending.redact(json), pairedItem: { item: job.index } };
 }
 
 function finishedRow(ending: Ending, job: Job): INodeExecutionData {
