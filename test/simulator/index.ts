@@ -202,7 +202,11 @@ export interface Simulator {
 	whenRequest(predicate: (request: SimulatorRequest) => boolean): Promise<SimulatorRequest>;
 	/** Resolves once `count` generations were accepted since the last reset. */
 	whenGenerations(count: number): Promise<void>;
-	/** Clears requests, generations and counters, and re-seeds the PRNG. Issued video URLs stay served. */
+	/**
+	 * Clears requests, generations and counters, and re-seeds the PRNG. Issued video URLs stay served.
+	 * Pending `whenRequest`/`whenGenerations` promises are dropped (they never resolve), so a waiter one test
+	 * left behind cannot act in the next test on a shared simulator.
+	 */
 	reset(): void;
 	/** Closes both listeners and destroys open sockets. */
 	close(): Promise<void>;
@@ -1119,6 +1123,8 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 			store.clear();
 			counters = emptyCounters();
 			random = createPrng(options.seed ?? DEFAULT_SEED);
+			requestWaiters = [];
+			generationWaiters = [];
 		},
 		async close() {
 			if (closed) return;

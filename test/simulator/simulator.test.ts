@@ -823,14 +823,19 @@ describe('AI/ML API simulator', () => {
 				}),
 			).rejects.toThrow('bad predicate');
 
-			// Only requests since the last reset count.
+			// Only requests since the last reset count, and a waiter left from before the reset is dropped.
+			let stale = false;
+			void sim.whenRequest((r) => r.path === '/v2/billing' && r.method === 'HEAD').then(() => (stale = true));
+			void sim.whenGenerations(2).then(() => (stale = true));
 			sim.reset();
 			let again = false;
 			const billing = sim.whenRequest((r) => r.path === '/v2/billing').then(() => (again = true));
 			await submit(fastBody());
+			await submit(fastBody());
 			expect(again).toBe(false);
-			await call(`${sim.baseUrl}/v2/billing`, { headers: auth() });
+			await call(`${sim.baseUrl}/v2/billing`, { method: 'HEAD', headers: auth() });
 			await billing;
+			expect(stale).toBe(false);
 		});
 
 		it('lets a test change the API between two requests: the key revoked after the first status poll', async () => {
