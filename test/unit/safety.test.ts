@@ -8,7 +8,7 @@ import { asGeneration, judge } from '../../nodes/AimlApiVeo/generation';
 import { Mp4Check } from '../../nodes/AimlApiVeo/mp4';
 import { redactorFor } from '../../nodes/AimlApiVeo/redact';
 import { SubmitMemory } from '../../nodes/AimlApiVeo/resume';
-import type { Clock } from '../../nodes/AimlApiVeo/wait';
+import { ManualClock } from './fake-clock';
 
 const fixture = readFileSync(join(__dirname, '..', 'fixtures', 'sample.mp4'));
 
@@ -29,29 +29,6 @@ function checkMp4(bytes: Buffer, chunkSize = bytes.length || 1) {
 	return { early, verdict: check.finish(), bytes: check.bytes };
 }
 
-/** A clock whose sleeps end only when the test moves time on. */
-class ManualClock implements Clock {
-	time = 0;
-	private waiting: Array<{ at: number; resolve: () => void }> = [];
-	now = () => this.time;
-	sleep(ms: number, signal?: AbortSignal): Promise<void> {
-		return new Promise((resolve, reject) => {
-			const entry = { at: this.time + ms, resolve };
-			this.waiting.push(entry);
-			signal?.addEventListener('abort', () => {
-				this.waiting = this.waiting.filter((other) => other !== entry);
-				reject(new Error('aborted'));
-			});
-		});
-	}
-	async advance(ms: number) {
-		this.time += ms;
-		const due = this.waiting.filter((entry) => entry.at <= this.time);
-		this.waiting = this.waiting.filter((entry) => entry.at > this.time);
-		for (const entry of due) entry.resolve();
-		await new Promise((resolve) => setImmediate(resolve));
-	}
-}
 
 describe('statuses: only a terminal word ends a generation', () => {
 	it('treats unknown and provider-style words as still running, whatever their case', () => {
