@@ -126,7 +126,7 @@ export function waitProperties(operation: string, waitByDefault: boolean, withCo
 					type: 'number',
 					typeOptions: { minValue: LIMITS.maxVideoMb.min, maxValue: LIMITS.maxVideoMb.max },
 					default: DEFAULT_MAX_VIDEO_MB,
-					description: 'A download that grows past this size is stopped and fails (Veo videos are 3–40 MB)',
+					description: 'A download that grows past this size is stopped and fails (a Veo video is usually 3–20 MB)',
 				},
 			],
 		},
