@@ -21,7 +21,7 @@ let sim: Simulator;
 let simPort: string;
 
 beforeAll(async () => {
-	sim = await startSimulator({ generationMs: 300 });
+	sim = await startSimulator({ progress: { polls: 1 } });
 	simPort = new URL(sim.baseUrl).port;
 });
 afterAll(async () => await sim.close());

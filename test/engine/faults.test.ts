@@ -3,6 +3,10 @@
  * knobs, with Continue On Fail on and off. The promise under test: every input item ends in
  * exactly one output row, each accepted generation is paid once and never lost, and the API key
  * goes nowhere but the API. A table of the results is printed at the end.
+ *
+ * No outcome here rides on the wall clock: generations end on their second answered poll
+ * (`progress: { polls: 2 }`) or when a test moves them, and mid-batch changes wait for the
+ * request or the acceptance that should trigger them, not for a timer.
  */
 import type { INodeExecutionData } from 'n8n-workflow';
 
@@ -20,7 +24,7 @@ const report: string[][] = [];
 const credentials = () => ({ aimlVeoApi: { apiKey: SECRET, baseUrl: sim.baseUrl } });
 
 beforeAll(async () => {
-	sim = await startSimulator({ apiKey: SECRET, generationMs: 1500 });
+	sim = await startSimulator({ apiKey: SECRET, progress: { polls: 2 } });
 });
 afterAll(async () => {
 	await sim.close();
@@ -31,7 +35,7 @@ afterAll(async () => {
 
 function reset(options: Partial<SimulatorOptions> = {}) {
 	sim.reset();
-	sim.setOptions({ apiKey: SECRET, generationMs: 1500, outOfCredits: false, concurrencyLimit: undefined, faults: {}, videoOrigin: undefined, ...options });
+	sim.setOptions({ apiKey: SECRET, progress: { polls: 2 }, outOfCredits: false, concurrencyLimit: undefined, faults: {}, videoOrigin: undefined, ...options });
 }
 
 const prompts = (label: string, extra: Record<number, string> = {}) =>
@@ -190,21 +194,25 @@ describe.each([true, false])('faults with Continue On Fail %s', (continueOnFail)
 
 	it('401 in the middle of a batch (the key is revoked while waiting)', async () => {
 		reset();
-		const revoke = setTimeout(() => sim.setOptions({ apiKey: 'a-new-key' }), 600);
-		const result = await run('revoked', continueOnFail).finally(() => clearTimeout(revoke));
+		// Revoked right after the first status poll was answered: every submit got through, the wait does not.
+		void sim.whenRequest((r) => r.method === 'GET').then(() => sim.setOptions({ apiKey: 'a-new-key' }));
+		const result = await run('revoked', continueOnFail);
 		audit('401 mid-batch', continueOnFail, result);
+		expect(sim.counters().postsAccepted).toBe(ITEMS);
+		expect(sim.requests.filter((r) => r.method === 'GET').map((r) => r.status)).toContain(401);
 		const text = continueOnFail ? JSON.stringify(result.items(VEO).map((r) => r.json)) : String(result.error?.message);
 		expect(text).toContain('The API key was rejected');
 	});
 
 	it('403 (out of credits) in the middle of a batch', async () => {
 		reset({ concurrencyLimit: 2 });
-		const broke = setInterval(() => {
-			if (sim.generations.length >= 2) sim.setOptions({ outOfCredits: true });
-		}, 20);
+		// The credits run out as soon as the first two generations were accepted.
+		void sim.whenGenerations(2).then(() => sim.setOptions({ outOfCredits: true }));
 		const params = generateParams({}, { maxConcurrent: 2 });
-		const result = await run('credits', continueOnFail, params).finally(() => clearInterval(broke));
+		const result = await run('credits', continueOnFail, params);
 		audit('403 out of credits mid-batch', continueOnFail, result);
+		expect(sim.generations).toHaveLength(2);
+		expect(sim.counters().postsRejected[403]).toBeGreaterThan(0);
 		if (continueOnFail) {
 			const rows = result.items(VEO);
 			expect(rows.filter((row) => String(row.json.error ?? '').includes('out of credits')).length).toBeGreaterThan(0);
@@ -214,18 +222,22 @@ describe.each([true, false])('faults with Continue On Fail %s', (continueOnFail)
 });
 
 describe('cancellation', () => {
-	it('stops waiting promptly when the execution is cancelled, and sends nothing more', async () => {
-		reset({ generationMs: 60_000 });
+	it('stops waiting when the execution is cancelled, and sends nothing more', async () => {
+		// The generations never end by themselves, and the execution is cancelled as soon as all were accepted.
+		reset({ progress: 'manual' });
 		const controller = new AbortController();
-		setTimeout(() => controller.abort(), 1000);
-		const started = Date.now();
-		// The first poll would be due 4 s after the submits: the run must end well before that.
-		const result = await run('cancelled', false, generateParams({}, { pollInterval: 4 }), {}, controller.signal);
-		expect(Date.now() - started).toBeLessThan(3500);
+		void sim.whenGenerations(ITEMS).then(() => controller.abort());
+		// The run resolves only once the node itself has returned (no grace period cuts it short), so
+		// nothing can be sent after it. A node that ignored the cancel would poll at 4 s and 8 s and then
+		// give up at Max Wait (10 s), leaving GETs in the log.
+		const result = await runWorkflow({
+			workflow: workflow(prompts('cancelled'), [veoNode(VEO, generateParams({}, { pollInterval: 4, maxWait: 10 }))]),
+			credentials: credentials(),
+			signal: controller.signal,
+			cancelGraceMs: 10 * 60_000,
+		});
 		expect(result.status).toBe('canceled');
 		expect(sim.generations).toHaveLength(ITEMS);
-		// A loop that ignored the cancel would poll at 4 s and 8 s.
-		await new Promise((resolve) => setTimeout(resolve, 5000));
 		expect(sim.requests.filter((r) => r.method === 'GET')).toHaveLength(0);
 		report.push(['cancelled mid-wait', 'off', String(ITEMS), '0', '0', '0', '0', '0']);
 		expect(JSON.stringify(result.run)).not.toContain(SECRET);
@@ -235,14 +247,12 @@ describe('cancellation', () => {
 describe("n8n's Retry On Fail", () => {
 	it('resumes accepted generations instead of buying them again', async () => {
 		reset({ faults: { cdnStatus: 404 } });
-		// The CDN heals once the first try has failed on it.
-		const heal = setInterval(() => {
-			if (sim.requests.some((r) => r.origin === 'cdn' && r.status === 404)) sim.setOptions({ faults: {} });
-		}, 20);
+		// The CDN heals as soon as it has answered the first try with a 404.
+		void sim.whenRequest((r) => r.origin === 'cdn' && r.status === 404).then(() => sim.setOptions({ faults: {} }));
 		const result = await runWorkflow({
 			workflow: workflow(prompts('retried'), [veoNode(VEO, generateParams(), { retryOnFail: true, maxTries: 2, waitBetweenTries: 100 })]),
 			credentials: credentials(),
-		}).finally(() => clearInterval(heal));
+		});
 		expect(result.runCount(VEO)).toBe(2);
 		expect(result.status).toBe('success');
 		expect(sim.counters().postsAccepted).toBe(ITEMS);
