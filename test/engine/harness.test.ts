@@ -141,6 +141,13 @@ afterAll(() => {
 	for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
 
+/** A promise the test settles by hand, to hold a node at a known point instead of sleeping. */
+function gate(): { promise: Promise<void>; open: () => void } {
+	let open!: () => void;
+	const promise = new Promise<void>((resolve) => (open = resolve));
+	return { promise, open };
+}
+
 // ------------------------------------------------------------------------ tests
 
 describe('runWorkflow', () => {
@@ -384,8 +391,12 @@ describe('runWorkflow', () => {
 	});
 
 	it('rejects overlapping runs that want different binary modes', async () => {
+		// The first run is held inside its node until the other runs were tried: they overlap for sure.
+		const running = gate();
+		const release = gate();
 		const slow = testNode('slow', async function () {
-			await sleep(300);
+			running.open();
+			await release.promise;
 			return [this.getInputData()];
 		});
 		const slowRun = runWorkflow({
@@ -395,13 +406,17 @@ describe('runWorkflow', () => {
 			]),
 			nodeTypes: { 'harness-test.slow': slow },
 		});
-		await sleep(50);
-		await expect(
-			runWorkflow({ workflow: chain([manualTrigger]), binaryMode: 'filesystem' }),
-		).rejects.toThrow('Overlapping harness runs');
-		// The same settings may overlap.
-		const parallel = await runWorkflow({ workflow: chain([manualTrigger]) });
-		expect(parallel.status).toBe('success');
+		try {
+			await running.promise;
+			await expect(
+				runWorkflow({ workflow: chain([manualTrigger]), binaryMode: 'filesystem' }),
+			).rejects.toThrow('Overlapping harness runs');
+			// The same settings may overlap.
+			const parallel = await runWorkflow({ workflow: chain([manualTrigger]) });
+			expect(parallel.status).toBe('success');
+		} finally {
+			release.open();
+		}
 		expect((await slowRun).status).toBe('success');
 	});
 
@@ -520,7 +535,6 @@ describe('errors, retries and cancellation', () => {
 			}
 			return [[{ json: { ok: true, calls } }]];
 		});
-		const started = Date.now();
 		const result = await runWorkflow({
 			workflow: chain([
 				manualTrigger,
@@ -542,7 +556,6 @@ describe('errors, retries and cancellation', () => {
 		expect(result.runCount('Flaky')).toBe(3);
 		// n8n keeps one run entry for the node, however many tries it took.
 		expect(result.run.data.resultData.runData.Flaky).toHaveLength(1);
-		expect(Date.now() - started).toBeLessThan(1000);
 	});
 
 	it('gives up after maxTries and reports the last error', async () => {
@@ -568,9 +581,12 @@ describe('errors, retries and cancellation', () => {
 
 	it('cancels the running execution when the signal aborts', async () => {
 		let sawAbort = false;
+		const sleeping = gate();
 		const sleeper = testNode('sleeper', async function () {
 			try {
-				await sleep(30_000, this.getExecutionCancelSignal());
+				const sleepy = sleep(30_000, this.getExecutionCancelSignal());
+				sleeping.open();
+				await sleepy;
 			} catch (error) {
 				sawAbort = this.getExecutionCancelSignal()?.aborted === true;
 				throw error;
@@ -578,8 +594,7 @@ describe('errors, retries and cancellation', () => {
 			return [this.getInputData()];
 		});
 		const controller = new AbortController();
-		setTimeout(() => controller.abort(), 300);
-		const started = Date.now();
+		void sleeping.promise.then(() => controller.abort());
 		const result = await runWorkflow({
 			workflow: chain([
 				manualTrigger,
@@ -588,25 +603,29 @@ describe('errors, retries and cancellation', () => {
 			]),
 			nodeTypes: { 'harness-test.sleeper': sleeper },
 			signal: controller.signal,
+			// No grace period can end the run first: it resolves because the node's sleep was cut short.
+			cancelGraceMs: 10 * 60_000,
 		});
-		const elapsed = Date.now() - started;
 		expect(sawAbort).toBe(true);
-		expect(elapsed).toBeLessThan(1300);
 		expect(result.status).toBe('canceled');
 		expect(result.items('After')).toEqual([]);
 	});
 
 	it('resolves after the grace period even if a node ignores the cancel signal', async () => {
-		let finished!: () => void;
-		const nodeFinished = new Promise<void>((resolve) => (finished = resolve));
+		const running = gate();
+		const release = gate();
+		const finished = gate();
+		let nodeReturned = false;
+		// Ignores the cancel signal: it returns only when the test lets it.
 		const stubborn = testNode('stubborn', async function () {
-			await sleep(1_500);
-			finished();
+			running.open();
+			await release.promise;
+			nodeReturned = true;
+			finished.open();
 			return [this.getInputData()];
 		});
 		const controller = new AbortController();
-		setTimeout(() => controller.abort(), 100);
-		const started = Date.now();
+		void running.promise.then(() => controller.abort());
 		const result = await runWorkflow({
 			workflow: chain([
 				manualTrigger,
@@ -616,10 +635,16 @@ describe('errors, retries and cancellation', () => {
 			signal: controller.signal,
 			cancelGraceMs: 200,
 		});
-		expect(Date.now() - started).toBeLessThan(1000);
-		expect(result.status).toBe('canceled');
+		try {
+			// The run was given up on while the node was still held: the grace period ended it, not the node.
+			expect(nodeReturned).toBe(false);
+			expect(result.status).toBe('canceled');
+		} finally {
+			release.open();
+		}
 		// The node itself runs on in the background until it returns.
-		await nodeFinished;
+		await finished.promise;
+		expect(nodeReturned).toBe(true);
 	});
 });
 
