@@ -6,17 +6,8 @@ import {
 	resolveBaseUrl,
 	type RequestTarget,
 } from '../../nodes/AimlApiVeo/base-url';
-import { InputError } from '../../nodes/AimlApiVeo/errors';
+import { inputError } from './input-error';
 
-function inputError(fn: () => unknown): InputError {
-	try {
-		fn();
-	} catch (error) {
-		if (error instanceof InputError) return error;
-		throw error;
-	}
-	throw new Error('expected an InputError');
-}
 
 describe('keyTransportProblem', () => {
 	it.each([

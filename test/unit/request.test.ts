@@ -1,18 +1,10 @@
-import { InputError, httpFailure } from '../../nodes/AimlApiVeo/errors';
+import { httpFailure } from '../../nodes/AimlApiVeo/errors';
+import { inputError } from './input-error';
 import { asGeneration, judge } from '../../nodes/AimlApiVeo/generation';
 import { GOOGLE_PATH, MODELS } from '../../nodes/AimlApiVeo/models';
 import { buildGenerateRequest, optionProperties } from '../../nodes/AimlApiVeo/request';
 import { resolveBaseUrl } from '../../nodes/AimlApiVeo/transport';
 
-function inputError(fn: () => unknown): InputError {
-	try {
-		fn();
-	} catch (error) {
-		if (error instanceof InputError) return error;
-		throw error;
-	}
-	throw new Error('expected an InputError');
-}
 
 describe('request building', () => {
 	it('sends only model and prompt when no option is set', () => {

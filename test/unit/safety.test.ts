@@ -3,7 +3,7 @@ import { join } from 'path';
 
 import { readBoolean, readNumber } from '../../nodes/AimlApiVeo/actions/common';
 import { deadlineAfter } from '../../nodes/AimlApiVeo/deadline';
-import { InputError } from '../../nodes/AimlApiVeo/errors';
+import { inputError } from './input-error';
 import { asGeneration, judge } from '../../nodes/AimlApiVeo/generation';
 import { Mp4Check } from '../../nodes/AimlApiVeo/mp4';
 import { redactorFor } from '../../nodes/AimlApiVeo/redact';
@@ -12,15 +12,6 @@ import { ManualClock } from './fake-clock';
 
 const fixture = readFileSync(join(__dirname, '..', 'fixtures', 'sample.mp4'));
 
-function inputError(run: () => unknown): InputError {
-	try {
-		run();
-	} catch (error) {
-		if (error instanceof InputError) return error;
-		throw error;
-	}
-	throw new Error('expected an InputError');
-}
 
 function checkMp4(bytes: Buffer, chunkSize = bytes.length || 1) {
 	const check = new Mp4Check();
