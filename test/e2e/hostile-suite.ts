@@ -1,0 +1,411 @@
+/**
+ * The node's promises about retries, failed generations, n8n's error output and what the video host
+ * sends, proven in a real n8n CLI against the packed package: pack → install as a community package →
+ * import the credential and every workflow once → one `n8n execute --id` per case, with the simulator
+ * (in this process) switched to the case's statuses and faults just before. Generations finish on
+ * their second answered poll (`progress: { polls: 2 }`), so no outcome depends on the wall clock.
+ * E2E_HOSTILE_DUMP=<folder> writes each run's CLI output there.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+import { loadFixture, startSimulator, type Simulator, type SimulatorCounters, type SimulatorOptions } from '../simulator';
+import { buildOnce, instance, seconds, type N8nInstall, type RunData, type Workflow, type WorkflowRun } from './support';
+
+/** Long enough for the node's redactor, and unlike any other text of a run. */
+const API_KEY = 'sk-hostile-e2e-0f3b9c27d1a84e65';
+const VEO = 'AIML API Veo';
+const NODE_TYPE = 'n8n-nodes-aimlapi-veo.aimlApiVeo';
+
+const IDS = {
+	retryStop: 'e2eHostileRetry01',
+	retryContinue: 'e2eHostileRetry02',
+	statuses: 'e2eHostileStatus1',
+	errorOutput: 'e2eHostileErrOut1',
+	cdn: 'e2eHostileCdnBody',
+};
+
+type NodeSettings = Record<string, unknown>;
+
+/** Manual Trigger → Set (the prompts) → Split Out (one item each) → AIML API Veo → NoOp(s). */
+function hostileWorkflow(name: string, prompts: string[], settings: NodeSettings, errorOutput = false): Workflow {
+	const id = (n: number) => `b0000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+	const noOp = (n: number, nodeName: string, y: number) => ({
+		id: id(n),
+		name: nodeName,
+		type: 'n8n-nodes-base.noOp',
+		typeVersion: 1,
+		position: [880, y],
+		parameters: {},
+	});
+	const link = (node: string) => [{ node, type: 'main', index: 0 }];
+	return {
+		name,
+		nodes: [
+			{ id: id(1), name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: id(2),
+				name: 'Prompts',
+				type: 'n8n-nodes-base.set',
+				typeVersion: 3.4,
+				position: [220, 0],
+				parameters: {
+					mode: 'raw',
+					jsonOutput: JSON.stringify({ rows: prompts.map((prompt, index) => ({ index, prompt })) }),
+					options: {},
+				},
+			},
+			{
+				id: id(3),
+				name: 'One item per prompt',
+				type: 'n8n-nodes-base.splitOut',
+				typeVersion: 1,
+				position: [440, 0],
+				parameters: { fieldToSplitOut: 'rows', options: {} },
+			},
+			{
+				id: id(4),
+				name: VEO,
+				type: NODE_TYPE,
+				typeVersion: 1,
+				position: [660, 0],
+				parameters: {
+					operation: 'generate',
+					model: 'google/veo-3.0-fast',
+					prompt: '={{ $json.prompt }}',
+					options: {},
+					waitForCompletion: true,
+					downloadVideo: true,
+					binaryPropertyName: 'data',
+					waitOptions: { pollInterval: 1, maxWait: 60 },
+				},
+				credentials: { aimlVeoApi: { id: instance.CREDENTIAL_ID, name: 'AIML API account' } },
+				...settings,
+			},
+			...(errorOutput ? [noOp(5, 'Videos', -100), noOp(6, 'Failures', 100)] : [noOp(5, 'Rows', 0)]),
+		],
+		connections: {
+			Start: { main: [link('Prompts')] },
+			Prompts: { main: [link('One item per prompt')] },
+			'One item per prompt': { main: [link(VEO)] },
+			[VEO]: { main: errorOutput ? [link('Videos'), link('Failures')] : [link('Rows')] },
+		},
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+	};
+}
+
+const RETRY: NodeSettings = { retryOnFail: true, maxTries: 3, waitBetweenTries: 10 };
+const RETRY_PROMPTS = ['A heron wades at dawn', 'A lynx in fresh snow', 'A koala asleep in a tree'];
+
+interface CaseRun {
+	run: WorkflowRun;
+	/** Everything the CLI printed, log lines included. */
+	output: string;
+	counters: SimulatorCounters;
+	/** The generations the simulator accepted, in order of acceptance (not of items). */
+	generations: Array<{ id: string; prompt: string }>;
+}
+
+export interface HostileOptions {
+	/**
+	 * Whether this n8n sends a row shaped `{ error, details }` to the error output. n8n 2.x routes a row
+	 * whose JSON holds `error` with nothing but `message` and `details` beside it; n8n 1.123 only routes
+	 * `{ error }` or `{ error, message }`, so there the node's failed rows stay on the main output.
+	 */
+	errorOutputTakesDetails: boolean;
+}
+
+/** The run JSON `n8n execute` prints (pretty-printed, so it is the text from a line "{" to the next line "}"). */
+function parseRun(stdout: string): WorkflowRun | undefined {
+	const start = stdout.search(/^\{/m);
+	if (start === -1) return undefined;
+	const end = stdout.slice(start).search(/^\}/m);
+	try {
+		return JSON.parse(stdout.slice(start, end === -1 ? undefined : start + end + 1)) as WorkflowRun;
+	} catch {
+		return undefined;
+	}
+}
+
+interface TaskData {
+	error?: { message?: string; description?: string };
+	data?: { main: Array<RunData[] | null> };
+}
+
+function tasksOf(run: WorkflowRun, node: string): TaskData[] {
+	const tasks = run.data.resultData.runData[node] as TaskData[] | undefined;
+	if (!tasks) throw new Error(`node "${node}" did not run; nodes that ran: ${Object.keys(run.data.resultData.runData).join(', ')}`);
+	return tasks;
+}
+
+/** The items a node received, read from what it output (NoOp passes its input on unchanged). */
+function outputOf(run: WorkflowRun, node: string, output = 0): RunData[] {
+	return tasksOf(run, node)[0].data?.main[output] ?? [];
+}
+
+function pairedIndex(row: RunData): number | undefined {
+	const paired = Array.isArray(row.pairedItem) ? row.pairedItem[0] : row.pairedItem;
+	return paired?.item;
+}
+
+/** The byte size of a binary as n8n recorded it: `bytes` where n8n keeps it, else the base64 data of the default mode. */
+function binarySize(binary: Record<string, unknown>): number | undefined {
+	if (typeof binary.bytes === 'number') return binary.bytes;
+	if (typeof binary.data === 'string' && binary.data !== 'filesystem-v2' && !binary.id) return Buffer.from(binary.data, 'base64').length;
+	return undefined;
+}
+
+/** The lines of the node's progress log (one per change of its counts, in every try). */
+function progressLines(output: string): string[] {
+	return output.split('\n').filter((line) => line.startsWith(`${VEO}: `));
+}
+
+function promptOf(done: CaseRun, id: unknown): string | undefined {
+	return done.generations.find((generation) => generation.id === id)?.prompt;
+}
+
+export function describeHostileRun(
+	label: string,
+	ensureN8n: () => N8nInstall,
+	{ errorOutputTakesDetails }: HostileOptions,
+	extraEnv: Record<string, string> = {},
+): void {
+	describe(`retries, statuses, error output and video checks in ${label} (n8n CLI)`, () => {
+		let n8n: N8nInstall;
+		let simulator: Simulator | undefined;
+		let env: NodeJS.ProcessEnv;
+		let work: string;
+		let userFolder: string;
+		const cases = new Map<string, CaseRun>();
+		const suiteStart = Date.now();
+		const log = (line: string) => process.stdout.write(`[e2e hostile ${label}] ${line}\n`);
+
+		/** Resets the simulator to the case's knobs, runs the workflow once and keeps what happened. */
+		const execute = async (caseName: string, workflowId: string, options: Partial<SimulatorOptions>): Promise<CaseRun> => {
+			const sim = simulator as Simulator;
+			sim.setOptions({ progress: { polls: 2 }, statusNames: undefined, faults: undefined, ...options });
+			sim.reset();
+			const result = await instance.runCli(n8n, env, ['execute', `--id=${workflowId}`, '--rawOutput']);
+			const run = parseRun(result.stdout);
+			if (!run) {
+				throw new Error(`n8n execute --id=${workflowId} printed no run (exit ${result.status})\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`);
+			}
+			const done: CaseRun = {
+				run,
+				output: `${result.stdout}\n${result.stderr}`,
+				counters: sim.counters(),
+				generations: sim.generations.map(({ id, prompt }) => ({ id, prompt })),
+			};
+			cases.set(caseName, done);
+			log(`execute ${caseName}: ${result.seconds.toFixed(1)} s, status ${run.status}, ${done.counters.posts} POSTs, ${done.counters.cdnRequests} CDN requests`);
+			if (process.env.E2E_HOSTILE_DUMP) fs.writeFileSync(path.join(process.env.E2E_HOSTILE_DUMP, `${label.replace(/\W+/g, '-')}-${caseName}.txt`), done.output);
+			return done;
+		};
+
+		beforeAll(async () => {
+			n8n = ensureN8n();
+			log(`n8n ${n8n.version} ${n8n.cached ? 'from the cache' : `installed in ${n8n.seconds.toFixed(0)} s`}`);
+			work = instance.tempDir('aimlapi-veo-hostile-');
+			let step = Date.now();
+			buildOnce();
+			const { tarball, report } = instance.packPackage(path.join(work, 'pack'));
+			userFolder = path.join(work, 'user');
+			const installed = instance.installIntoUserFolder(userFolder, tarball, n8n.nodeBinDir);
+			expect(fs.existsSync(path.join(installed.packageDir, 'package.json'))).toBe(true);
+			log(`build + pack (${report.size} bytes) + install: ${seconds(step)}`);
+
+			simulator = await startSimulator({ apiKey: API_KEY, progress: { polls: 2 } });
+			env = instance.n8nEnv(n8n, userFolder, { N8N_RUNNERS_BROKER_PORT: String(await instance.freePort()), ...extraEnv });
+			step = Date.now();
+			await instance.importCredential(n8n, env, work, { apiKey: API_KEY, baseUrl: simulator.baseUrl });
+			const workflows = path.join(work, 'workflows');
+			fs.mkdirSync(workflows);
+			const write = (id: string, workflow: Workflow) =>
+				fs.writeFileSync(path.join(workflows, `${id}.json`), JSON.stringify({ ...workflow, id, active: false }, null, '\t'));
+			write(IDS.retryStop, hostileWorkflow('Hostile: Retry On Fail, stop', RETRY_PROMPTS, RETRY));
+			write(IDS.retryContinue, hostileWorkflow('Hostile: Retry On Fail, continue', RETRY_PROMPTS, { ...RETRY, onError: 'continueRegularOutput' }));
+			write(
+				IDS.statuses,
+				hostileWorkflow('Hostile: provider statuses', ['A red fox at dawn', 'A turquoise lagoon', 'A neon street [sim:status=failed]'], {
+					onError: 'continueRegularOutput',
+				}),
+			);
+			write(
+				IDS.errorOutput,
+				hostileWorkflow(
+					'Hostile: error output',
+					['An otter floats', 'A badger digs [sim:error]', 'A gecko climbs', 'A walrus yawns [sim:error]'],
+					{ onError: 'continueErrorOutput' },
+					true,
+				),
+			);
+			write(IDS.cdn, hostileWorkflow('Hostile: what the video host sends', ['A panda eats bamboo'], { onError: 'continueRegularOutput' }));
+			await instance.importWorkflows(n8n, env, workflows);
+			log(`import credential + workflows: ${seconds(step)}`);
+		});
+
+		afterAll(async () => {
+			await simulator?.close();
+			if (work) fs.rmSync(work, { recursive: true, force: true });
+			log(`suite wall time: ${seconds(suiteStart)}`);
+		});
+
+		test('Retry On Fail, no Continue: a submit answered 500 after acceptance is never sent again; the execution fails saying so', async () => {
+			const done = await execute('retry-stop', IDS.retryStop, {
+				faults: { postFailAfterAcceptShare: 1, postFailAfterAcceptStatus: 500 },
+			});
+			const { run, counters, generations, output } = done;
+			expect(run.status).toBe('error');
+			// one POST per item, all in the first try; n8n's two retries sent nothing
+			expect(counters.posts).toBe(3);
+			expect(counters.postsAccepted).toBe(3);
+			expect(generations).toHaveLength(3);
+			const tries = progressLines(output);
+			expect(tries.filter((line) => line.includes('3 waiting to submit'))).toHaveLength(1);
+			expect(tries.filter((line) => line.includes('0 waiting to submit, 3 failed (of 3)'))).toHaveLength(3);
+			const error = run.data.resultData.error as { message?: string; description?: string } | undefined;
+			expect(error).toBeDefined();
+			const text = `${error?.message ?? ''}\n${error?.description ?? ''}`;
+			expect(text).toMatch(/may have accepted/i);
+			expect(text).toContain('did not send the request again');
+			// n8n keeps one task for the node, the last try's
+			const tasks = tasksOf(run, VEO);
+			expect(tasks).toHaveLength(1);
+			expect(`${tasks[0].error?.message ?? ''}\n${tasks[0].error?.description ?? ''}`).toContain('did not send the request again');
+			expect(run.data.resultData.runData.Rows).toBeUndefined();
+		});
+
+		test('Retry On Fail with Continue: n8n re-runs the node on its error rows; still one POST per item, 3 rows with generationMayExist', async () => {
+			const { run, counters, generations, output } = await execute('retry-continue', IDS.retryContinue, {
+				faults: { postFailAfterAcceptShare: 1, postFailAfterAcceptStatus: 500 },
+			});
+			expect(run.status).toBe('success');
+			expect(counters.posts).toBe(3);
+			expect(generations).toHaveLength(3);
+			// n8n ran the node 3 times (its first row was an error row each time): each try logged its
+			// end, only the first had anything to submit. n8n's run data keeps the last try alone.
+			const tries = progressLines(output);
+			expect(tries.filter((line) => line.includes('3 waiting to submit'))).toHaveLength(1);
+			expect(tries.filter((line) => line.includes('0 waiting to submit, 3 failed (of 3)'))).toHaveLength(3);
+			expect(tasksOf(run, VEO)).toHaveLength(1);
+			const rows = outputOf(run, VEO);
+			expect(rows).toHaveLength(3);
+			rows.forEach((row, index) => {
+				expect(row.json.generationMayExist).toBe(true);
+				expect(String(row.json.error)).toContain('lost the API');
+				expect(String(row.json.description)).toContain('did not send the request again');
+				expect(row.binary).toBeUndefined();
+				expect(pairedIndex(row)).toBe(index);
+			});
+			expect(outputOf(run, 'Rows')).toHaveLength(3);
+		});
+
+		test('provider statuses (PENDING / running / COMPLETED) and a "failed" generation, under Continue', async () => {
+			// three answered polls, so the API says PENDING, then running, then the end
+			const done = await execute('statuses', IDS.statuses, {
+				progress: { polls: 3 },
+				statusNames: { queued: 'PENDING', generating: 'running', completed: 'COMPLETED' },
+			});
+			const { run, counters, output } = done;
+			expect(run.status).toBe('success');
+			expect(counters.posts).toBe(3);
+			// the node kept waiting through both provider words (its progress log counts statuses in lower case)
+			const seen = progressLines(output).flatMap((line) => /running \(([^)]*)\)/.exec(line)?.[1] ?? []);
+			expect(seen).toContain('3 pending');
+			expect(seen).toContain('3 running');
+			const rows = outputOf(run, VEO);
+			expect(rows).toHaveLength(3);
+			for (const index of [0, 1]) {
+				expect(rows[index].json.error).toBeUndefined();
+				expect(rows[index].json.status).toBe('COMPLETED');
+				expect(rows[index].binary?.data?.mimeType).toBe('video/mp4');
+				expect(pairedIndex(rows[index])).toBe(index);
+			}
+			const failed = rows[2];
+			expect(promptOf(done, failed.json.id)).toContain('[sim:status=failed]');
+			expect(String(failed.json.error)).toContain(`Generation ${String(failed.json.id)} failed`);
+			expect(failed.json.status).toBe('failed');
+			expect(failed.binary).toBeUndefined();
+			expect(pairedIndex(failed)).toBe(2);
+		});
+
+		const errorOutputTitle = errorOutputTakesDetails
+			? 'Continue (using error output): videos leave by output 0, failed items by output 1, paired with their items'
+			: 'Continue (using error output): this n8n keeps the failed rows ({ error, details }) on output 0; its error output stays empty';
+		test(errorOutputTitle, async () => {
+			const done = await execute('error-output', IDS.errorOutput, {});
+			const { run, counters } = done;
+			expect(run.status).toBe('success');
+			expect(counters.posts).toBe(4);
+			const checkFailure = (row: RunData) => {
+				const details = row.json.details as { id?: string } | undefined;
+				expect(typeof details?.id).toBe('string');
+				expect(promptOf(done, details?.id)).toContain('[sim:error]');
+				expect(String(row.json.error)).toContain(`Generation ${details?.id as string} failed`);
+				expect(row.binary).toBeUndefined();
+			};
+			const success = outputOf(run, VEO, 0);
+			const errors = outputOf(run, VEO, 1);
+			if (!errorOutputTakesDetails) {
+				expect(success.map(pairedIndex)).toEqual([0, 1, 2, 3]);
+				expect(errors).toEqual([]);
+				[success[1], success[3]].forEach(checkFailure);
+				for (const row of [success[0], success[2]]) expect(row.binary?.data?.mimeType).toBe('video/mp4');
+				expect(outputOf(run, 'Videos')).toHaveLength(4);
+				expect(run.data.resultData.runData.Failures).toBeUndefined();
+				return;
+			}
+			const videos = outputOf(run, 'Videos');
+			expect(videos).toHaveLength(2);
+			for (const row of videos) {
+				expect(row.json.error).toBeUndefined();
+				expect(row.binary?.data?.mimeType).toBe('video/mp4');
+			}
+			const failures = outputOf(run, 'Failures');
+			expect(failures).toHaveLength(2);
+			failures.forEach(checkFailure);
+			// n8n adds the input item's fields to an error-output row
+			expect(failures.map((row) => row.json.index)).toEqual([1, 3]);
+			// the node's own outputs, as n8n recorded them: each row paired with its input item
+			expect(success.map(pairedIndex)).toEqual([0, 2]);
+			expect(errors.map(pairedIndex)).toEqual([1, 3]);
+		});
+
+		test('a video is a video: an HTML page served as video/mp4 fails the item, naming the generation', async () => {
+			const { run, counters, generations } = await execute('cdn-html', IDS.cdn, { faults: { cdnBody: 'html' } });
+			expect(run.status).toBe('success');
+			expect(counters.posts).toBe(1);
+			expect(counters.cdnRequests).toBeGreaterThanOrEqual(1);
+			const rows = outputOf(run, VEO);
+			expect(rows).toHaveLength(1);
+			expect(String(rows[0].json.error)).toContain('failed: the video host sent something that is not a video');
+			expect(String(rows[0].json.error)).toContain(generations[0].id);
+			expect(rows[0].binary).toBeUndefined();
+		});
+
+		test('a gzip-encoded video arrives whole: the binary has the fixture\'s size', async () => {
+			const { run, counters } = await execute('cdn-gzip', IDS.cdn, { faults: { cdnGzip: true } });
+			expect(run.status).toBe('success');
+			expect(counters.posts).toBe(1);
+			const rows = outputOf(run, VEO);
+			expect(rows).toHaveLength(1);
+			expect(rows[0].json.error).toBeUndefined();
+			const binary = rows[0].binary?.data as unknown as Record<string, unknown> | undefined;
+			expect(binary?.mimeType).toBe('video/mp4');
+			expect(binarySize(binary ?? {})).toBe(loadFixture().length);
+		});
+
+		test('the video host never received the API key, and no run printed it', () => {
+			expect(cases.size).toBe(6);
+			let cdnRequests = 0;
+			for (const [name, done] of cases) {
+				expect({ name, cdnAuthorizationHeaders: done.counters.cdnAuthorizationHeaders }).toEqual({ name, cdnAuthorizationHeaders: 0 });
+				expect({ name, keyInRun: JSON.stringify(done.run).includes(API_KEY) }).toEqual({ name, keyInRun: false });
+				expect({ name, keyInOutput: done.output.includes(API_KEY) }).toEqual({ name, keyInOutput: false });
+				cdnRequests += done.counters.cdnRequests;
+			}
+			expect(cdnRequests).toBeGreaterThanOrEqual(6);
+		});
+	});
+}
