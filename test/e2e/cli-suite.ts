@@ -67,7 +67,8 @@ export function describeCliRun(label: string, ensureN8n: () => N8nInstall, extra
 			expect(fs.existsSync(path.join(installed.packageDir, 'package.json'))).toBe(true);
 			process.stdout.write(`[e2e ${label}] build + pack (${report.size} bytes) + install: ${seconds(step)}\n`);
 
-			simulator = await startSimulator({ generationMs: 1500 });
+			// Each generation completes at its second status poll, however busy the machine is.
+			simulator = await startSimulator({ progress: { polls: 2 } });
 			env = instance.n8nEnv(n8n, userFolder, {
 				N8N_RUNNERS_BROKER_PORT: String(await instance.freePort()),
 				N8N_RESTRICT_FILE_ACCESS_TO: outDir,

@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { loadFixture, startSimulator, type Simulator, type SimulatorCounters, type SimulatorOptions } from '../simulator';
+import { generateParams } from '../engine/workflows';
 import { buildOnce, instance, seconds, type N8nInstall, type RunData, type Workflow, type WorkflowRun } from './support';
 
 /** Long enough for the node's redactor, and unlike any other text of a run. */
@@ -69,16 +70,7 @@ function hostileWorkflow(name: string, prompts: string[], settings: NodeSettings
 				type: NODE_TYPE,
 				typeVersion: 1,
 				position: [660, 0],
-				parameters: {
-					operation: 'generate',
-					model: 'google/veo-3.0-fast',
-					prompt: '={{ $json.prompt }}',
-					options: {},
-					waitForCompletion: true,
-					downloadVideo: true,
-					binaryPropertyName: 'data',
-					waitOptions: { pollInterval: 1, maxWait: 60 },
-				},
+				parameters: generateParams(),
 				credentials: { aimlVeoApi: { id: instance.CREDENTIAL_ID, name: 'AIML API account' } },
 				...settings,
 			},

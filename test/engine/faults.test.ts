@@ -14,6 +14,7 @@ import type { RunWorkflowResult } from '../harness/engine';
 import { runWorkflow } from '../harness/engine';
 import type { Simulator, SimulatorOptions } from '../simulator';
 import { startSimulator } from '../simulator';
+import { printFaultTable } from './fault-table';
 import { VEO, generateParams, getParams, veoNode, workflow } from './workflows';
 
 const SECRET = 'sk-aiml-SECRET-7f3a9c51e2';
@@ -28,9 +29,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
 	await sim.close();
-	const header = ['case', 'continue on fail', 'items in', 'rows out', 'failed rows', 'lost', 'double-paid', 'leaks'];
-	const rows = [header, header.map(() => '---'), ...report];
-	process.stdout.write(`\nFault suite\n${rows.map((cells) => `| ${cells.join(' | ')} |`).join('\n')}\n\n`);
+	printFaultTable('Fault suite', ['case', 'continue on fail', 'items in', 'rows out', 'failed rows', 'lost', 'double-paid', 'leaks'], report);
 });
 
 function reset(options: Partial<SimulatorOptions> = {}) {

@@ -10,6 +10,7 @@ import { runWorkflow } from '../harness/engine';
 import type { Simulator, SimulatorFaults, SimulatorOptions } from '../simulator';
 import { loadFixture, startSimulator } from '../simulator';
 import type { WorkflowNodeJson } from '../harness/engine';
+import { printFaultTable } from './fault-table';
 import { VEO, generateParams, getParams, veoNode, workflow } from './workflows';
 
 const SECRET = 'sk-aiml-SECRET-hostile-4b7d2e';
@@ -24,9 +25,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
 	await sim.close();
-	const header = ['case', 'continue on fail', 'retry on fail', 'items in', 'rows out', 'failed rows', 'node runs', 'accepted POSTs per item (most)', 'lost', 'double-paid', 'leaks'];
-	const rows = [header, header.map(() => '---'), ...report];
-	process.stdout.write(`\nHostile API and n8n's node settings\n${rows.map((cells) => `| ${cells.join(' | ')} |`).join('\n')}\n\n`);
+	printFaultTable("Hostile API and n8n's node settings", ['case', 'continue on fail', 'retry on fail', 'items in', 'rows out', 'failed rows', 'node runs', 'accepted POSTs per item (most)', 'lost', 'double-paid', 'leaks'], report);
 });
 
 function reset(options: Partial<SimulatorOptions> = {}) {

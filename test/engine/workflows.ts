@@ -1,6 +1,6 @@
 /** Workflows for engine tests: Manual Trigger → (items) → AIML API Veo [→ more nodes]. */
 import type { WorkflowJson, WorkflowNodeJson } from '../harness/engine';
-import { AIMLAPI_VEO_NODE_TYPE } from '../harness/engine';
+import { AIMLAPI_VEO_NODE_TYPE } from '../harness/node-types';
 
 export const VEO = 'AIML API Veo';
 export const CREDENTIAL = { aimlVeoApi: { id: 'aimlapi-veo-credential', name: 'AIML API account' } };
