@@ -23,7 +23,7 @@ import { SubmitMemory } from './resume';
 import type { StepContext } from './steps';
 import { ambiguousSubmit, pollGeneration, submitGeneration } from './steps';
 import { CREDENTIAL_TYPE, resolveBaseUrl } from './transport';
-import type { Clock, Job, Progress, SchedulerDeps } from './wait';
+import type { Clock, Job, Progress, SchedulerDeps, SubmitOutcome } from './wait';
 import { runJobs } from './wait';
 
 const PARALLEL_REQUESTS = 16;
@@ -49,7 +49,20 @@ interface Run extends Ending {
 	setupFailure?: Failure;
 }
 
-const realClock: Clock = { now: () => Date.now(), sleep: async (ms, signal) => await sleep(ms, signal) };
+/** Ends with the signal too: older n8n's `sleep` ignores it, and a cancel must not wait out a poll interval. */
+function untilAborted(signal?: AbortSignal): Promise<void> {
+	return new Promise((_resolve, reject) => {
+		if (!signal) return;
+		const abort = () => reject(new Error('aborted'));
+		if (signal.aborted) abort();
+		else signal.addEventListener('abort', abort, { once: true });
+	});
+}
+
+const realClock: Clock = {
+	now: () => Date.now(),
+	sleep: async (ms, signal) => await Promise.race([sleep(ms, signal), untilAborted(signal)]),
+};
 
 export async function executeItems(ctx: IExecuteFunctions, clock: Clock = realClock): Promise<INodeExecutionData[][]> {
 	const run = await prepareRun(ctx, clock);
@@ -197,9 +210,15 @@ function schedulerDeps(run: Run): SchedulerDeps {
 		signal: run.ctx.getExecutionCancelSignal(),
 		submit: async (job) => {
 			const plan = run.plans[job.index];
-			const outcome = await submitGeneration(run.step, plan.request as GenerateRequest, job);
+			let outcome: SubmitOutcome;
+			try {
+				outcome = await submitGeneration(run.step, plan.request as GenerateRequest, job);
+			} catch (error) {
+				outcome = { type: 'failed', failure: ambiguousSubmit(`The submit failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`) };
+			}
 			if (outcome.type === 'failed' && outcome.failure.kind === 'ambiguous-submit') {
-				run.memory.mayExist(plan.submitted as SubmittedRequest, outcome.failure.message);
+				// Kept with the execution's data, so it never holds the key's text.
+				run.memory.mayExist(plan.submitted as SubmittedRequest, run.redact(outcome.failure.message));
 			}
 			return outcome;
 		},

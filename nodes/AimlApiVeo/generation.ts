@@ -59,6 +59,16 @@ export function judge(generation: Generation): Verdict {
 	return { state: 'running' };
 }
 
+/** An id must survive being put into a URL (a lone UTF-16 surrogate does not). */
+function isUrlSafe(id: string): boolean {
+	try {
+		encodeURIComponent(id);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
 /**
  * Parses a poll or submit body; undefined when it is not a generation (empty or malformed). A submit
  * answer that carries an id is an accepted generation even without a status: it is then `queued`.
@@ -75,7 +85,7 @@ export function asGeneration(body: unknown, phase: 'submit' | 'poll' = 'poll'): 
 	if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
 	const { id, status } = value as { id?: unknown; status?: unknown };
 	const hasId = (typeof id === 'string' && id.trim() !== '') || (typeof id === 'number' && Number.isFinite(id));
-	if (!hasId) return undefined;
+	if (!hasId || !isUrlSafe(String(id))) return undefined;
 	const hasStatus = typeof status === 'string' && status.trim() !== '';
 	if (!hasStatus && phase === 'poll') return undefined;
 	return { ...(value as Generation), id: String(id).trim(), status: hasStatus ? (status as string) : 'queued' };

@@ -90,6 +90,8 @@ function failedRow(ending: Ending, job: Job): INodeExecutionData {
 
 function finishedRow(ending: Ending, job: Job): INodeExecutionData {
 	const json: IDataObject = { ...((job.generation ?? { id: job.generationId }) as IDataObject) };
+	// An empty `error` on a success row would look like a failure to n8n 1.x's Retry On Fail.
+	if (json.error === null || json.error === undefined) delete json.error;
 	if (job.videoUrl) json.videoUrl = job.videoUrl;
 	if (job.result === 'timedOut') json.timedOut = true;
 	const row: INodeExecutionData = { json: ending.redact(json), pairedItem: { item: job.index } };

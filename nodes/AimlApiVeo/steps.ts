@@ -53,7 +53,7 @@ function redirectFailure(response: ApiResponse, generationId?: string): Failure 
 		httpCode: response.statusCode,
 		message: `The API answered with a redirect (HTTP ${response.statusCode})${location}${generationId ? ` (generation ${generationId})` : ''}`,
 		description:
-			'The node does not follow redirects, so your API key and prompt stay with the Base URL. Nothing was created by this answer. Check the Base URL of the "AIML API" credential; if the API has moved, enter its new https address there.',
+			'The node does not follow redirects, so your API key and prompt stay with the Base URL. Check the Base URL of the "AIML API" credential; if the API has moved, enter its new https address there.',
 	};
 }
 
@@ -70,9 +70,11 @@ export async function submitGeneration(step: StepContext, request: GenerateReque
 	});
 	if (!result.ok) {
 		const { problem } = result;
-		// Cancelled, or never connected: nothing was created, so it may be sent again (the loop stops if cancelled).
-		if (problem.cancelled || !problem.mayHaveArrived) return { type: 'retry', failure: networkFailure(problem) };
-		return { type: 'failed', failure: ambiguousSubmit(`No answer to the submit: ${networkReason(problem.code)} after the request was sent`) };
+		// Never connected: nothing was created, so it may be sent again.
+		if (!problem.mayHaveArrived) return { type: 'retry', failure: networkFailure(problem) };
+		// A cancel or a deadline can cut off a submit the API has already accepted.
+		const what = problem.cancelled ? 'the execution was cancelled' : networkReason(problem.code);
+		return { type: 'failed', failure: ambiguousSubmit(`No answer to the submit: ${what} after the request was sent`) };
 	}
 	const { response } = result;
 	const { statusCode, body } = response;
@@ -81,7 +83,13 @@ export async function submitGeneration(step: StepContext, request: GenerateReque
 		if (generation) return { type: 'accepted', generation };
 		return { type: 'failed', failure: ambiguousSubmit(`The API answered HTTP ${statusCode} without a generation id`) };
 	}
-	if (statusCode >= 300 && statusCode < 400) return { type: 'failed', failure: redirectFailure(response) };
+	if (statusCode >= 300 && statusCode < 400) {
+		const failure = redirectFailure(response);
+		// 301, 302 and 303 answer a POST that the server may have processed; 307 and 308 ask for it
+		// to be sent again elsewhere, so nothing was created.
+		if (statusCode === 307 || statusCode === 308) return { type: 'failed', failure: { ...failure, description: `Nothing was created by this answer. ${failure.description}` } };
+		return { type: 'failed', failure: { ...failure, kind: 'ambiguous-submit', description: `${failure.description} ${AMBIGUOUS_SUBMIT}` } };
+	}
 	const failure = httpFailure(statusCode, body, 'submit', undefined, job.attempts);
 	if (statusCode === 429) return { type: 'limited', failure };
 	if (statusCode === 503) return { type: 'retry', failure };

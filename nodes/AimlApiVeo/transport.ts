@@ -60,6 +60,15 @@ export function errorCode(error: unknown): string | undefined {
 	return undefined;
 }
 
+/** Rejects once the signal aborts; never settles otherwise. */
+function rejectWhenAborted(signal: AbortSignal): Promise<never> {
+	return new Promise((_resolve, reject) => {
+		const abort = () => reject(new Error('aborted'));
+		if (signal.aborted) abort();
+		else signal.addEventListener('abort', abort, { once: true });
+	});
+}
+
 /**
  * Every API call goes through here: the credential's Bearer key, JSON, and no exceptions:
  * an HTTP status is an answer, a lost connection is a `NetworkProblem`. Each request ends by
@@ -75,7 +84,7 @@ export async function apiRequest(
 	const cancel = ctx.getExecutionCancelSignal();
 	const deadline = deadlineAfter(clock, request.timeoutMs, cancel);
 	try {
-		const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, {
+		const sending = ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, {
 			method: request.method,
 			url: `${baseUrl}${request.path}`,
 			body: request.body,
@@ -86,7 +95,11 @@ export async function apiRequest(
 			sendCredentialsOnCrossOriginRedirect: false,
 			timeout: Math.max(1, Math.ceil(request.timeoutMs)),
 			abortSignal: deadline.signal,
-		})) as { statusCode: number; body: unknown; headers?: Record<string, unknown> };
+		}) as Promise<{ statusCode: number; body: unknown; headers?: Record<string, unknown> }>;
+		// n8n's authenticated helper puts the execution's cancel signal in place of ours, so the
+		// deadline is enforced here: the node stops waiting for the answer, whatever the socket does.
+		sending.catch(() => undefined);
+		const response = await Promise.race([sending, rejectWhenAborted(deadline.signal)]);
 		return { ok: true, response: { statusCode: response.statusCode, body: response.body, headers: response.headers ?? {} } };
 	} catch (error) {
 		// Only the error code is kept: the library's error carries the request, headers included.

@@ -89,6 +89,31 @@ export interface SchedulerDeps {
 	maxSubmitRetries?: number;
 }
 
+/**
+ * A step that throws must not leave the round: one task's exception would end the loop while the
+ * other tasks of the round keep sending. Steps return outcomes; an exception becomes one too.
+ */
+async function settled<T>(step: Promise<T>, onError: (error: unknown) => T): Promise<T> {
+	try {
+		return await step;
+	} catch (error) {
+		return onError(error);
+	}
+}
+
+/** An exception in a step, as a failure; a submit that threw may have reached the API. */
+function unexpected(step: 'submit' | 'poll' | 'download', error: unknown): Failure {
+	const reason = error instanceof Error ? error.message : String(error);
+	return {
+		kind: step === 'submit' ? 'ambiguous-submit' : step === 'download' ? 'download' : 'network',
+		message: `The ${step} failed unexpectedly: ${reason}`,
+		description:
+			step === 'submit'
+				? 'The node cannot tell whether the API received this generation, so it was not sent again. Look for it in your AIML API dashboard before running this item again.'
+				: 'Run Get Generation with this id to try again.',
+	};
+}
+
 /** Marks a job as due one interval after the end of the current round. */
 const AFTER_ROUND = -1;
 
@@ -146,7 +171,8 @@ export async function runJobs(jobs: Job[], deps: SchedulerDeps): Promise<'finish
 			const job = downloadQueue.shift() as Job;
 			downloadSlots--;
 			const task: Promise<void> = (async () => {
-				const failure = await (deps.download as (job: Job) => Promise<Failure | undefined>)(job);
+				const download = deps.download as (job: Job) => Promise<Failure | undefined>;
+				const failure = await settled(download(job), (error) => unexpected('download', error));
 				if (failure) {
 					fail(job, failure);
 				} else {
@@ -202,7 +228,9 @@ export async function runJobs(jobs: Job[], deps: SchedulerDeps): Promise<'finish
 	};
 
 	const submitOne = async (job: Job) => {
-		const outcome = await deps.submit(job);
+		// Queued behind other requests past its deadline: not sent; the next round says so.
+		if (clock.now() >= job.deadline) return;
+		const outcome = await settled(deps.submit(job), (error): SubmitOutcome => ({ type: 'failed', failure: unexpected('submit', error) }));
 		const now = clock.now();
 		if (outcome.type === 'accepted') {
 			job.generationId = outcome.generation.id;
@@ -238,7 +266,8 @@ export async function runJobs(jobs: Job[], deps: SchedulerDeps): Promise<'finish
 	};
 
 	const pollOne = async (job: Job) => {
-		const outcome = await deps.poll(job);
+		if (clock.now() >= job.deadline) return;
+		const outcome = await settled(deps.poll(job), (error): PollOutcome => ({ type: 'retry', failure: unexpected('poll', error) }));
 		if (outcome.type === 'status') {
 			job.attempts = 0;
 			settle(job, outcome.generation);

@@ -55,6 +55,8 @@ describe('statuses: only a terminal word ends a generation', () => {
 		expect(asGeneration({ id: 42 }, 'submit')).toEqual({ id: '42', status: 'queued' });
 		expect(asGeneration({ id: 'abc' }, 'poll')).toBeUndefined();
 		expect(asGeneration({ status: 'queued' }, 'submit')).toBeUndefined();
+		// An id that cannot be put into a URL cannot be polled: the answer is unreadable, not accepted.
+		expect(asGeneration({ id: 'a\ud800', status: 'queued' }, 'submit')).toBeUndefined();
 	});
 });
 

@@ -21,11 +21,11 @@ function contextAnswering(answer: (options: IHttpRequestOptions) => Promise<unkn
 	return { ctx, sent };
 }
 
-/** Never answers; gives up only when the request's signal aborts, as an HTTP client does. */
-const hang = (options: IHttpRequestOptions) =>
-	new Promise((_resolve, reject) => {
-		(options.abortSignal as AbortSignal).addEventListener('abort', () => reject(Object.assign(new Error('canceled'), { code: 'ERR_CANCELED' })));
-	});
+/**
+ * Never answers, and ignores the request's own signal: n8n's authenticated helper replaces it
+ * with the execution's cancel signal, so the node must stop waiting by itself.
+ */
+const hang = () => new Promise(() => undefined);
 
 const job = (clock: Clock, waitMs: number, overrides: Partial<Job> = {}): Job => ({
 	index: 0,
@@ -74,12 +74,28 @@ describe('each request is bounded by what is left of Max Wait', () => {
 		expect(await outcome).toMatchObject({ type: 'failed', failure: { kind: 'ambiguous-submit', message: 'No answer to the submit: the request timed out after the request was sent' } });
 	});
 
+	it('calls a submit cut off by a cancel possibly accepted', async () => {
+		const clock = new ManualClock();
+		const cancel = new AbortController();
+		const { ctx } = contextAnswering(hang);
+		(ctx as unknown as { getExecutionCancelSignal: () => AbortSignal }).getExecutionCancelSignal = () => cancel.signal;
+		const outcome = submitGeneration({ ctx, baseUrl: 'https://api.example', clock }, request, job(clock, 10_000, { state: 'submit', generationId: undefined }));
+		cancel.abort();
+		expect(await outcome).toMatchObject({ type: 'failed', failure: { kind: 'ambiguous-submit', message: 'No answer to the submit: the execution was cancelled after the request was sent' } });
+	});
+
 	it('refuses a redirect answer to a submit, and retries a 404 only for its own fresh generations', async () => {
 		const clock = new ManualClock();
 		const redirect = contextAnswering(async () => ({ statusCode: 307, headers: { location: 'https://elsewhere.example/x' }, body: '' }));
 		expect(await submitGeneration({ ctx: redirect.ctx, baseUrl: 'https://api.example', clock }, request, job(clock, 10_000))).toMatchObject({
 			type: 'failed',
-			failure: { message: 'The API answered with a redirect (HTTP 307) to https://elsewhere.example/x' },
+			failure: { kind: 'http', message: 'The API answered with a redirect (HTTP 307) to https://elsewhere.example/x' },
+		});
+		// A 303 answers a POST the server may have processed.
+		const seeOther = contextAnswering(async () => ({ statusCode: 303, headers: { location: 'https://elsewhere.example/x' }, body: '' }));
+		expect(await submitGeneration({ ctx: seeOther.ctx, baseUrl: 'https://api.example', clock }, request, job(clock, 10_000))).toMatchObject({
+			type: 'failed',
+			failure: { kind: 'ambiguous-submit' },
 		});
 		const notFound = contextAnswering(async () => ({ statusCode: 404, body: { message: 'Generation not found' } }));
 		const step = { ctx: notFound.ctx, baseUrl: 'https://api.example', clock };

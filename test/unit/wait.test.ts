@@ -248,4 +248,36 @@ describe('the wait loop', () => {
 		expect(api.polls.map((p) => p.at - start)).toEqual([0]);
 		expect(jobs[0]).toMatchObject({ state: 'done', result: 'running', generation: { status: 'generating' } });
 	});
+
+	it('keeps the round whole when a step throws: that job fails as possibly accepted, the others finish', async () => {
+		const clock = new FakeClock();
+		const api = new FakeApi(clock, 15_000);
+		const jobs = Array.from({ length: 4 }, (_, i) => job(i));
+		await runJobs(
+			jobs,
+			api.deps({
+				submit: async (j) => {
+					if (j.index === 1) throw new URIError('URI malformed');
+					return await api.submit(j);
+				},
+			}),
+		);
+		expect(jobs.map((j) => j.state)).toEqual(['done', 'failed', 'done', 'done']);
+		expect(jobs[1].failure).toMatchObject({ kind: 'ambiguous-submit', message: 'The submit failed unexpectedly: URI malformed' });
+		expect(api.submits.map((s) => s.index)).toEqual([0, 2, 3]);
+	});
+
+	it('sends nothing for a job whose deadline passed while it waited for its turn', async () => {
+		const clock = new FakeClock();
+		const api = new FakeApi(clock, 15_000);
+		const jobs = [job(0, { deadline: clock.now() + 5_000 }), job(1, { deadline: clock.now() + 5_000 })];
+		// The first submit takes 6 s; the second job's turn comes after its deadline.
+		const slowSubmit = async (j: Job) => {
+			clock.time += 6_000;
+			return await api.submit(j);
+		};
+		await runJobs(jobs, api.deps({ parallelRequests: 1, submit: slowSubmit }));
+		expect(api.submits.map((s) => s.index)).toEqual([0]);
+		expect(jobs[1].failure?.kind).toBe('not-submitted');
+	});
 });
