@@ -41,3 +41,13 @@ export function deadlineAfter(clock: Clock, ms: number, parent?: AbortSignal): D
 		},
 	};
 }
+
+/** Rejects once the signal aborts, never settles otherwise (nor without a signal). No timer involved. */
+export function rejectOnAbort(signal?: AbortSignal): Promise<never> {
+	return new Promise((_resolve, reject) => {
+		if (!signal) return;
+		const abort = () => reject(new Error('aborted'));
+		if (signal.aborted) abort();
+		else signal.addEventListener('abort', abort, { once: true });
+	});
+}

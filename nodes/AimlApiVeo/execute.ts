@@ -9,6 +9,7 @@ import type { WaitSettings } from './actions/common';
 import { readWaitSettings } from './actions/common';
 import { requestFor } from './actions/generate.operation';
 import { generationIdFor } from './actions/get.operation';
+import { rejectOnAbort } from './deadline';
 import { downloadVideo } from './download';
 import type { Failure } from './errors';
 import { InputError } from './errors';
@@ -49,19 +50,10 @@ interface Run extends Ending {
 	setupFailure?: Failure;
 }
 
-/** Ends with the signal too: older n8n's `sleep` ignores it, and a cancel must not wait out a poll interval. */
-function untilAborted(signal?: AbortSignal): Promise<void> {
-	return new Promise((_resolve, reject) => {
-		if (!signal) return;
-		const abort = () => reject(new Error('aborted'));
-		if (signal.aborted) abort();
-		else signal.addEventListener('abort', abort, { once: true });
-	});
-}
-
+/** The sleep also ends with the signal: older n8n's `sleep` ignores it, and a cancel must not wait out a poll interval. */
 const realClock: Clock = {
 	now: () => Date.now(),
-	sleep: async (ms, signal) => await Promise.race([sleep(ms, signal), untilAborted(signal)]),
+	sleep: async (ms, signal) => await Promise.race([sleep(ms, signal), rejectOnAbort(signal)]),
 };
 
 export async function executeItems(ctx: IExecuteFunctions, clock: Clock = realClock): Promise<INodeExecutionData[][]> {

@@ -21,7 +21,7 @@ const MIN_TIMEOUT_MS = 1_000;
 /** Polls of a generation this node submitted that may answer 404 while the API catches up. */
 const NOT_FOUND_GRACE = 4;
 
-export const AMBIGUOUS_SUBMIT =
+const AMBIGUOUS_SUBMIT =
 	'The API may have accepted this generation (and may charge for it) but its answer was lost. The node did not send the request again, to avoid paying twice, and will not on a retry of this execution either. Look for the generation in your AIML API dashboard before running this item again.';
 
 export interface StepContext {
@@ -61,6 +61,11 @@ export function ambiguousSubmit(message: string): Failure {
 	return { kind: 'ambiguous-submit', message, description: AMBIGUOUS_SUBMIT };
 }
 
+/** A failure of a submit the API may nevertheless have processed. */
+function possiblyAccepted(failure: Failure): Failure {
+	return { ...failure, kind: 'ambiguous-submit', description: `${failure.description} ${AMBIGUOUS_SUBMIT}` };
+}
+
 export async function submitGeneration(step: StepContext, request: GenerateRequest, job: Job): Promise<SubmitOutcome> {
 	const result = await apiRequest(step.ctx, step.baseUrl, step.clock, {
 		method: 'POST',
@@ -88,12 +93,12 @@ export async function submitGeneration(step: StepContext, request: GenerateReque
 		// 301, 302 and 303 answer a POST that the server may have processed; 307 and 308 ask for it
 		// to be sent again elsewhere, so nothing was created.
 		if (statusCode === 307 || statusCode === 308) return { type: 'failed', failure: { ...failure, description: `Nothing was created by this answer. ${failure.description}` } };
-		return { type: 'failed', failure: { ...failure, kind: 'ambiguous-submit', description: `${failure.description} ${AMBIGUOUS_SUBMIT}` } };
+		return { type: 'failed', failure: possiblyAccepted(failure) };
 	}
 	const failure = httpFailure(statusCode, body, 'submit', undefined, job.attempts);
 	if (statusCode === 429) return { type: 'limited', failure };
 	if (statusCode === 503) return { type: 'retry', failure };
-	if (statusCode >= 500) return { type: 'failed', failure: { ...failure, kind: 'ambiguous-submit', description: `${failure.description} ${AMBIGUOUS_SUBMIT}` } };
+	if (statusCode >= 500) return { type: 'failed', failure: possiblyAccepted(failure) };
 	return { type: 'failed', failure };
 }
 

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
 
-import { deadlineAfter } from './deadline';
+import { deadlineAfter, rejectOnAbort } from './deadline';
 import type { Clock } from './wait';
 
 export { DEFAULT_BASE_URL, resolveBaseUrl } from './base-url';
@@ -60,15 +60,6 @@ export function errorCode(error: unknown): string | undefined {
 	return undefined;
 }
 
-/** Rejects once the signal aborts; never settles otherwise. */
-function rejectWhenAborted(signal: AbortSignal): Promise<never> {
-	return new Promise((_resolve, reject) => {
-		const abort = () => reject(new Error('aborted'));
-		if (signal.aborted) abort();
-		else signal.addEventListener('abort', abort, { once: true });
-	});
-}
-
 /**
  * Every API call goes through here: the credential's Bearer key, JSON, and no exceptions:
  * an HTTP status is an answer, a lost connection is a `NetworkProblem`. Each request ends by
@@ -99,7 +90,7 @@ export async function apiRequest(
 		// n8n's authenticated helper puts the execution's cancel signal in place of ours, so the
 		// deadline is enforced here: the node stops waiting for the answer, whatever the socket does.
 		sending.catch(() => undefined);
-		const response = await Promise.race([sending, rejectWhenAborted(deadline.signal)]);
+		const response = await Promise.race([sending, rejectOnAbort(deadline.signal)]);
 		return { ok: true, response: { statusCode: response.statusCode, body: response.body, headers: response.headers ?? {} } };
 	} catch (error) {
 		// Only the error code is kept: the library's error carries the request, headers included.
