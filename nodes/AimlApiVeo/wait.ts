@@ -3,11 +3,17 @@
  * due, hands finished videos to the downloader, then sleeps until the next thing is due.
  * N items therefore take about the time of the slowest one, not N times one.
  *
- * Pure of n8n: requests, clock and sleep are injected, so tests drive it with a fake clock.
+ * Pure of n8n: requests, clock and sleep are injected, so tests drive it with a fake clock. The
+ * jobs' states and transitions are plain data in machine.ts; this file only decides what runs when.
  */
 import type { Failure } from './errors';
 import type { Generation } from './generation';
-import { judge, statusOf } from './generation';
+import { statusOf } from './generation';
+import type { Job } from './machine';
+import { acceptJob, AFTER_ROUND, backoffMs, countRetry, expireJob, failJob, finishDownload, isActive, settleJob } from './machine';
+
+export type { Job, JobResult } from './machine';
+export { backoffMs } from './machine';
 
 export interface Clock {
 	now(): number;
@@ -30,33 +36,6 @@ export type PollOutcome =
 	/** Network error, 429, 5xx, unreadable body: ask again later. */
 	| { type: 'retry'; failure: Failure }
 	| { type: 'failed'; failure: Failure };
-
-export type JobResult = 'completed' | 'running' | 'timedOut';
-
-export interface Job {
-	/** The input item this job answers. */
-	index: number;
-	/** Set for Get Generation, and once a submit was accepted. */
-	generationId?: string;
-	/** This node's own submit created the generation (in this try or an earlier one). */
-	submittedHere?: boolean;
-	/** The latest generation object seen (submit answer or poll). */
-	generation?: Generation;
-	waitForCompletion: boolean;
-	pollIntervalMs: number;
-	/** Absolute time after which the job stops waiting. */
-	deadline: number;
-	onTimeout: 'fail' | 'return';
-	state: 'submit' | 'pending' | 'downloading' | 'done' | 'failed';
-	result?: JobResult;
-	failure?: Failure;
-	videoUrl?: string;
-	/** When the job may next be submitted or polled. */
-	nextAt: number;
-	/** Consecutive retryable failures of the current step. */
-	attempts: number;
-	lastRetryFailure?: Failure;
-}
 
 export interface Progress {
 	total: number;
@@ -114,14 +93,6 @@ function unexpected(step: 'submit' | 'poll' | 'download', error: unknown): Failu
 	};
 }
 
-/** Marks a job as due one interval after the end of the current round. */
-const AFTER_ROUND = -1;
-
-/** Backoff for retries: 1 s, 2 s, 4 s … never longer than the poll interval (and at least 1 s). */
-export function backoffMs(attempt: number, intervalMs: number): number {
-	return Math.max(1000, Math.min(intervalMs, 1000 * 2 ** Math.max(0, attempt - 1)));
-}
-
 async function inParallel<T>(limit: number, tasks: Array<() => Promise<T>>): Promise<void> {
 	let next = 0;
 	const worker = async () => {
@@ -151,216 +122,181 @@ export function progressOf(jobs: Job[]): Progress {
 	};
 }
 
-/** Runs every job to an end state; 'cancelled' when the execution was cancelled meanwhile. */
-export async function runJobs(jobs: Job[], deps: SchedulerDeps): Promise<'finished' | 'cancelled'> {
-	const { clock } = deps;
-	const maxSubmitRetries = deps.maxSubmitRetries ?? 5;
-	let limit = Math.max(1, deps.maxRunning);
-	const downloads = new Set<Promise<void>>();
-	let downloadSlots = Math.max(1, deps.parallelDownloads);
-	const downloadQueue: Job[] = [];
-	let lastProgress = '';
+/** Finished videos are fetched a few at a time while the other jobs keep being polled. */
+class Downloads {
+	private readonly queue: Job[] = [];
+	private readonly inFlight = new Set<Promise<void>>();
+	private slots: number;
 
-	const fail = (job: Job, failure: Failure) => {
-		job.state = 'failed';
-		job.failure = failure;
-	};
+	constructor(
+		private readonly download: (job: Job) => Promise<Failure | undefined>,
+		parallel: number,
+	) {
+		this.slots = Math.max(1, parallel);
+	}
 
-	const startDownloads = () => {
-		while (downloadSlots > 0 && downloadQueue.length > 0) {
-			const job = downloadQueue.shift() as Job;
-			downloadSlots--;
-			const task: Promise<void> = (async () => {
-				const download = deps.download as (job: Job) => Promise<Failure | undefined>;
-				const failure = await settled(download(job), (error) => unexpected('download', error));
-				if (failure) {
-					fail(job, failure);
-				} else {
-					job.state = 'done';
-					job.result = 'completed';
-				}
-			})().finally(() => {
-				downloadSlots++;
-				downloads.delete(task);
-				startDownloads();
-			});
-			downloads.add(task);
+	add(job: Job): void {
+		this.queue.push(job);
+		this.start();
+	}
+
+	async drain(): Promise<void> {
+		while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+	}
+
+	private start(): void {
+		while (this.slots > 0 && this.queue.length > 0) {
+			const job = this.queue.shift() as Job;
+			this.slots--;
+			// Started from a resolved promise, so a download that throws at once still becomes a failure.
+			const started = Promise.resolve().then(async () => await this.download(job));
+			const task: Promise<void> = settled(started, (error) => unexpected('download', error))
+				.then((failure) => finishDownload(job, failure))
+				.finally(() => {
+					this.slots++;
+					this.inFlight.delete(task);
+					this.start();
+				});
+			this.inFlight.add(task);
 		}
-	};
+	}
+}
 
-	/** A failed outcome ends the job; a retryable one is counted. True when the job may try again. */
-	const countRetry = (job: Job, outcome: { type: string; failure: Failure }): boolean => {
-		if (outcome.type === 'failed') {
-			fail(job, outcome.failure);
-			return false;
-		}
-		job.attempts++;
-		job.lastRetryFailure = outcome.failure;
-		return true;
-	};
+/** One run of the loop over a set of jobs. */
+class Scheduler {
+	private limit: number;
+	private readonly maxSubmitRetries: number;
+	private readonly downloads?: Downloads;
+	private lastProgress = '';
 
-	const settle = (job: Job, generation: Generation) => {
-		job.generation = generation;
-		const verdict = judge(generation);
-		if (verdict.state === 'running') {
-			if (!job.waitForCompletion) {
-				job.state = 'done';
-				job.result = 'running';
-			} else {
-				job.state = 'pending';
-				job.nextAt = AFTER_ROUND;
+	constructor(
+		private readonly jobs: Job[],
+		private readonly deps: SchedulerDeps,
+	) {
+		this.limit = Math.max(1, deps.maxRunning);
+		this.maxSubmitRetries = deps.maxSubmitRetries ?? 5;
+		if (deps.download) this.downloads = new Downloads(deps.download, deps.parallelDownloads);
+	}
+
+	async run(): Promise<'finished' | 'cancelled'> {
+		try {
+			for (;;) {
+				// Older n8n's sleep ignores the signal; this check still stops the loop at the next round.
+				if (this.deps.signal?.aborted) return 'cancelled';
+				const now = this.deps.clock.now();
+				for (const job of this.jobs) expireJob(job, now);
+				this.report();
+				if (this.deps.stopOnFailure && this.jobs.some((job) => job.state === 'failed')) break;
+				const active = this.jobs.filter(isActive);
+				if (active.length === 0) break;
+				const tasks = this.dueTasks(active, now);
+				if (tasks.length > 0) await this.runRound(tasks);
+				else if (!(await this.sleepUntilDue(active, now))) return 'cancelled';
 			}
-			return;
+		} finally {
+			await this.downloads?.drain();
 		}
-		if (verdict.state === 'failed') {
-			fail(job, { kind: verdict.kind, message: verdict.message, description: verdict.description, apiError: generation.error ?? undefined });
-			return;
-		}
-		job.videoUrl = verdict.videoUrl;
-		if (deps.download) {
-			job.state = 'downloading';
-			downloadQueue.push(job);
-			startDownloads();
-		} else {
-			job.state = 'done';
-			job.result = 'completed';
-		}
-	};
+		this.report();
+		return this.deps.signal?.aborted ? 'cancelled' : 'finished';
+	}
 
-	const submitOne = async (job: Job) => {
+	private running(): number {
+		return this.jobs.filter((job) => job.state === 'pending').length;
+	}
+
+	/** Submits that fit under the limit, and every poll that is due. */
+	private dueTasks(active: Job[], now: number): Array<() => Promise<void>> {
+		let slots = this.limit - this.running();
+		const tasks: Array<() => Promise<void>> = [];
+		for (const job of active) {
+			if (job.state !== 'submit' || job.nextAt > now) continue;
+			if (job.waitForCompletion) {
+				if (slots <= 0) continue;
+				slots--;
+			}
+			tasks.push(async () => await this.submitOne(job));
+		}
+		for (const job of active) {
+			if (job.state === 'pending' && job.nextAt <= now) tasks.push(async () => await this.pollOne(job));
+		}
+		return tasks;
+	}
+
+	private async runRound(tasks: Array<() => Promise<void>>): Promise<void> {
+		await inParallel(this.deps.parallelRequests, tasks);
+		// Everything this round sent is next due together, one interval after the round: the
+		// jobs stay in step, so the loop wakes once per interval rather than once per job.
+		const end = this.deps.clock.now();
+		for (const job of this.jobs) if (job.nextAt === AFTER_ROUND) job.nextAt = end + job.pollIntervalMs;
+	}
+
+	/** Nothing due: sleep until the next poll, retry or deadline. False when cancelled meanwhile. */
+	private async sleepUntilDue(active: Job[], now: number): Promise<boolean> {
+		const freeSlot = this.limit - this.running() > 0;
+		let wake = Infinity;
+		for (const job of active) {
+			wake = Math.min(wake, job.deadline);
+			if (job.state === 'pending' || freeSlot || !job.waitForCompletion) wake = Math.min(wake, job.nextAt);
+		}
+		return await this.deps.clock.sleep(Math.max(0, wake - now), this.deps.signal).then(
+			() => true,
+			() => false,
+		);
+	}
+
+	private settle(job: Job, generation: Generation): void {
+		if (settleJob(job, generation, this.deps.clock.now(), this.downloads !== undefined) === 'download') this.downloads?.add(job);
+	}
+
+	private async submitOne(job: Job): Promise<void> {
 		// Queued behind other requests past its deadline: not sent; the next round says so.
-		if (clock.now() >= job.deadline) return;
-		const outcome = await settled(deps.submit(job), (error): SubmitOutcome => ({ type: 'failed', failure: unexpected('submit', error) }));
-		const now = clock.now();
+		if (this.deps.clock.now() >= job.deadline) return;
+		const outcome = await settled(this.deps.submit(job), (error): SubmitOutcome => ({ type: 'failed', failure: unexpected('submit', error) }));
 		if (outcome.type === 'accepted') {
-			job.generationId = outcome.generation.id;
-			job.generation = outcome.generation;
-			job.submittedHere = true;
-			job.attempts = 0;
-			deps.onAccepted?.(job);
-			if (!job.waitForCompletion) {
-				job.state = 'done';
-				job.result = 'running';
-				return;
-			}
-			// The first poll need not come before one interval has passed.
-			job.state = 'pending';
-			job.nextAt = AFTER_ROUND;
-			const verdict = judge(outcome.generation);
-			if (verdict.state !== 'running') settle(job, outcome.generation);
+			acceptJob(job, outcome.generation);
+			this.deps.onAccepted?.(job);
+			// Waiting, the first poll need not come before one interval has passed.
+			this.settle(job, outcome.generation);
 			return;
 		}
 		if (!countRetry(job, outcome)) return;
-		if (outcome.type === 'retry' && job.attempts > maxSubmitRetries) {
-			fail(job, outcome.failure);
+		if (outcome.type === 'retry' && job.attempts > this.maxSubmitRetries) {
+			failJob(job, outcome.failure);
 			return;
 		}
-		const running = jobs.filter((other) => other.state === 'pending').length;
+		const running = this.running();
 		if (outcome.type === 'limited' && running > 0 && job.waitForCompletion) {
 			// The account's limit is at most what runs now: wait for one of ours to finish.
-			limit = Math.max(1, Math.min(limit, running));
-			job.nextAt = now;
+			this.limit = Math.max(1, Math.min(this.limit, running));
+			job.nextAt = this.deps.clock.now();
 		} else {
-			job.nextAt = now + backoffMs(job.attempts, job.waitForCompletion ? job.pollIntervalMs : 16000);
+			job.nextAt = this.deps.clock.now() + backoffMs(job.attempts, job.waitForCompletion ? job.pollIntervalMs : 16000);
 		}
-	};
+	}
 
-	const pollOne = async (job: Job) => {
-		if (clock.now() >= job.deadline) return;
-		const outcome = await settled(deps.poll(job), (error): PollOutcome => ({ type: 'retry', failure: unexpected('poll', error) }));
+	private async pollOne(job: Job): Promise<void> {
+		if (this.deps.clock.now() >= job.deadline) return;
+		const outcome = await settled(this.deps.poll(job), (error): PollOutcome => ({ type: 'retry', failure: unexpected('poll', error) }));
 		if (outcome.type === 'status') {
 			job.attempts = 0;
-			settle(job, outcome.generation);
+			this.settle(job, outcome.generation);
 			return;
 		}
 		if (!countRetry(job, outcome)) return;
-		job.nextAt = clock.now() + backoffMs(job.attempts, job.pollIntervalMs);
-	};
-
-	const expire = (job: Job, now: number) => {
-		if (now < job.deadline) return;
-		const last = job.lastRetryFailure ? ` The last answer was: ${job.lastRetryFailure.message}.` : '';
-		if (job.state === 'submit') {
-			fail(job, {
-				kind: 'not-submitted',
-				message: job.waitForCompletion
-					? 'The generation could not be submitted before "Max Wait" ran out'
-					: 'The generation could not be submitted: the API kept refusing it',
-				description: `Nothing was created or charged for this item.${last} Lower "Max Concurrent Generations" or raise "Max Wait", then run again.`,
-				httpCode: job.lastRetryFailure?.httpCode,
-			});
-		} else if (job.onTimeout === 'return') {
-			job.state = 'done';
-			job.result = 'timedOut';
-		} else {
-			fail(job, {
-				kind: 'timeout',
-				message: `Generation ${job.generationId} did not finish within "Max Wait" (last status: ${job.generation?.status ?? 'unknown'})`,
-				description: `The generation keeps running at the API and is charged when it completes. Collect it with the Get Generation operation and the id ${job.generationId}, or raise "Max Wait" (or set "On Timeout" to return the pending generation).${last}`,
-			});
-		}
-	};
-
-	const report = () => {
-		if (!deps.onProgress) return;
-		const progress = progressOf(jobs);
-		const key = JSON.stringify(progress);
-		if (key !== lastProgress) {
-			lastProgress = key;
-			deps.onProgress(progress);
-		}
-	};
-
-	try {
-		for (;;) {
-			// Older n8n's sleep ignores the signal; this check still stops the loop at the next round.
-			if (deps.signal?.aborted) return 'cancelled';
-			const now = clock.now();
-			for (const job of jobs) if (job.state === 'submit' || job.state === 'pending') expire(job, now);
-			report();
-			if (deps.stopOnFailure && jobs.some((job) => job.state === 'failed')) break;
-			const active = jobs.filter((job) => job.state === 'submit' || job.state === 'pending');
-			if (active.length === 0) break;
-
-			const running = jobs.filter((job) => job.state === 'pending').length;
-			let slots = limit - running;
-			const tasks: Array<() => Promise<void>> = [];
-			for (const job of active) {
-				if (job.state !== 'submit' || job.nextAt > now) continue;
-				if (job.waitForCompletion) {
-					if (slots <= 0) continue;
-					slots--;
-				}
-				tasks.push(async () => await submitOne(job));
-			}
-			for (const job of active) {
-				if (job.state === 'pending' && job.nextAt <= now) tasks.push(async () => await pollOne(job));
-			}
-			if (tasks.length > 0) {
-				await inParallel(deps.parallelRequests, tasks);
-				// Everything this round sent is next due together, one interval after the round: the
-				// jobs stay in step, so the loop wakes once per interval rather than once per job.
-				const end = clock.now();
-				for (const job of jobs) if (job.nextAt === AFTER_ROUND) job.nextAt = end + job.pollIntervalMs;
-				continue;
-			}
-
-			// Nothing due: sleep until the next poll, retry or deadline.
-			const freeSlot = limit - running > 0;
-			let wake = Infinity;
-			for (const job of active) {
-				wake = Math.min(wake, job.deadline);
-				if (job.state === 'pending' || freeSlot || !job.waitForCompletion) wake = Math.min(wake, job.nextAt);
-			}
-			const slept = await clock.sleep(Math.max(0, wake - now), deps.signal).then(
-				() => true,
-				() => false,
-			);
-			if (!slept) return 'cancelled';
-		}
-	} finally {
-		while (downloads.size > 0) await Promise.allSettled([...downloads]);
+		job.nextAt = this.deps.clock.now() + backoffMs(job.attempts, job.pollIntervalMs);
 	}
-	report();
-	return deps.signal?.aborted ? 'cancelled' : 'finished';
+
+	private report(): void {
+		if (!this.deps.onProgress) return;
+		const progress = progressOf(this.jobs);
+		const key = JSON.stringify(progress);
+		if (key === this.lastProgress) return;
+		this.lastProgress = key;
+		this.deps.onProgress(progress);
+	}
+}
+
+/** Runs every job to an end state; 'cancelled' when the execution was cancelled meanwhile. */
+export async function runJobs(jobs: Job[], deps: SchedulerDeps): Promise<'finished' | 'cancelled'> {
+	return await new Scheduler(jobs, deps).run();
 }

@@ -1,0 +1,203 @@
+/**
+ * One item's way from a request to a video, as plain data: a `Job` and the transitions between its
+ * states. The in-run wait (wait.ts) drives jobs round by round in one process; the durable loop
+ * writes a running job into its output item (`CarriedWait`) and reads it back when the item returns
+ * from n8n's Wait node. Both move a job only through the functions below, so both end the same way.
+ *
+ *   submit ──accepted──▶ pending ──finished──▶ downloading ──▶ done (completed)
+ *     │                    │ └──still running, not waiting──▶ done (running) ─▶ the item carries it
+ *     └──refused───────────┴──failed, or past the deadline──▶ failed | done (timedOut)
+ */
+import type { Failure } from './errors';
+import type { Generation } from './generation';
+import { judge } from './generation';
+
+export type JobResult = 'completed' | 'running' | 'timedOut';
+
+export interface Job {
+	/** The input item this job answers. */
+	index: number;
+	/** Set for Get Generation, and once a submit was accepted. */
+	generationId?: string;
+	/** This node's own submit created the generation (in this try or an earlier one). */
+	submittedHere?: boolean;
+	/** The latest generation object seen (submit answer or poll). */
+	generation?: Generation;
+	waitForCompletion: boolean;
+	pollIntervalMs: number;
+	/** Absolute time after which the job stops waiting in this run (and its requests end). */
+	deadline: number;
+	/**
+	 * Durable loop only: the absolute time, set once when the loop began, after which a generation
+	 * that is still running leaves the loop (as On Timeout says) instead of going round again.
+	 */
+	loopDeadline?: number;
+	onTimeout: 'fail' | 'return';
+	state: 'submit' | 'pending' | 'downloading' | 'done' | 'failed';
+	result?: JobResult;
+	failure?: Failure;
+	videoUrl?: string;
+	/** When the job may next be submitted or polled. */
+	nextAt: number;
+	/** Consecutive retryable failures of the current step. */
+	attempts: number;
+	lastRetryFailure?: Failure;
+}
+
+/** What a running generation's item carries through n8n's Wait node, back into Get Generation. */
+export interface CarriedWait {
+	id: string;
+	/** ISO time: when the loop gives up on this generation (Max Wait after the loop began). */
+	deadline: string;
+	/** ISO time the loop began (the submit, or the first check). */
+	startedAt: string;
+	/** Status checks so far, the submit answer included. */
+	checks: number;
+}
+
+/** Marks a job as due one interval after the end of the current round. */
+export const AFTER_ROUND = -1;
+
+export function failJob(job: Job, failure: Failure): void {
+	job.state = 'failed';
+	job.failure = failure;
+}
+
+export function isActive(job: Job): boolean {
+	return job.state === 'submit' || job.state === 'pending';
+}
+
+/** Backoff for retries: 1 s, 2 s, 4 s … never longer than the poll interval (and at least 1 s). */
+export function backoffMs(attempt: number, intervalMs: number): number {
+	return Math.max(1000, Math.min(intervalMs, 1000 * 2 ** Math.max(0, attempt - 1)));
+}
+
+/** A failed outcome ends the job; a retryable one is counted. True when the job may try again. */
+export function countRetry(job: Job, outcome: { type: string; failure: Failure }): boolean {
+	if (outcome.type === 'failed') {
+		failJob(job, outcome.failure);
+		return false;
+	}
+	job.attempts++;
+	job.lastRetryFailure = outcome.failure;
+	return true;
+}
+
+/** The API accepted the submit: from here on a paid generation exists and has an id. */
+export function acceptJob(job: Job, generation: Generation): void {
+	job.generationId = generation.id;
+	job.generation = generation;
+	job.submittedHere = true;
+	job.attempts = 0;
+}
+
+/**
+ * A status the API reported. Returns 'download' when the video is ready and should be fetched next;
+ * otherwise the job is settled (done, failed, or due for its next poll one interval after the round).
+ */
+export function settleJob(job: Job, generation: Generation, now: number, wantsDownload: boolean): 'download' | undefined {
+	job.generation = generation;
+	const verdict = judge(generation);
+	if (verdict.state === 'running') {
+		if (job.waitForCompletion) {
+			job.state = 'pending';
+			job.nextAt = AFTER_ROUND;
+		} else if (job.loopDeadline !== undefined && now >= job.loopDeadline) {
+			timeOutJob(job);
+		} else {
+			job.state = 'done';
+			job.result = 'running';
+		}
+		return undefined;
+	}
+	if (verdict.state === 'failed') {
+		failJob(job, { kind: verdict.kind, message: verdict.message, description: verdict.description, apiError: generation.error ?? undefined });
+		return undefined;
+	}
+	job.videoUrl = verdict.videoUrl;
+	if (wantsDownload) {
+		job.state = 'downloading';
+		return 'download';
+	}
+	job.state = 'done';
+	job.result = 'completed';
+	return undefined;
+}
+
+/** The download's end: the job is done, or failed with what went wrong. */
+export function finishDownload(job: Job, failure: Failure | undefined): void {
+	if (failure) {
+		failJob(job, failure);
+		return;
+	}
+	job.state = 'done';
+	job.result = 'completed';
+}
+
+function lastAnswer(job: Job): string {
+	return job.lastRetryFailure ? ` The last answer was: ${job.lastRetryFailure.message}.` : '';
+}
+
+/** A generation that runs past its wait: returned pending, or failed naming its id. */
+function timeOutJob(job: Job): void {
+	if (job.onTimeout === 'return') {
+		job.state = 'done';
+		job.result = 'timedOut';
+		return;
+	}
+	failJob(job, {
+		kind: 'timeout',
+		message: `Generation ${job.generationId} did not finish within "Max Wait" (last status: ${job.generation?.status ?? 'unknown'})`,
+		description: `The generation keeps running at the API and is charged when it completes. Collect it with the Get Generation operation and the id ${job.generationId}, or raise "Max Wait" (or set "On Timeout" to return the pending generation).${lastAnswer(job)}`,
+	});
+}
+
+/** Ends an active job whose deadline has passed; a job never submitted was never charged. */
+export function expireJob(job: Job, now: number): void {
+	if (!isActive(job) || now < job.deadline) return;
+	if (job.state === 'pending') {
+		// A check of the durable loop that got no answer in time: the loop asks again next round.
+		if (!job.waitForCompletion && job.loopDeadline !== undefined && now < job.loopDeadline) {
+			job.state = 'done';
+			job.result = 'running';
+			return;
+		}
+		timeOutJob(job);
+		return;
+	}
+	failJob(job, {
+		kind: 'not-submitted',
+		message: job.waitForCompletion
+			? 'The generation could not be submitted before "Max Wait" ran out'
+			: 'The generation could not be submitted: the API kept refusing it',
+		description: `Nothing was created or charged for this item.${lastAnswer(job)} Lower "Max Concurrent Generations" or raise "Max Wait", then run again.`,
+		httpCode: job.lastRetryFailure?.httpCode,
+	});
+}
+
+/** The state a still-running job hands on to the next check of the durable loop. */
+export function carriedWaitOf(job: Job, startedAt: number, checksBefore: number): CarriedWait {
+	return {
+		id: job.generationId as string,
+		deadline: new Date(job.loopDeadline as number).toISOString(),
+		startedAt: new Date(startedAt).toISOString(),
+		checks: checksBefore + 1,
+	};
+}
+
+/**
+ * The loop state an incoming item carries for `generationId`, if any. State for another id (the
+ * user mapped a different one) does not apply; a state this node cannot read is reported, never
+ * silently replaced by a fresh deadline that would let a generation loop longer than Max Wait.
+ */
+export function readCarriedWait(value: unknown, generationId: string): CarriedWait | undefined | 'unreadable' {
+	if (value === undefined || value === null) return undefined;
+	if (typeof value !== 'object' || Array.isArray(value)) return 'unreadable';
+	const carried = value as Partial<CarriedWait>;
+	if (carried.id !== generationId) return undefined;
+	const deadline = typeof carried.deadline === 'string' ? Date.parse(carried.deadline) : NaN;
+	const startedAt = typeof carried.startedAt === 'string' ? Date.parse(carried.startedAt) : NaN;
+	if (!Number.isFinite(deadline) || !Number.isFinite(startedAt)) return 'unreadable';
+	const checks = Number.isInteger(carried.checks) && (carried.checks as number) >= 0 ? (carried.checks as number) : 0;
+	return { id: generationId, deadline: carried.deadline as string, startedAt: carried.startedAt as string, checks };
+}
