@@ -1,6 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { OUTPUTS_EXPRESSION } from './actions/common';
+
 import * as generate from './actions/generate.operation';
 import * as get from './actions/get.operation';
 import { executeItems } from './execute';
@@ -17,7 +19,8 @@ export class AimlApiVeo implements INodeType {
 		defaults: { name: 'AIML API Veo' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
+		// One output; two (Done, Running) when a check without waiting splits its items by state.
+		outputs: OUTPUTS_EXPRESSION,
 		credentials: [{ name: 'aimlVeoApi', required: true }],
 		properties: [
 			{

@@ -6,7 +6,7 @@ import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } 
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { WaitSettings } from './actions/common';
-import { readWaitSettings } from './actions/common';
+import { readWaitSettings, splitsOutputs } from './actions/common';
 import { requestFor } from './actions/generate.operation';
 import { generationIdFor } from './actions/get.operation';
 import { rejectOnAbort } from './deadline';
@@ -14,8 +14,10 @@ import { downloadVideo } from './download';
 import type { Failure } from './errors';
 import { InputError } from './errors';
 import { UNIVERSAL_PATH } from './models';
+import type { CarriedWait } from './machine';
+import { readCarriedWait } from './machine';
 import type { Ending } from './outcome';
-import { cancelledError, failureError, rowsOf } from './outcome';
+import { cancelledError, failureError, rowsOf, splitRows } from './outcome';
 import type { Redact } from './redact';
 import { redactorFor } from './redact';
 import type { GenerateRequest } from './request';
@@ -37,6 +39,8 @@ interface Plan {
 	request?: GenerateRequest;
 	submitted?: SubmittedRequest;
 	pollPath: string;
+	/** The durable loop's state this item came back with (Get Generation), if any. */
+	carried?: CarriedWait;
 }
 
 interface Run extends Ending {
@@ -69,7 +73,11 @@ export async function executeItems(ctx: IExecuteFunctions, clock: Clock = realCl
 	}
 	const failed = run.continueOnFail ? undefined : run.jobs.find((job) => job.state === 'failed');
 	if (failed) throw failureError(run, failed);
-	return [rowsOf(run)];
+	if (!splitsOutputs(run.node.parameters)) return [rowsOf(run)];
+	return splitRows(run, (job) => {
+		const carried = run.plans[job.index].carried;
+		return { startedAt: carried ? Date.parse(carried.startedAt) : run.start, checksBefore: carried?.checks ?? 0 };
+	});
 }
 
 /** The credential, the run's memory of earlier tries, and how failures leave the node. */
@@ -144,31 +152,52 @@ async function planItem(run: Run, itemIndex: number): Promise<void> {
 	try {
 		if (run.setupFailure) throw new InputError('Base URL', run.setupFailure.message);
 		plan.settings = readWaitSettings(run.ctx, itemIndex);
-		job.waitForCompletion = plan.settings.wait;
-		job.pollIntervalMs = plan.settings.pollIntervalMs;
-		job.onTimeout = plan.settings.onTimeout;
-		job.deadline = run.start + (plan.settings.wait ? plan.settings.maxWaitMs : NO_WAIT_SUBMIT_BUDGET_MS);
+		applySettings(run, job, plan.settings);
 		if (run.ctx.getNodeParameter('operation', itemIndex) === 'generate') await planSubmit(run, job, plan);
-		else {
-			job.generationId = generationIdFor(run.ctx, itemIndex);
-			job.state = 'pending';
-		}
+		else planCheck(run, job, plan);
 	} catch (error) {
 		// An expression that fails for this item is this item's failure too, not the whole run's.
 		if (!(error instanceof InputError) && !run.continueOnFail) throw new NodeOperationError(run.node, error as Error, { itemIndex });
-		const failure =
-			run.setupFailure ??
-			(error instanceof InputError
-				? inputFailure(error)
-				: {
-						kind: 'input' as const,
-						message: error instanceof Error ? error.message : String(error),
-						description: "Check this item's parameters and the expressions that fill them. Nothing was sent to the API for this item.",
-					});
 		job.state = 'failed';
-		job.failure = failure;
+		job.failure = run.setupFailure ?? itemFailure(error);
 		if (!run.continueOnFail) throw failureError(run, job);
 	}
+}
+
+function itemFailure(error: unknown): Failure {
+	if (error instanceof InputError) return inputFailure(error);
+	return {
+		kind: 'input',
+		message: error instanceof Error ? error.message : String(error),
+		description: "Check this item's parameters and the expressions that fill them. Nothing was sent to the API for this item.",
+	};
+}
+
+/** The item's wait: in this run until Max Wait, or one check (split by state) within the loop's deadline. */
+function applySettings(run: Run, job: Job, settings: WaitSettings): void {
+	job.waitForCompletion = settings.wait;
+	job.pollIntervalMs = settings.pollIntervalMs;
+	job.onTimeout = settings.onTimeout;
+	job.deadline = run.start + (settings.wait ? settings.maxWaitMs : NO_WAIT_SUBMIT_BUDGET_MS);
+	if (settings.split) job.loopDeadline = run.start + settings.maxWaitMs;
+}
+
+/** Get Generation: the id to check, and the loop's deadline when the item comes round again. */
+function planCheck(run: Run, job: Job, plan: Plan): void {
+	job.generationId = generationIdFor(run.ctx, job.index);
+	job.state = 'pending';
+	if (!plan.settings?.split) return;
+	const carried = readCarriedWait(run.ctx.getInputData()[job.index]?.json?.veoWait, job.generationId);
+	if (carried === 'unreadable') {
+		throw new InputError(
+			'veoWait',
+			'The item\'s veoWait field is not the state this node wrote',
+			'Pass the items of the Running output on unchanged (through the Wait node), or remove the veoWait field to start a new wait.',
+		);
+	}
+	if (!carried) return;
+	plan.carried = carried;
+	job.loopDeadline = Date.parse(carried.deadline);
 }
 
 /** Builds the item's request, or picks up what an earlier try of this run did with it. */

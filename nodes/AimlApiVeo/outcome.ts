@@ -8,7 +8,8 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { Failure } from './errors';
 import type { Redact } from './redact';
-import type { Job } from './wait';
+import type { Job } from './machine';
+import { carriedWaitOf } from './machine';
 
 export interface Ending {
 	node: INode;
@@ -103,4 +104,33 @@ function finishedRow(ending: Ending, job: Job): INodeExecutionData {
 /** One row per input item, in input order, each paired with its item. */
 export function rowsOf(ending: Ending): INodeExecutionData[] {
 	return ending.jobs.map((job) => (job.state === 'failed' ? failedRow(ending, job) : finishedRow(ending, job)));
+}
+
+/** Where a running job's loop began and how many checks it has had, for the state it carries on. */
+export type LoopHistory = (job: Job) => { startedAt: number; checksBefore: number };
+
+/**
+ * The durable loop's two outputs: finished videos and everything else that ended (failures, timed-out
+ * generations) on "Done", still-running generations on "Running", each carrying its loop state in
+ * `veoWait` so the next check keeps the same deadline. n8n moves failed rows to the error output
+ * when the node has one.
+ */
+export function splitRows(ending: Ending, history: LoopHistory): INodeExecutionData[][] {
+	const done: INodeExecutionData[] = [];
+	const running: INodeExecutionData[] = [];
+	for (const job of ending.jobs) {
+		if (job.state === 'failed') {
+			done.push(failedRow(ending, job));
+			continue;
+		}
+		const row = finishedRow(ending, job);
+		if (job.result !== 'running' || job.loopDeadline === undefined) {
+			done.push(row);
+			continue;
+		}
+		const { startedAt, checksBefore } = history(job);
+		row.json = { ...row.json, veoWait: { ...carriedWaitOf(job, startedAt, checksBefore) } };
+		running.push(row);
+	}
+	return [done, running];
 }

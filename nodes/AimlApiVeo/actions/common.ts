@@ -2,7 +2,7 @@
  * Fields both operations share: the wait loop and the video hand-off. Built by factories so each
  * operation shows them under its own conditions, without copying field definitions around.
  */
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeParameters, INodeProperties } from 'n8n-workflow';
 
 import { InputError } from '../errors';
 
@@ -24,71 +24,42 @@ export const LIMITS = {
 	maxVideoMb: { min: 1, max: 10_240 },
 } as const;
 
-export function waitProperties(operation: string, waitByDefault: boolean, withConcurrency: boolean): INodeProperties[] {
-	const show = { operation: [operation] };
-	const waitOptions: INodeProperties[] = [
-		...(withConcurrency
-			? [
-					{
-						displayName: 'Max Concurrent Generations',
-						name: 'maxConcurrent',
-						type: 'number',
-						typeOptions: { minValue: LIMITS.maxConcurrent.min, maxValue: LIMITS.maxConcurrent.max },
-						default: DEFAULT_MAX_CONCURRENT,
-						description:
-							'The most generations of this run at the API at once; the rest wait for a free slot. If the account\'s own limit is lower, the node notices the API\'s "Too Many Requests" answer and waits for its own generations to finish.',
-					} as INodeProperties,
-				]
-			: []),
+/** The conditions under which a field is shown. */
+type Show = NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>;
+
+const maxWaitProperty = (description: string): INodeProperties => ({
+	displayName: 'Max Wait (Seconds)',
+	name: 'maxWait',
+	type: 'number',
+	typeOptions: { minValue: LIMITS.maxWait.min, maxValue: LIMITS.maxWait.max },
+	default: DEFAULT_MAX_WAIT_S,
+	description,
+});
+
+const onTimeoutProperty: INodeProperties = {
+	displayName: 'On Timeout',
+	name: 'onTimeout',
+	type: 'options',
+	options: [
+		{ name: 'Fail the Item', value: 'fail', description: 'The error names the generation ID, so it can be collected later' },
 		{
-			displayName: 'Max Wait (Seconds)',
-			name: 'maxWait',
-			type: 'number',
-			typeOptions: { minValue: LIMITS.maxWait.min, maxValue: LIMITS.maxWait.max },
-			default: DEFAULT_MAX_WAIT_S,
-			description:
-				'How long to wait for the video before giving up (see On Timeout); at most 86400 (a day). Every request to the API ends by then too. A Veo video usually takes 1–3 minutes.',
+			name: 'Return the Pending Generation',
+			value: 'return',
+			description: 'Output the latest status with timedOut: true; collect it later with Get Generation',
 		},
-		{
-			displayName: 'On Timeout',
-			name: 'onTimeout',
-			type: 'options',
-			options: [
-				{ name: 'Fail the Item', value: 'fail', description: 'The error names the generation ID, so it can be collected later' },
-				{
-					name: 'Return the Pending Generation',
-					value: 'return',
-					description: 'Output the latest status with timedOut: true; collect it later with Get Generation',
-				},
-			],
-			default: 'fail',
-		},
-		{
-			displayName: 'Poll Interval (Seconds)',
-			name: 'pollInterval',
-			type: 'number',
-			typeOptions: { minValue: LIMITS.pollInterval.min, maxValue: LIMITS.pollInterval.max },
-			default: DEFAULT_POLL_INTERVAL_S,
-			description: 'How often to ask the API whether the video is ready (1 to 3600 seconds)',
-		},
-	];
-	const waitField: INodeProperties = {
-		displayName: 'Wait for Completion',
-		name: 'waitForCompletion',
-		type: 'boolean',
-		default: true,
-		displayOptions: { show },
-		description: 'Whether to wait until the video is ready before passing the item on',
-	};
-	waitField.default = waitByDefault;
+	],
+	default: 'fail',
+};
+
+/** Where the finished video goes: shown wherever the node may end with a finished video. */
+function downloadProperties(show: Show): INodeProperties[] {
 	return [
-		waitField,
 		{
 			displayName: 'Download Video',
 			name: 'downloadVideo',
 			type: 'boolean',
 			default: true,
-			displayOptions: { show: operation === 'generate' ? { ...show, waitForCompletion: [true] } : show },
+			displayOptions: { show },
 			description: 'Whether to download the finished video into the item as binary data, ready for an upload or file step',
 		},
 		{
@@ -97,9 +68,7 @@ export function waitProperties(operation: string, waitByDefault: boolean, withCo
 			type: 'string',
 			default: 'data',
 			required: true,
-			displayOptions: {
-				show: operation === 'generate' ? { ...show, waitForCompletion: [true], downloadVideo: [true] } : { ...show, downloadVideo: [true] },
-			},
+			displayOptions: { show: { ...show, downloadVideo: [true] } },
 			hint: 'The name of the binary field the MP4 is written to',
 		},
 		{
@@ -108,9 +77,7 @@ export function waitProperties(operation: string, waitByDefault: boolean, withCo
 			type: 'collection',
 			placeholder: 'Add Option',
 			default: {},
-			displayOptions: {
-				show: operation === 'generate' ? { ...show, waitForCompletion: [true], downloadVideo: [true] } : { ...show, downloadVideo: [true] },
-			},
+			displayOptions: { show: { ...show, downloadVideo: [true] } },
 			options: [
 				{
 					displayName: 'Download Time Limit (Seconds)',
@@ -130,6 +97,107 @@ export function waitProperties(operation: string, waitByDefault: boolean, withCo
 				},
 			],
 		},
+	];
+}
+
+/**
+ * Whether the node has the Done and Running outputs. Decided by the node's own settings, not per
+ * item, exactly as OUTPUTS_EXPRESSION decides it in the editor: an item may never be routed to an
+ * output the node does not have. (Wait for Completion defaults to on for Generate Video, off for
+ * Get Generation.)
+ */
+export function splitsOutputs(parameters: INodeParameters): boolean {
+	const waitOff = parameters.operation === 'get' ? parameters.waitForCompletion !== true : parameters.waitForCompletion === false;
+	return parameters.splitByState === true && waitOff;
+}
+
+/** The node's outputs, as n8n evaluates them from its parameters (same rule as splitsOutputs). */
+export const OUTPUTS_EXPRESSION =
+	'={{ $parameter.splitByState === true && ($parameter.operation === "get" ? $parameter.waitForCompletion !== true : $parameter.waitForCompletion === false) ? [{ "type": "main", "displayName": "Done" }, { "type": "main", "displayName": "Running" }] : ["main"] }}';
+
+/**
+ * The durable loop: without waiting in the run, the node checks once and splits its items by state,
+ * so still-running generations can go round n8n's Wait node back into Get Generation.
+ */
+function splitProperties(show: Show): INodeProperties[] {
+	const whenSplit = { ...show, waitForCompletion: [false], splitByState: [true] };
+	return [
+		{
+			displayName: 'Split Outputs by State',
+			name: 'splitByState',
+			type: 'boolean',
+			default: false,
+			// The outputs follow this switch, so it must be a plain value, never an expression.
+			noDataExpression: true,
+			displayOptions: { show: { ...show, waitForCompletion: [false] } },
+			description:
+				'Whether finished videos leave by a "Done" output and still-running generations by a "Running" output. Loop "Running" through a Wait node (over 65 seconds) into Get Generation: the wait holds no worker and survives n8n restarts.',
+		},
+		{
+			displayName: 'Loop Options',
+			name: 'loopOptions',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			displayOptions: { show: whenSplit },
+			options: [
+				maxWaitProperty(
+					'How long the loop may go round for one generation, counted from its submit (or its first check); the deadline rides in the item as veoWait.deadline. At most 86400 (a day).',
+				),
+				onTimeoutProperty,
+			],
+		},
+	];
+}
+
+export function waitProperties(operation: string, waitByDefault: boolean, withConcurrency: boolean): INodeProperties[] {
+	const show = { operation: [operation] };
+	const waitOptions: INodeProperties[] = [
+		...(withConcurrency
+			? [
+					{
+						displayName: 'Max Concurrent Generations',
+						name: 'maxConcurrent',
+						type: 'number',
+						typeOptions: { minValue: LIMITS.maxConcurrent.min, maxValue: LIMITS.maxConcurrent.max },
+						default: DEFAULT_MAX_CONCURRENT,
+						description:
+							'The most generations of this run at the API at once; the rest wait for a free slot. If the account\'s own limit is lower, the node notices the API\'s "Too Many Requests" answer and waits for its own generations to finish.',
+					} as INodeProperties,
+				]
+			: []),
+		maxWaitProperty(
+			'How long to wait for the video before giving up (see On Timeout); at most 86400 (a day). Every request to the API ends by then too. A Veo video usually takes 1–3 minutes.',
+		),
+		onTimeoutProperty,
+		{
+			displayName: 'Poll Interval (Seconds)',
+			name: 'pollInterval',
+			type: 'number',
+			typeOptions: { minValue: LIMITS.pollInterval.min, maxValue: LIMITS.pollInterval.max },
+			default: DEFAULT_POLL_INTERVAL_S,
+			description: 'How often to ask the API whether the video is ready (1 to 3600 seconds)',
+		},
+	];
+	const waitField: INodeProperties = {
+		displayName: 'Wait for Completion',
+		name: 'waitForCompletion',
+		type: 'boolean',
+		default: true,
+		displayOptions: { show },
+		description: 'Whether to wait until the video is ready before passing the item on',
+	};
+	waitField.default = waitByDefault;
+	// Generate Video downloads only when it ends with a video: waiting, or split by state. The two
+	// copies share one name and value; n8n shows the one whose conditions hold.
+	const downloads =
+		operation === 'generate'
+			? [...downloadProperties({ ...show, waitForCompletion: [true] }), ...downloadProperties({ ...show, waitForCompletion: [false], splitByState: [true] })]
+			: downloadProperties(show);
+	return [
+		waitField,
+		...splitProperties(show),
+		...downloads,
 		{
 			displayName: 'Wait Options',
 			name: 'waitOptions',
@@ -144,6 +212,8 @@ export function waitProperties(operation: string, waitByDefault: boolean, withCo
 
 export interface WaitSettings {
 	wait: boolean;
+	/** Check once and split the items into Done and Running outputs (the durable loop). */
+	split: boolean;
 	pollIntervalMs: number;
 	maxWaitMs: number;
 	onTimeout: 'fail' | 'return';
@@ -195,9 +265,10 @@ function readOptions(ctx: IExecuteFunctions, name: string, itemIndex: number, fi
 
 export function readWaitSettings(ctx: IExecuteFunctions, itemIndex: number): WaitSettings {
 	const wait = readBoolean('Wait for Completion', ctx.getNodeParameter('waitForCompletion', itemIndex, false), false);
-	const options = wait ? readOptions(ctx, 'waitOptions', itemIndex, 'Wait Options') : {};
+	const split = !wait && splitsOutputs(ctx.getNode().parameters);
+	const options = wait ? readOptions(ctx, 'waitOptions', itemIndex, 'Wait Options') : split ? readOptions(ctx, 'loopOptions', itemIndex, 'Loop Options') : {};
 	const operation = ctx.getNodeParameter('operation', itemIndex) as string;
-	const download = (operation === 'get' || wait) && readBoolean('Download Video', ctx.getNodeParameter('downloadVideo', itemIndex, true), true);
+	const download = (operation === 'get' || wait || split) && readBoolean('Download Video', ctx.getNodeParameter('downloadVideo', itemIndex, true), true);
 	const rawProperty = download ? ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data') : 'data';
 	const binaryProperty = typeof rawProperty === 'string' ? rawProperty.trim() : '';
 	if (download && binaryProperty === '') {
@@ -206,6 +277,7 @@ export function readWaitSettings(ctx: IExecuteFunctions, itemIndex: number): Wai
 	const downloadOptions = download ? readOptions(ctx, 'downloadOptions', itemIndex, 'Download Options') : {};
 	return {
 		wait,
+		split,
 		pollIntervalMs: readNumber('Poll Interval', options.pollInterval, DEFAULT_POLL_INTERVAL_S, LIMITS.pollInterval, false, ' seconds') * 1000,
 		maxWaitMs: readNumber('Max Wait', options.maxWait, DEFAULT_MAX_WAIT_S, LIMITS.maxWait, false, ' seconds') * 1000,
 		onTimeout: readOnTimeout(options.onTimeout),
