@@ -7,13 +7,13 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeHelpers, Workflow } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { splitsOutputs } from '../../nodes/AimlApiVeo/actions/common';
 import { AimlApiVeo } from '../../nodes/AimlApiVeo/AimlApiVeo.node';
 import { executeItems } from '../../nodes/AimlApiVeo/execute';
-import type { RunWorkflowResult } from '../harness/engine';
+import type { RunWorkflowResult, WorkflowJson } from '../harness/engine';
 import { runWorkflow } from '../harness/engine';
 import { AIMLAPI_VEO_NODE_TYPE, HarnessNodeTypes } from '../harness/node-types';
 import type { Simulator } from '../simulator';
@@ -54,6 +54,37 @@ async function run(rows: Array<Record<string, unknown>>, parameters: Record<stri
 		nodeTypes: { [AIMLAPI_VEO_NODE_TYPE]: new VeoOnClock() },
 	});
 }
+
+/**
+ * n8n's Wait node as the loop sees it: the items come out unchanged, later. (In n8n a wait over 65 s
+ * saves the execution and ends it; the resume carries on from here, as the e2e tests show.)
+ */
+class WaitStandIn implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Wait',
+		name: 'wait',
+		group: ['organization'],
+		version: [1, 1.1],
+		description: 'Passes items on after a while',
+		defaults: { name: 'Wait' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [
+			{ displayName: 'Resume', name: 'resume', type: 'string', default: 'timeInterval' },
+			{ displayName: 'Amount', name: 'amount', type: 'number', default: 1 },
+			{ displayName: 'Unit', name: 'unit', type: 'string', default: 'hours' },
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const unit = this.getNodeParameter('unit', 0) as string;
+		const seconds = (this.getNodeParameter('amount', 0) as number) * (unit === 'minutes' ? 60 : unit === 'hours' ? 3600 : 1);
+		clockOfRun.time += seconds * 1000;
+		waits.push(this.getInputData().length);
+		return [this.getInputData()];
+	}
+}
+let waits: number[] = [];
 
 /** The in-run wait, on n8n's own timers (it sleeps a poll interval of 1 s between rounds). */
 async function runWaiting(rows: Array<Record<string, unknown>>): Promise<RunWorkflowResult> {
@@ -97,6 +128,7 @@ beforeEach(() => {
 	sim.reset();
 	sim.setOptions({ progress: { polls: 2 }, faults: {} });
 	clockOfRun = new ManualClock();
+	waits = [];
 });
 
 describe('the durable loop: check once, split by state', () => {
@@ -260,5 +292,25 @@ describe('the durable loop: check once, split by state', () => {
 			const outputs = NodeHelpers.getNodeOutputs(wf, wf.getNode(VEO)!, description);
 			expect([parameters, outputs.length]).toEqual([parameters, splitsOutputs(wf.getNode(VEO)!.parameters) ? 2 : 1]);
 		}
+	});
+
+	it('examples/durable-batch.json: every video reaches Videos, one POST per prompt, going round the Wait node', async () => {
+		const example = JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', 'durable-batch.json'), 'utf8')) as WorkflowJson;
+		const prompts = example.nodes.find((node) => node.name === 'Prompts');
+		const rows = (JSON.parse(String(prompts?.parameters?.jsonOutput)) as { rows: unknown[] }).rows;
+		expect(rows.length).toBeGreaterThanOrEqual(3);
+		const result = await runWorkflow({
+			workflow: example,
+			credentials: credentials(),
+			nodeTypes: { [AIMLAPI_VEO_NODE_TYPE]: new VeoOnClock(), 'n8n-nodes-base.wait': new WaitStandIn() },
+		});
+		expect(result.status).toBe('success');
+		const videos = result.run.data.resultData.runData.Videos.flatMap((run) => run.data?.main[0] ?? []);
+		expect(videos).toHaveLength(rows.length);
+		for (const video of videos) expect(video.binary?.data?.mimeType).toBe('video/mp4');
+		expect(new Set(videos.map((video) => video.json.id)).size).toBe(rows.length);
+		expect(sim.counters().posts).toBe(rows.length);
+		// polls: 2 -> the first check finds every generation running, the second finished.
+		expect(waits).toEqual([rows.length, rows.length]);
 	});
 });
