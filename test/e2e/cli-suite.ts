@@ -27,6 +27,7 @@ const IDS = {
 	batch: 'e2eBatchPrompts01',
 	sweep: 'e2eSweepPending01',
 	agent: 'e2eAiAgentTool001',
+	durable: 'e2eDurableBatch01',
 };
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000:veo-3.0-fast-generate-001';
 
@@ -95,6 +96,12 @@ export function describeCliRun(label: string, ensureN8n: () => N8nInstall, extra
 			const save = nodeOf(batch, 'Save MP4s');
 			save.parameters.fileName = String(save.parameters.fileName).replace('=output/', `=${outDir}/`);
 			write(IDS.batch, batch);
+
+			// The durable loop's wiring and its two outputs, with a 1 s Wait that n8n keeps in the process
+			// (the persisted wait and its restarts run in queue mode, in queue.e2e.ts).
+			const durable = readExample('durable-batch.json');
+			nodeOf(durable, 'Wait').parameters.amount = 1;
+			write(IDS.durable, durable);
 
 			if (fs.existsSync(path.join(instance.REPO_ROOT, 'examples', 'ai-agent-tool.json'))) {
 				write(IDS.agent, readExample('ai-agent-tool.json'));
@@ -174,9 +181,23 @@ export function describeCliRun(label: string, ensureN8n: () => N8nInstall, extra
 			expect(unknown.binary).toBeUndefined();
 		});
 
+		test('the durable loop: Running goes round the Wait node until every video reaches "Videos"', async () => {
+			const posts = simulator!.counters().posts;
+			const run = await execute(IDS.durable);
+			expect(run.status).toBe('success');
+			const runs = run.data.resultData.runData.Videos as Array<{ data: { main: RunData[][] } }>;
+			const videos = runs.flatMap((videoRun) => videoRun.data.main[0]);
+			expect(videos).toHaveLength(3);
+			for (const video of videos) expect(video.binary?.data?.mimeType).toBe('video/mp4');
+			expect(new Set(videos.map((video) => video.json.id)).size).toBe(3);
+			// Each generation ends at its second poll: two checks, so two rounds through the Wait node.
+			expect((run.data.resultData.runData['Check Generations'] as unknown[]).length).toBe(2);
+			expect(simulator!.counters().posts - posts).toBe(3);
+		});
+
 		test('the video CDN never received the API key', () => {
 			const counters = simulator!.counters();
-			expect(counters.cdnRequests).toBeGreaterThanOrEqual(6);
+			expect(counters.cdnRequests).toBeGreaterThanOrEqual(9);
 			expect(counters.cdnAuthorizationHeaders).toBe(0);
 		});
 	});
