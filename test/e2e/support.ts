@@ -68,10 +68,78 @@ interface InstanceModule {
 	tempDir(prefix: string): string;
 }
 
+/** A worker process of the queue-mode rig. */
+export interface QueueWorker {
+	name: string;
+	logFile: string;
+	concurrency: number;
+	child: { pid?: number };
+}
+
+/** One job a worker ran, from its log lines (a resumed execution has one job per resume). */
+export interface WorkerJob {
+	executionId: string;
+	jobId: string;
+	logFile: string;
+	startedAt: number;
+	endedAt: number;
+	outcome: 'finished' | 'errored' | 'unfinished';
+}
+
+export interface ExecutionRead {
+	status: string;
+	finished: boolean;
+	runData: Record<string, Array<{ data?: { main?: Array<RunData[] | null> } }>>;
+	error?: unknown;
+	execution: Record<string, unknown>;
+}
+
+export interface DeployedWorkflow {
+	id: string;
+	webhookPath: string;
+}
+
+/** n8n in queue mode on Postgres and Redis (scripts/e2e/queue-mode.js). */
+export interface QueueRig {
+	dir: string;
+	url: string;
+	env: NodeJS.ProcessEnv;
+	workers: QueueWorker[];
+	startMain(): Promise<StartedN8n>;
+	killMain(): Promise<void>;
+	restartMain(): Promise<StartedN8n>;
+	startWorker(options?: { concurrency?: number }): Promise<QueueWorker>;
+	killWorker(worker: QueueWorker): Promise<void>;
+	importCredential(data: { apiKey: string; baseUrl: string }): Promise<CliResult>;
+	deployWebhookWorkflow(workflow: Workflow, options?: { id?: string }): Promise<DeployedWorkflow>;
+	trigger(deployed: DeployedWorkflow, body?: unknown): Promise<string>;
+	readExecution(executionId: string): Promise<ExecutionRead>;
+	waitForStatus(executionId: string, statuses: string[], timeoutMs?: number): Promise<ExecutionRead>;
+	waitForFinish(executionId: string, timeoutMs?: number): Promise<ExecutionRead>;
+	rest<T = unknown>(method: string, route: string, body?: unknown): Promise<T>;
+	workerJobs(): WorkerJob[];
+	workerBusyMs(): Map<string, number>;
+	tails(lines?: number): string;
+	stop(): Promise<void>;
+}
+
+interface QueueModule {
+	DEBIAN_PACKAGES: string;
+	FINISHED: string[];
+	serverBinaries(): { redisServer: string; pgBin: string };
+	startQueueRig(options: { n8n: N8nInstall; tarball?: string; workers?: number; concurrency?: number; env?: Record<string, string> }): Promise<QueueRig>;
+	webhookWorkflow(workflow: Workflow, webhookPath: string): Workflow;
+	nodeItemsAllRuns(runData: ExecutionRead['runData'], nodeName: string, outputIndex?: number): RunData[];
+	workerJobs(logFiles: string[]): WorkerJob[];
+	workerBusyMs(logFiles: string[]): Map<string, number>;
+}
+
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 export const cache = require('../../scripts/e2e/n8n-cache.js') as CacheModule;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 export const instance = require('../../scripts/e2e/n8n-instance.js') as InstanceModule;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const queue = require('../../scripts/e2e/queue-mode.js') as QueueModule;
 
 export const REPO_ROOT = instance.REPO_ROOT;
 export const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
