@@ -1,0 +1,124 @@
+/**
+ * The durable loop in real n8n 2.41.1 queue mode: Postgres, Redis, a main process and two workers,
+ * the packed package installed as n8n installs it, the simulator in this process. The example
+ * `durable-batch.json` with 10 prompts runs as a production execution while a worker, then the main
+ * process, is SIGKILLed mid-wait: every video must reach "Videos", with one POST per prompt and no
+ * key at the video host. The in-run wait runs in queue mode too.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+import { startSimulator, type Simulator } from '../simulator';
+import { buildOnce, cache, instance, queue, seconds, type DeployedWorkflow, type QueueRig, type Workflow } from './support';
+
+interface DurableWorkflows {
+	durableWorkflow(options: { prompts: number; waitSeconds: number; label?: string }): Workflow;
+	inRunWorkflow(options: { prompts: number; pollIntervalS: number; label?: string }): Workflow;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const workflows = require('../../scripts/e2e/durable-workflows.js') as DurableWorkflows;
+
+const PROMPTS = 10;
+/** Over n8n's 65 s, so the Wait node saves the execution and the worker lets go of it. */
+const WAIT_S = 66;
+const log = (message: string) => process.stdout.write(`[queue] ${message}\n`);
+
+describe('the durable loop in n8n 2.41.1 queue mode (Postgres, Redis, main + 2 workers)', () => {
+	let rig: QueueRig | undefined;
+	let simulator: Simulator;
+	let work: string;
+	let durable: DeployedWorkflow;
+	let inRun: DeployedWorkflow;
+
+	const withTails = (body: (rig: QueueRig) => Promise<void>) => async () => {
+		if (!rig) throw new Error('the rig did not start');
+		try {
+			await body(rig);
+		} catch (error) {
+			log(`logs:\n${rig.tails()}`);
+			throw error;
+		}
+	};
+
+	/** Every video reached Videos, each bought once, and no worker held the execution while it waited. */
+	const expectAllVideos = async (running: QueueRig, id: string, postsBefore: number) => {
+		const done = await running.waitForFinish(id, 10 * 60_000);
+		expect(done.status).toBe('success');
+		const videos = queue.nodeItemsAllRuns(done.runData, 'Videos');
+		expect(videos).toHaveLength(PROMPTS);
+		for (const video of videos) expect(video.binary?.data?.mimeType).toBe('video/mp4');
+		expect(new Set(videos.map((video) => video.json.id)).size).toBe(PROMPTS);
+		expect(simulator.counters().posts - postsBefore).toBe(PROMPTS);
+		expect(simulator.counters().cdnAuthorizationHeaders).toBe(0);
+		const jobs = running.workerJobs().filter((job) => job.executionId === id).sort((a, b) => a.startedAt - b.startedAt);
+		// The start, then one resume per round through the Wait node; each job ended before the next began.
+		expect(jobs.length).toBeGreaterThanOrEqual(3);
+		for (let i = 1; i < jobs.length; i++) expect(jobs[i - 1].endedAt).toBeLessThan(jobs[i].startedAt);
+		log(`execution ${id}: ${videos.length} videos, ${jobs.length} worker jobs, worker time ${running.workerBusyMs().get(id)} ms`);
+		return jobs;
+	};
+
+	beforeAll(async () => {
+		const n8n = cache.ensureN8n2();
+		work = instance.tempDir('aimlapi-veo-queue-');
+		buildOnce();
+		const { tarball } = instance.packPackage(path.join(work, 'pack'));
+		// Each generation finishes at its second status check: the loop goes round the Wait node twice.
+		simulator = await startSimulator({ progress: { polls: 2 } });
+		const step = Date.now();
+		rig = await queue.startQueueRig({ n8n, tarball, workers: 2, concurrency: 2 });
+		log(`Postgres + Redis + main + 2 workers ready: ${seconds(step)}`);
+		await rig.importCredential({ apiKey: 'sim-test-key', baseUrl: simulator.baseUrl });
+		durable = await rig.deployWebhookWorkflow(workflows.durableWorkflow({ prompts: PROMPTS, waitSeconds: WAIT_S }));
+		inRun = await rig.deployWebhookWorkflow(workflows.inRunWorkflow({ prompts: PROMPTS, pollIntervalS: 1 }));
+	});
+
+	afterAll(async () => {
+		await rig?.stop();
+		await simulator?.close();
+		if (work) fs.rmSync(work, { recursive: true, force: true });
+	});
+
+	test('a worker SIGKILLed mid-wait: a replacement resumes, every video reaches Videos, POSTs = prompts', withTails(async (running) => {
+		const posts = simulator.counters().posts;
+		const started = Date.now();
+		const id = await running.trigger(durable);
+		await running.waitForStatus(id, ['waiting']);
+		const [first] = running.workerJobs().filter((job) => job.executionId === id);
+		const worker = running.workers.find((candidate) => candidate.logFile === first.logFile);
+		if (!worker) throw new Error(`no live worker wrote ${first.logFile}`);
+		await running.killWorker(worker);
+		const replacement = await running.startWorker();
+		log(`execution ${id} waiting; its worker killed and a replacement ready ${seconds(started)} after the call`);
+		const jobs = await expectAllVideos(running, id, posts);
+		expect(jobs[0].logFile).toBe(worker.logFile);
+		expect(jobs.slice(1).some((job) => job.logFile !== worker.logFile)).toBe(true);
+		expect(replacement.logFile).toBeTruthy();
+		log(`done ${seconds(started)} after the call`);
+	}));
+
+	test('the main process SIGKILLed mid-wait and restarted: the execution resumes and completes', withTails(async (running) => {
+		const posts = simulator.counters().posts;
+		const started = Date.now();
+		const id = await running.trigger(durable);
+		await running.waitForStatus(id, ['waiting']);
+		await running.killMain();
+		await running.restartMain();
+		log(`execution ${id} waiting; main killed and restarted ${seconds(started)} after the call`);
+		await expectAllVideos(running, id, posts);
+		log(`done ${seconds(started)} after the call`);
+	}));
+
+	test('the in-run wait also works in queue mode (one worker job holds the whole wait)', withTails(async (running) => {
+		const posts = simulator.counters().posts;
+		const id = await running.trigger(inRun);
+		const done = await running.waitForFinish(id);
+		expect(done.status).toBe('success');
+		const videos = queue.nodeItemsAllRuns(done.runData, 'Videos');
+		expect(videos).toHaveLength(PROMPTS);
+		for (const video of videos) expect(video.binary?.data?.mimeType).toBe('video/mp4');
+		expect(simulator.counters().posts - posts).toBe(PROMPTS);
+		expect(running.workerJobs().filter((job) => job.executionId === id)).toHaveLength(1);
+		expect(simulator.counters().cdnAuthorizationHeaders).toBe(0);
+	}));
+});
