@@ -66,7 +66,8 @@ describe('the durable loop in n8n 2.41.1 queue mode (Postgres, Redis, main + 2 w
 		// Each generation finishes at its second status check: the loop goes round the Wait node twice.
 		simulator = await startSimulator({ progress: { polls: 2 } });
 		const step = Date.now();
-		rig = await queue.startQueueRig({ n8n, tarball, workers: 2, concurrency: 2 });
+		// n8n's check for executions whose worker vanished runs every minute here (default: 3 hours).
+		rig = await queue.startQueueRig({ n8n, tarball, workers: 2, concurrency: 2, env: { N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL: '1' } });
 		log(`Postgres + Redis + main + 2 workers ready: ${seconds(step)}`);
 		await rig.importCredential({ apiKey: 'sim-test-key', baseUrl: simulator.baseUrl });
 		durable = await rig.deployWebhookWorkflow(workflows.durableWorkflow({ prompts: PROMPTS, waitSeconds: WAIT_S }));
@@ -120,5 +121,27 @@ describe('the durable loop in n8n 2.41.1 queue mode (Postgres, Redis, main + 2 w
 		expect(simulator.counters().posts - posts).toBe(PROMPTS);
 		expect(running.workerJobs().filter((job) => job.executionId === id)).toHaveLength(1);
 		expect(simulator.counters().cdnAuthorizationHeaders).toBe(0);
+	}));
+
+	test('the in-run wait dies with its worker: n8n marks the execution crashed, and nothing is bought twice', withTails(async (running) => {
+		simulator.setOptions({ progress: 'manual' });
+		try {
+			const posts = simulator.counters().posts;
+			const id = await running.trigger(inRun);
+			await simulator.whenGenerations(simulator.generations.length + PROMPTS);
+			const [job] = running.workerJobs().filter((candidate) => candidate.executionId === id);
+			const worker = running.workers.find((candidate) => candidate.logFile === job?.logFile);
+			if (!worker) throw new Error(`no live worker is running execution ${id}`);
+			await running.killWorker(worker);
+			await running.startWorker();
+			// The videos finish at the API: paid for, but no longer the workflow's.
+			simulator.advance('all', 'completed');
+			const done = await running.waitForFinish(id);
+			log(`in-run execution ${id} after its worker was killed: ${done.status}`);
+			expect(done.status).toBe('crashed');
+			expect(simulator.counters().posts - posts).toBe(PROMPTS);
+		} finally {
+			simulator.setOptions({ progress: { polls: 2 } });
+		}
 	}));
 });
