@@ -169,7 +169,11 @@ describe('n8n 2.x server and editor', () => {
 		});
 
 		async function openWorkflow(parameters: Record<string, unknown>, name: string, height: number) {
-			const created = await instance.rest<{ id: string }>(server!.url, cookie, 'POST', '/workflows', panelWorkflow(name, parameters));
+			return await openCreated(panelWorkflow(name, parameters), height);
+		}
+
+		async function openCreated(workflow: Omit<Workflow, 'id'>, height: number) {
+			const created = await instance.rest<{ id: string }>(server!.url, cookie, 'POST', '/workflows', workflow);
 			const context = await browser.newContext({ viewport: { width: 1280, height }, deviceScaleFactor: 1 });
 			await context.addCookies([{ name: 'n8n-auth', value: cookie, domain: '127.0.0.1', path: '/' }]);
 			// the editor may only talk to the local n8n
@@ -212,6 +216,24 @@ describe('n8n 2.x server and editor', () => {
 
 		test('Get Generation: the panel shows its fields, saved to docs/screenshots/get-generation.png', async () => {
 			await shoot({ operation: 'get', generationId: '={{ $json.id }}' }, 'get-generation.png', ['Operation', 'Generation ID', 'Wait for Completion']);
+		});
+
+		test('the durable example on the canvas: both Veo nodes show their Done and Running outputs, saved to docs/screenshots/durable-loop.png', async () => {
+			const { id: _id, ...example } = readExample('durable-batch.json');
+			// The note's text names the outputs too; the count below is of the canvas's own labels.
+			example.nodes = example.nodes.filter((node) => node.type !== 'n8n-nodes-base.stickyNote');
+			const { context, page } = await openCreated(example, 700);
+			try {
+				await page.locator('[data-test-id="canvas-node"]').filter({ hasText: 'Check Generations' }).first().waitFor({ state: 'visible', timeout: 60000 });
+				// n8n draws an output's name beside its handle: two nodes with Done and Running each.
+				await expect(page.getByText('Running', { exact: true }).count()).resolves.toBe(2);
+				await expect(page.getByText('Done', { exact: true }).count()).resolves.toBe(2);
+				await page.mouse.move(1200, 650);
+				await page.waitForTimeout(500);
+				await page.screenshot({ path: path.join(SCREENSHOTS, 'durable-loop.png') });
+			} finally {
+				await context.close();
+			}
 		});
 
 		test('the nodes panel finds the node and lists both actions, saved to docs/screenshots/node-search.png', async () => {
