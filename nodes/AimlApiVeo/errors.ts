@@ -25,6 +25,8 @@ export type FailureKind =
 	| 'no-video'
 	| 'timeout'
 	| 'not-submitted'
+	| 'budget'
+	| 'balance'
 	| 'download'
 	| 'cancelled';
 

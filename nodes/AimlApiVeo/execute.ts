@@ -5,17 +5,21 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
+import type { BudgetSettings } from './actions/budget';
+import { readBudget } from './actions/budget';
 import type { WaitSettings } from './actions/common';
 import { readWaitSettings, splitsOutputs } from './actions/common';
 import { requestFor } from './actions/generate.operation';
 import { generationIdFor } from './actions/get.operation';
+import { checkBalance } from './balance';
+import { Ledger } from './budget';
 import { rejectOnAbort } from './deadline';
 import { downloadVideo } from './download';
 import type { Failure } from './errors';
 import { InputError } from './errors';
 import { UNIVERSAL_PATH } from './models';
 import type { CarriedWait } from './machine';
-import { readCarriedWait } from './machine';
+import { failJob, readCarriedWait } from './machine';
 import type { Ending } from './outcome';
 import { cancelledError, failureError, rowsOf, splitRows } from './outcome';
 import type { Redact } from './redact';
@@ -52,6 +56,9 @@ interface Run extends Ending {
 	continueOnFail: boolean;
 	step: StepContext;
 	setupFailure?: Failure;
+	budget: BudgetSettings;
+	/** What the run spends, and its budget. */
+	ledger: Ledger;
 }
 
 /** The sleep also ends with the signal: older n8n's `sleep` ignores it, and a cancel must not wait out a poll interval. */
@@ -63,6 +70,7 @@ const realClock: Clock = {
 export async function executeItems(ctx: IExecuteFunctions, clock: Clock = realClock): Promise<INodeExecutionData[][]> {
 	const run = await prepareRun(ctx, clock);
 	for (let itemIndex = 0; itemIndex < ctx.getInputData().length; itemIndex++) await planItem(run, itemIndex);
+	await checkBalanceFirst(run);
 	const ending = await runJobs(run.jobs, schedulerDeps(run));
 	if (ending === 'cancelled') throw cancelledError(run);
 	// A generation the API ended with its documented, uncharged error may be bought again by a retry;
@@ -86,15 +94,20 @@ async function prepareRun(ctx: IExecuteFunctions, clock: Clock): Promise<Run> {
 	let baseUrl = '';
 	let redact: Redact = (value) => value;
 	let setupFailure: Failure | undefined;
+	let budget: BudgetSettings = { checkBalance: false };
 	try {
 		const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
 		redact = redactorFor(credentials.apiKey);
 		baseUrl = resolveBaseUrl(credentials.baseUrl);
+		// A budget that cannot be read is never taken as no budget: then no item is sent.
+		if (ctx.getInputData().length > 0 && ctx.getNodeParameter('operation', 0) === 'generate') budget = readBudget(ctx, 0);
 	} catch (error) {
 		if (!(error instanceof InputError)) throw new NodeOperationError(node, error as Error);
 		setupFailure = inputFailure(error);
 	}
 	const plans: Plan[] = [];
+	const generates = () => plans.some((plan) => plan.request);
+	const ledger = new Ledger(budget, (job) => plans[job.index]?.request);
 	return {
 		ctx,
 		clock,
@@ -110,6 +123,9 @@ async function prepareRun(ctx: IExecuteFunctions, clock: Clock): Promise<Run> {
 		memory: memoryOf(ctx),
 		step: { ctx, baseUrl, clock },
 		setupFailure,
+		budget,
+		ledger,
+		totals: () => (generates() ? ledger.totals() : undefined),
 	};
 }
 
@@ -150,7 +166,7 @@ async function planItem(run: Run, itemIndex: number): Promise<void> {
 	run.jobs.push(job);
 	run.plans.push(plan);
 	try {
-		if (run.setupFailure) throw new InputError('Base URL', run.setupFailure.message);
+		if (run.setupFailure) throw new InputError('Setup', run.setupFailure.message);
 		plan.settings = readWaitSettings(run.ctx, itemIndex);
 		applySettings(run, job, plan.settings);
 		if (run.ctx.getNodeParameter('operation', itemIndex) === 'generate') await planSubmit(run, job, plan);
@@ -188,6 +204,7 @@ function planCheck(run: Run, job: Job, plan: Plan): void {
 	job.state = 'pending';
 	if (!plan.settings?.split) return;
 	const carried = readCarriedWait(run.ctx.getInputData()[job.index]?.json?.veoWait, job.generationId);
+	if (carried && carried !== 'unreadable' && carried.cost) job.cost = carried.cost;
 	if (carried === 'unreadable') {
 		throw new InputError(
 			'veoWait',
@@ -209,6 +226,8 @@ async function planSubmit(run: Run, job: Job, plan: Plan): Promise<void> {
 	if (!remembered) return;
 	if ('generationId' in remembered) {
 		job.generationId = remembered.generationId;
+		job.cost = remembered.cost;
+		run.ledger.resumed(remembered.cost, plan.request);
 		job.submittedHere = true;
 		job.state = 'pending';
 		return;
@@ -217,9 +236,25 @@ async function planSubmit(run: Run, job: Job, plan: Plan): Promise<void> {
 	job.failure = ambiguousSubmit(`An earlier try of this node in this execution sent this generation and lost the API's answer (${remembered.reason})`);
 }
 
+/**
+ * "Check Balance First": one request before the batch's first submit. When the balance cannot cover
+ * the batch's estimate, every item still to submit ends unsent, with the figures.
+ */
+async function checkBalanceFirst(run: Run): Promise<void> {
+	const waiting = run.jobs.filter((job) => job.state === 'submit');
+	if (!run.budget.checkBalance || waiting.length === 0) return;
+	const requests = waiting.map((job) => run.plans[job.index].request as GenerateRequest);
+	const failure = await checkBalance(run.step, run.ledger.batchEstimate(requests), waiting.length);
+	if (!failure) return;
+	for (const job of waiting) failJob(job, failure);
+}
+
 function reportProgress(run: Run, progress: Progress): void {
 	const statuses = Object.entries(progress.statuses).map(([status, count]) => `${count} ${status}`);
-	const line = `${run.node.name}: ${progress.done} done, ${progress.running} running${statuses.length ? ` (${statuses.join(', ')})` : ''}, ${progress.waitingToSubmit} waiting to submit, ${progress.failed} failed (of ${progress.total})`;
+	const totals = run.ledger.totals();
+	const budget = run.ledger.limited ? ` of a budget of ${run.ledger.budgetText()}` : '';
+	const spent = totals.videos > 0 || budget ? `; spent ${run.ledger.spentText()}${budget}` : '';
+	const line = `${run.node.name}: ${progress.done} done, ${progress.running} running${statuses.length ? ` (${statuses.join(', ')})` : ''}, ${progress.waitingToSubmit} waiting to submit, ${progress.failed} failed (of ${progress.total})${spent}`;
 	if (run.ctx.getMode() === 'manual') run.ctx.sendMessageToUI(line);
 	else run.ctx.logger.info(line);
 }
@@ -237,6 +272,7 @@ function schedulerDeps(run: Run): SchedulerDeps {
 			} catch (error) {
 				outcome = { type: 'failed', failure: ambiguousSubmit(`The submit failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`) };
 			}
+			if (outcome.type === 'failed' && outcome.failure.httpCode === 403) outcome = { ...outcome, failure: withSpend(run, outcome.failure) };
 			if (outcome.type === 'failed' && outcome.failure.kind === 'ambiguous-submit') {
 				// Kept with the execution's data, so it never holds the key's text.
 				run.memory.mayExist(plan.submitted as SubmittedRequest, run.redact(outcome.failure.message));
@@ -259,12 +295,18 @@ function schedulerDeps(run: Run): SchedulerDeps {
 			: undefined,
 		onAccepted: (job) => {
 			const submitted = run.plans[job.index].submitted;
-			if (submitted) run.memory.accepted(submitted, job.generationId as string);
+			if (submitted) run.memory.accepted(submitted, job.generationId as string, job.cost);
 		},
+		admission: run.ledger,
 		onProgress: (progress) => reportProgress(run, progress),
 		maxRunning: run.plans.find((plan) => plan.settings)?.settings?.maxConcurrent ?? 1,
 		parallelRequests: PARALLEL_REQUESTS,
 		parallelDownloads: PARALLEL_DOWNLOADS,
 		stopOnFailure: !run.continueOnFail,
 	};
+}
+
+/** A 403 (out of credits) in the middle of a batch: what the run had spent when it came. */
+function withSpend(run: Run, failure: Failure): Failure {
+	return { ...failure, description: `${failure.description} Before this answer, this run had spent ${run.ledger.spentText()}.` };
 }

@@ -8,6 +8,8 @@
  *     │                    │ └──still running, not waiting──▶ done (running) ─▶ the item carries it
  *     └──refused───────────┴──failed, or past the deadline──▶ failed | done (timedOut)
  */
+import type { Cost } from './cost';
+import { readCost } from './cost';
 import type { Failure } from './errors';
 import type { Generation } from './generation';
 import { judge } from './generation';
@@ -21,6 +23,8 @@ export interface Job {
 	generationId?: string;
 	/** This node's own submit created the generation (in this try or an earlier one). */
 	submittedHere?: boolean;
+	/** What the API reported the generation cost (at its submit, or in a status answer). */
+	cost?: Cost;
 	/** The latest generation object seen (submit answer or poll). */
 	generation?: Generation;
 	waitForCompletion: boolean;
@@ -53,6 +57,8 @@ export interface CarriedWait {
 	startedAt: string;
 	/** Status checks so far, the submit answer included. */
 	checks: number;
+	/** What the API reported the generation cost, when it did: later checks' rows show it too. */
+	cost?: Cost;
 }
 
 /** Marks a job as due one interval after the end of the current round. */
@@ -84,8 +90,9 @@ export function countRetry(job: Job, outcome: { type: string; failure: Failure }
 }
 
 /** The API accepted the submit: from here on a paid generation exists and has an id. */
-export function acceptJob(job: Job, generation: Generation): void {
+export function acceptJob(job: Job, generation: Generation, cost?: Cost): void {
 	job.generationId = generation.id;
+	if (cost) job.cost = cost;
 	job.generation = generation;
 	job.submittedHere = true;
 	job.attempts = 0;
@@ -177,12 +184,14 @@ export function expireJob(job: Job, now: number): void {
 
 /** The state a still-running job hands on to the next check of the durable loop. */
 export function carriedWaitOf(job: Job, startedAt: number, checksBefore: number): CarriedWait {
-	return {
+	const carried: CarriedWait = {
 		id: job.generationId as string,
 		deadline: new Date(job.loopDeadline as number).toISOString(),
 		startedAt: new Date(startedAt).toISOString(),
 		checks: checksBefore + 1,
 	};
+	if (job.cost) carried.cost = { ...job.cost };
+	return carried;
 }
 
 /**
@@ -199,5 +208,8 @@ export function readCarriedWait(value: unknown, generationId: string): CarriedWa
 	const startedAt = typeof carried.startedAt === 'string' ? Date.parse(carried.startedAt) : NaN;
 	if (!Number.isFinite(deadline) || !Number.isFinite(startedAt)) return 'unreadable';
 	const checks = Number.isInteger(carried.checks) && (carried.checks as number) >= 0 ? (carried.checks as number) : 0;
-	return { id: generationId, deadline: carried.deadline as string, startedAt: carried.startedAt as string, checks };
+	const read: CarriedWait = { id: generationId, deadline: carried.deadline as string, startedAt: carried.startedAt as string, checks };
+	const cost = readCost(carried.cost);
+	if (cost) read.cost = cost;
+	return read;
 }

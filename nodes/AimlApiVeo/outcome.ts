@@ -6,6 +6,7 @@
 import type { IBinaryData, IDataObject, INode, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import type { RunTotals } from './budget';
 import type { Failure } from './errors';
 import type { Redact } from './redact';
 import type { Job } from './machine';
@@ -19,6 +20,17 @@ export interface Ending {
 	redact: Redact;
 	/** "On Error: Continue (using error output)": failed items leave by the error output. */
 	errorOutput: boolean;
+	/** What the run spent so far, put on every row of a run that submits; absent for one that only checks. */
+	totals?(): RunTotals | undefined;
+}
+
+/** The cost of the row's generation (when the API reported it) and the run's totals, as row fields. */
+function spendFields(ending: Ending, job: Job): IDataObject {
+	const fields: IDataObject = {};
+	if (job.cost) fields.cost = { ...job.cost };
+	const totals = ending.totals?.();
+	if (totals) fields.runTotals = { ...totals };
+	return fields;
 }
 
 export function toNodeError(ending: Ending, failure: Failure, itemIndex: number, description = failure.description) {
@@ -82,6 +94,7 @@ function failedRow(ending: Ending, job: Job): INodeExecutionData {
 	if (job.videoUrl) details.videoUrl = job.videoUrl;
 	if (failure.httpCode) details.httpCode = failure.httpCode;
 	if (failure.kind === 'ambiguous-submit') details.generationMayExist = true;
+	Object.assign(details, spendFields(ending, job));
 	// n8n sends a row to the node's error output when its JSON holds `error` and nothing but
 	// `message` and `details` beside it (and then adds the input item's fields); on the regular
 	// output the row keeps its fields at the top, as it always had.
@@ -95,6 +108,7 @@ function finishedRow(ending: Ending, job: Job): INodeExecutionData {
 	if (json.error === null || json.error === undefined) delete json.error;
 	if (job.videoUrl) json.videoUrl = job.videoUrl;
 	if (job.result === 'timedOut') json.timedOut = true;
+	Object.assign(json, spendFields(ending, job));
 	const row: INodeExecutionData = { json: ending.redact(json), pairedItem: { item: job.index } };
 	const binary = ending.binaries.get(job.index);
 	if (binary) row.binary = { [ending.binaryPropertyOf(job)]: binary };

@@ -13,6 +13,9 @@ import { createHash } from 'crypto';
 
 import type { IDataObject } from 'n8n-workflow';
 
+import type { Cost } from './cost';
+import { readCost } from './cost';
+
 export interface SubmittedRequest {
 	itemIndex: number;
 	path: string;
@@ -20,11 +23,13 @@ export interface SubmittedRequest {
 }
 
 /** An accepted generation, or a submit whose answer was lost after it was sent. */
-export type Remembered = { generationId: string } | { mayExist: true; reason: string };
+export type Remembered = { generationId: string; cost?: Cost } | { mayExist: true; reason: string };
 
 interface Entry {
 	run: number;
 	generationId?: string;
+	/** What the API reported it cost, so a retry's totals and budget still count it. */
+	cost?: Cost;
 	mayExist?: boolean;
 	reason?: string;
 }
@@ -52,13 +57,13 @@ export class SubmitMemory {
 
 	recall(request: SubmittedRequest): Remembered | undefined {
 		const entry = this.entries[keyOf(request)];
-		if (entry?.generationId) return { generationId: entry.generationId };
+		if (entry?.generationId) return { generationId: entry.generationId, cost: readCost(entry.cost) };
 		if (entry?.mayExist) return { mayExist: true, reason: entry.reason ?? '' };
 		return undefined;
 	}
 
-	accepted(request: SubmittedRequest, generationId: string): void {
-		this.entries[keyOf(request)] = { run: this.runIndex, generationId };
+	accepted(request: SubmittedRequest, generationId: string, cost?: Cost): void {
+		this.entries[keyOf(request)] = { run: this.runIndex, generationId, ...(cost ? { cost: { ...cost } } : {}) };
 	}
 
 	mayExist(request: SubmittedRequest, reason: string): void {

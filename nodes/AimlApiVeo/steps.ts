@@ -5,6 +5,7 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { costOfGeneration, costOfSubmit } from './cost';
 import type { Failure } from './errors';
 import { httpFailure } from './errors';
 import { asGeneration } from './generation';
@@ -85,7 +86,7 @@ export async function submitGeneration(step: StepContext, request: GenerateReque
 	const { statusCode, body } = response;
 	if (statusCode >= 200 && statusCode < 300) {
 		const generation = asGeneration(body, 'submit');
-		if (generation) return { type: 'accepted', generation };
+		if (generation) return { type: 'accepted', generation, cost: costOfSubmit(generation, response.headers) };
 		return { type: 'failed', failure: ambiguousSubmit(`The API answered HTTP ${statusCode} without a generation id`) };
 	}
 	if (statusCode >= 300 && statusCode < 400) {
@@ -114,7 +115,7 @@ export async function pollGeneration(step: StepContext, pollPath: string, job: J
 	const { statusCode, body } = response;
 	if (statusCode >= 200 && statusCode < 300) {
 		const generation = asGeneration(body, 'poll');
-		if (generation) return { type: 'status', generation };
+		if (generation) return { type: 'status', generation, cost: costOfGeneration(generation) };
 		return { type: 'retry', failure: { kind: 'http', httpCode: statusCode, message: `The API's answer about generation ${id} was unreadable`, description: '' } };
 	}
 	if (statusCode >= 300 && statusCode < 400) return { type: 'failed', failure: redirectFailure(response, id) };

@@ -6,6 +6,7 @@
  * Pure of n8n: requests, clock and sleep are injected, so tests drive it with a fake clock. The
  * jobs' states and transitions are plain data in machine.ts; this file only decides what runs when.
  */
+import type { Cost } from './cost';
 import type { Failure } from './errors';
 import type { Generation } from './generation';
 import { statusOf } from './generation';
@@ -23,7 +24,7 @@ export interface Clock {
 
 export type SubmitOutcome =
 	/** The API accepted it: a paid generation exists. */
-	| { type: 'accepted'; generation: Generation }
+	| { type: 'accepted'; generation: Generation; cost?: Cost }
 	/** 429: the account's limit is reached; nothing was created. */
 	| { type: 'limited'; failure: Failure }
 	/** Refused before acceptance (503, connection refused): safe to send again. */
@@ -32,7 +33,7 @@ export type SubmitOutcome =
 	| { type: 'failed'; failure: Failure };
 
 export type PollOutcome =
-	| { type: 'status'; generation: Generation }
+	| { type: 'status'; generation: Generation; cost?: Cost }
 	/** Network error, 429, 5xx, unreadable body: ask again later. */
 	| { type: 'retry'; failure: Failure }
 	| { type: 'failed'; failure: Failure };
@@ -47,6 +48,14 @@ export interface Progress {
 	statuses: Record<string, number>;
 }
 
+/** Decides, before a submit is sent, whether the run may buy it (the budget); told how it went after. */
+export interface Admission {
+	/** At the start of a round, before anything of the round is sent: send it, hold it a round, or refuse it. */
+	admit(job: Job): 'send' | 'hold' | Failure;
+	/** After the submit: its outcome, or undefined when it was not sent after all. */
+	settle(job: Job, outcome?: SubmitOutcome): void;
+}
+
 export interface SchedulerDeps {
 	clock: Clock;
 	signal?: AbortSignal;
@@ -57,6 +66,7 @@ export interface SchedulerDeps {
 	/** Called once per accepted generation, before anything else happens to it. */
 	onAccepted?(job: Job): void;
 	onProgress?(progress: Progress): void;
+	admission?: Admission;
 	/** The most generations of this run running at the API at once. */
 	maxRunning: number;
 	/** The most API requests in flight at once. */
@@ -204,18 +214,30 @@ class Scheduler {
 		return this.jobs.filter((job) => job.state === 'pending').length;
 	}
 
-	/** Submits that fit under the limit, and every poll that is due. */
+	/** Submits that fit under the limit and the budget, and every poll that is due. */
 	private dueTasks(active: Job[], now: number): Array<() => Promise<void>> {
 		let slots = this.limit - this.running();
-		const tasks: Array<() => Promise<void>> = [];
+		const submits: Job[] = [];
+		let refused = false;
 		for (const job of active) {
 			if (job.state !== 'submit' || job.nextAt > now) continue;
-			if (job.waitForCompletion) {
-				if (slots <= 0) continue;
-				slots--;
+			if (job.waitForCompletion && slots <= 0) continue;
+			const admitted = this.deps.admission?.admit(job) ?? 'send';
+			if (admitted === 'hold') continue;
+			if (admitted !== 'send') {
+				failJob(job, admitted);
+				refused = true;
+				continue;
 			}
-			tasks.push(async () => await this.submitOne(job));
+			if (job.waitForCompletion) slots--;
+			submits.push(job);
 		}
+		if (refused && this.deps.stopOnFailure) {
+			// The node is going to stop: nothing more is bought for a run that outputs no rows.
+			for (const job of submits) this.deps.admission?.settle(job);
+			return [];
+		}
+		const tasks = submits.map((job) => async () => await this.submitOne(job));
 		for (const job of active) {
 			if (job.state === 'pending' && job.nextAt <= now) tasks.push(async () => await this.pollOne(job));
 		}
@@ -250,10 +272,14 @@ class Scheduler {
 
 	private async submitOne(job: Job): Promise<void> {
 		// Queued behind other requests past its deadline: not sent; the next round says so.
-		if (this.deps.clock.now() >= job.deadline) return;
+		if (this.deps.clock.now() >= job.deadline) {
+			this.deps.admission?.settle(job);
+			return;
+		}
 		const outcome = await settled(this.deps.submit(job), (error): SubmitOutcome => ({ type: 'failed', failure: unexpected('submit', error) }));
+		this.deps.admission?.settle(job, outcome);
 		if (outcome.type === 'accepted') {
-			acceptJob(job, outcome.generation);
+			acceptJob(job, outcome.generation, outcome.cost);
 			this.deps.onAccepted?.(job);
 			// Waiting, the first poll need not come before one interval has passed.
 			this.settle(job, outcome.generation);
@@ -279,6 +305,7 @@ class Scheduler {
 		const outcome = await settled(this.deps.poll(job), (error): PollOutcome => ({ type: 'retry', failure: unexpected('poll', error) }));
 		if (outcome.type === 'status') {
 			job.attempts = 0;
+			if (outcome.cost) job.cost = outcome.cost;
 			this.settle(job, outcome.generation);
 			return;
 		}

@@ -68,6 +68,8 @@ export interface SimulatorFaults {
 	postFailAfterAcceptStatus?: number;
 	/** 'id-only': an accepted POST is answered 201 with `{ id }` alone (no status, no meta). */
 	postAnswer?: 'id-only';
+	/** Where an accepted POST reports its cost: 'headers' only (no `meta.usage`), or 'none' at all. Default both. */
+	postUsage?: 'headers' | 'none';
 	/** Every POST is answered with this 3xx and `Location` before anything is checked; nothing is created. */
 	postRedirect?: { status: number; location: string };
 	/** The first N status polls of each new generation answer 404 "Generation not found" (the id is not known yet). */
@@ -115,6 +117,17 @@ export interface SimulatorOptions {
 	concurrencyLimit?: number;
 	/** POSTs answer 403 with the out-of-credits body; billing answers a balance of 0. */
 	outOfCredits?: boolean;
+	/**
+	 * What one generation costs, in USD, by model id (1 USD = 2,000,000 credits); a model not named
+	 * costs `SUBMIT_USD_SPENT`. The submit answer reports it (`meta.usage`, `x-aimlapi-*` headers).
+	 */
+	prices?: Record<string, number>;
+	/**
+	 * The account's starting balance in USD, default `DEFAULT_BALANCE_USD`. Every accepted generation
+	 * draws its price from it, except one that ends in `error` (the API never charges those); a submit
+	 * the balance cannot cover answers 403 out of credits. `GET /v2/billing` reports what is left.
+	 */
+	balanceUsd?: number;
 	/** Size of the served MP4; default the fixture's size. Larger sizes pad the fixture with a 'free' box. */
 	videoBytes?: number;
 	/** Origin put into `video.url`; default the simulator's own CDN listener. */
@@ -162,6 +175,9 @@ export interface Generation {
 	pollCount: number;
 	/** Status polls answered 200 for this generation without a fault: what `progress: { polls }` counts. */
 	answeredPolls: number;
+	/** What the submit answer reported it cost: credits and USD. */
+	credits: number;
+	usd: number;
 }
 
 export interface SimulatorCounters {
@@ -216,8 +232,10 @@ export const DEFAULT_API_KEY = 'sim-test-key';
 export const DEFAULT_GENERATION_MS = 3000;
 export const DEFAULT_SEED = 1;
 export const DEFAULT_BALANCE_USD = 123.45;
+/** The default price of a generation: the one submit answer the contract shows (3,900,000 credits = $1.95). */
 export const SUBMIT_CREDITS_USED = 3900000;
 export const SUBMIT_USD_SPENT = 1.95;
+export const CREDITS_PER_USD = 2_000_000;
 
 export const MESSAGES = {
 	unauthorized:
@@ -306,6 +324,8 @@ interface StoredGeneration {
 	forced?: 'generating' | 'completed' | 'error';
 	/** Polls still to answer 404 (`notFoundPollsAfterAccept`, read when the generation was created). */
 	notFoundPollsLeft: number;
+	/** Its price in credits, reported at submit and drawn from the balance. */
+	credits: number;
 }
 
 type GetFault = 'reset' | 'fail' | 'malformed' | 'empty' | 'hang';
@@ -694,6 +714,20 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 		return ending.word ?? statusName(ending.status);
 	};
 
+	const priceCredits = (modelId: string): number =>
+		Math.round((options.prices?.[modelId] ?? SUBMIT_USD_SPENT) * CREDITS_PER_USD);
+
+	/** The key's balance in credits: the start, less every generation that is or will be charged. */
+	const balanceCredits = (): number => {
+		if (options.outOfCredits) return 0;
+		let left = Math.round((options.balanceUsd ?? DEFAULT_BALANCE_USD) * CREDITS_PER_USD);
+		for (const stored of store.values()) {
+			const uncharged = phaseOf(stored) === 'ended' && endingOf(stored).status === 'error';
+			if (stored.apiKey === apiKey() && !uncharged) left -= stored.credits;
+		}
+		return left;
+	};
+
 	const runningCount = (): number => {
 		let running = 0;
 		for (const stored of store.values()) if (phaseOf(stored) !== 'ended') running += 1;
@@ -710,7 +744,9 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 		const baseMs = Math.max(0, options.generationMs ?? DEFAULT_GENERATION_MS);
 		const durationMs = prompt.includes(MARKER_SLOW) ? baseMs * 3 : baseMs;
 		const id = `${crypto.randomUUID()}:${model.upstream}`;
+		const credits = priceCredits(model.id);
 		const stored: StoredGeneration = {
+			credits,
 			apiKey: apiKey(),
 			durationMs,
 			ending: endingFor(prompt),
@@ -731,6 +767,8 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 				},
 				pollCount: 0,
 				answeredPolls: 0,
+				credits,
+				usd: credits / CREDITS_PER_USD,
 			},
 		};
 		if (stored.ending.video) {
@@ -800,6 +838,9 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 		if (validation.errors.length > 0 || !validation.model) {
 			return reject(400, validationBody(path, validation.errors, now()));
 		}
+		if (balanceCredits() < priceCredits(validation.model.id)) {
+			return reject(403, errorBody(403, path, MESSAGES.outOfCredits, now()));
+		}
 
 		const fault = pickFault<PostFault>(random(), [
 			['fail', f.postFailShare],
@@ -825,19 +866,13 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 			const status = f.postFailAfterAcceptStatus ?? 500;
 			return send(req, res, entry, status, errorBody(status, path, serverErrorMessage(status), now()));
 		}
-		const body =
-			f.postAnswer === 'id-only'
-				? { id: stored.generation.id }
-				: {
-						id: stored.generation.id,
-						status: statusName('queued'),
-						meta: { usage: { credits_used: SUBMIT_CREDITS_USED, usd_spent: SUBMIT_USD_SPENT } },
-					};
-		send(req, res, entry, 201, body, {
-			'x-inference-id': stored.generation.id,
-			'x-aimlapi-credits-used': String(SUBMIT_CREDITS_USED),
-			'x-aimlapi-usd-spent': String(SUBMIT_USD_SPENT),
-		});
+		const { credits, usd } = stored.generation;
+		const body: Record<string, unknown> =
+			f.postAnswer === 'id-only' ? { id: stored.generation.id } : { id: stored.generation.id, status: statusName('queued') };
+		if (f.postAnswer !== 'id-only' && f.postUsage === undefined) body.meta = { usage: { credits_used: credits, usd_spent: usd } };
+		const usage: Record<string, string> =
+			f.postUsage === 'none' ? {} : { 'x-aimlapi-credits-used': String(credits), 'x-aimlapi-usd-spent': String(usd) };
+		send(req, res, entry, 201, body, { 'x-inference-id': stored.generation.id, ...usage });
 	};
 
 	const handlePoll = async (
@@ -939,10 +974,7 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 			if (!isAuthorized(req)) {
 				return send(req, res, entry, 401, errorBody(401, url.pathname, MESSAGES.unauthorized, now()));
 			}
-			return send(req, res, entry, 200, {
-				current_balance: options.outOfCredits ? 0 : DEFAULT_BALANCE_USD,
-				currency: 'USD',
-			});
+			return send(req, res, entry, 200, { current_balance: balanceCredits() / CREDITS_PER_USD, currency: 'USD' });
 		}
 		req.resume();
 		send(req, res, entry, 404, errorBody(404, url.pathname, `Cannot ${method} ${url.pathname}`, now()));

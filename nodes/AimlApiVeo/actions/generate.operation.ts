@@ -5,6 +5,7 @@ import { DEFAULT_MODEL, MODELS } from '../models';
 import type { GenerateRequest } from '../request';
 import { buildGenerateRequest, optionProperties, resolveModel } from '../request';
 import { imageProperties, readFrames } from '../image';
+import { budgetProperties } from './budget';
 import { waitProperties } from './common';
 
 const properties: INodeProperties[] = [
@@ -40,6 +41,7 @@ const properties: INodeProperties[] = [
 export const description: INodeProperties[] = [
 	...updateDisplayOptions({ show: { operation: ['generate'] } }, properties),
 	...waitProperties('generate', true, true),
+	...budgetProperties,
 ];
 
 /** One item's request, checked; throws InputError before anything is sent. */
