@@ -118,6 +118,12 @@ export class Ledger {
 		return parts.join(' or ');
 	}
 
+	/** What counts against the budget: spent, and reserved for the submits of this round. */
+	private committedText(): string {
+		const videos = this.videos + this.reserved.size;
+		return `${formatUsd(usdOfCredits(this.spent + this.reservedCredits()))} on ${videos} ${videos === 1 ? 'video' : 'videos'}`;
+	}
+
 	private estimate(request: GenerateRequest): number {
 		return this.known.get(priceKey(request)) ?? tableEstimate(request);
 	}
@@ -145,7 +151,7 @@ export class Ledger {
 		return {
 			kind: 'budget',
 			message: `Not submitted: the run's budget of ${this.budgetText()} was reached; nothing was charged for this item`,
-			description: `This run has spent ${this.spentText()}; the next ${String(request.body.model)} generation is estimated at ${formatUsd(usdOfCredits(this.estimate(request)))} (${next}). Raise "Max Spend" or "Max Videos" under Budget, or run this item again in a later execution.`,
+			description: `This run has spent or is now submitting ${this.committedText()}; the next ${String(request.body.model)} generation is estimated at ${formatUsd(usdOfCredits(this.estimate(request)))} (${next}). Raise "Max Spend" or "Max Videos" under Budget, or run this item again in a later execution.`,
 		};
 	}
 }

@@ -45,7 +45,7 @@ describe('a batch of items', () => {
 		expect(polled).toHaveLength(12 * 2);
 		expect(new Set(polled.slice(0, 12)).size).toBe(12);
 		expect(new Set(polled.slice(12)).size).toBe(12);
-		expect(messages.at(-1)).toBe('AIML API Veo: 12 done, 0 running, 0 waiting to submit, 0 failed (of 12)');
+		expect(messages.at(-1)).toBe('AIML API Veo: 12 done, 0 running, 0 waiting to submit, 0 failed (of 12); spent $23.40 (46,800,000 credits) on 12 videos');
 		expect(messages.some((m) => /12 running \(12 (queued|generating)\)/.test(m))).toBe(true);
 	});
 

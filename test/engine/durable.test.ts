@@ -17,7 +17,7 @@ import type { RunWorkflowResult, WorkflowJson } from '../harness/engine';
 import { runWorkflow } from '../harness/engine';
 import { AIMLAPI_VEO_NODE_TYPE, HarnessNodeTypes } from '../harness/node-types';
 import type { Simulator } from '../simulator';
-import { DEFAULT_API_KEY, startSimulator } from '../simulator';
+import { DEFAULT_API_KEY, startSimulator, SUBMIT_CREDITS_USED, SUBMIT_USD_SPENT } from '../simulator';
 import { ManualClock } from '../unit/fake-clock';
 import { VEO, generateParams, getParams, veoNode, workflow } from './workflows';
 
@@ -145,7 +145,11 @@ describe('the durable loop: check once, split by state', () => {
 				deadline: new Date(clockOfRun.time + 600_000).toISOString(),
 				startedAt: new Date(clockOfRun.time).toISOString(),
 				checks: 1,
+				// The submit's cost rides along, so the rows of later checks show it too.
+				cost: { credits: SUBMIT_CREDITS_USED, usd: SUBMIT_USD_SPENT },
 			});
+			expect(row.json.cost).toEqual({ credits: SUBMIT_CREDITS_USED, usd: SUBMIT_USD_SPENT });
+			expect(row.json.runTotals).toMatchObject({ videos: 3, credits: 3 * SUBMIT_CREDITS_USED });
 		}
 		expect(sim.counters().posts).toBe(3);
 		expect(sim.requests.filter((r) => r.origin === 'api' && r.method === 'GET')).toHaveLength(0);
@@ -308,6 +312,8 @@ describe('the durable loop: check once, split by state', () => {
 		const videos = result.run.data.resultData.runData.Videos.flatMap((run) => run.data?.main[0] ?? []);
 		expect(videos).toHaveLength(rows.length);
 		for (const video of videos) expect(video.binary?.data?.mimeType).toBe('video/mp4');
+		// Get Generation's rows show what the submit cost, carried round the loop in veoWait.
+		for (const video of videos) expect(video.json.cost).toEqual({ credits: SUBMIT_CREDITS_USED, usd: SUBMIT_USD_SPENT });
 		expect(new Set(videos.map((video) => video.json.id)).size).toBe(rows.length);
 		expect(sim.counters().posts).toBe(rows.length);
 		// polls: 2 -> the first check finds every generation running, the second finished.

@@ -35,6 +35,7 @@ const FAULT_KEYS: Record<keyof SimulatorFaults, true> = {
 	postFailAfterAcceptShare: true,
 	postFailAfterAcceptStatus: true,
 	postAnswer: true,
+	postUsage: true,
 	postRedirect: true,
 	notFoundPollsAfterAccept: true,
 	echoRequestInErrors: true,
