@@ -28,6 +28,7 @@ const IDS = {
 	sweep: 'e2eSweepPending01',
 	agent: 'e2eAiAgentTool001',
 	durable: 'e2eDurableBatch01',
+	budget: 'e2eNightlyBudget1',
 };
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000:veo-3.0-fast-generate-001';
 
@@ -102,6 +103,11 @@ export function describeCliRun(label: string, ensureN8n: () => N8nInstall, extra
 			const durable = readExample('durable-batch.json');
 			nodeOf(durable, 'Wait').parameters.amount = 1;
 			write(IDS.durable, durable);
+
+			// The nightly example with a budget, started by hand instead of by its schedule.
+			const nightly = shortPolls(readExample('nightly-budget.json'));
+			Object.assign(nodeOf(nightly, 'Every night at 2:00'), { type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} });
+			write(IDS.budget, nightly);
 
 			if (fs.existsSync(path.join(instance.REPO_ROOT, 'examples', 'ai-agent-tool.json'))) {
 				write(IDS.agent, readExample('ai-agent-tool.json'));
@@ -193,6 +199,23 @@ export function describeCliRun(label: string, ensureN8n: () => N8nInstall, extra
 			// Each generation ends at its second poll: two checks, so two rounds through the Wait node.
 			expect((run.data.resultData.runData['Check Generations'] as unknown[]).length).toBe(2);
 			expect(simulator!.counters().posts - posts).toBe(3);
+		});
+
+		test('a budget: $5 at $1.95 a video buys two, the other three end unsent, one balance check for the batch', async () => {
+			const before = simulator!.counters();
+			const run = await execute(IDS.budget);
+			expect(run.status).toBe('success');
+			const rows = items(IDS.budget, 'Generate within budget');
+			expect(rows.map((row) => row.pairedItem)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
+			const made = rows.filter((row) => row.json.status === 'completed');
+			expect(made).toHaveLength(2);
+			for (const row of made) expect(row.json.cost).toEqual({ credits: 3_900_000, usd: 1.95 });
+			const unsent = rows.filter((row) => row.json.error);
+			expect(unsent.map((row) => row.json.error)).toEqual(Array(3).fill("Not submitted: the run's budget of $5.00 was reached; nothing was charged for this item"));
+			for (const row of rows) expect(row.json.runTotals).toEqual({ videos: 2, credits: 7_800_000, usd: 3.9, costNotReported: 0, notSubmittedForBudget: 3 });
+			const after = simulator!.counters();
+			expect(after.posts - before.posts).toBe(2);
+			expect(after.billing - before.billing).toBe(1);
 		});
 
 		test('the video CDN never received the API key', () => {
