@@ -74,7 +74,8 @@ export async function queueBenchmark(): Promise<void> {
 	const build = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, encoding: 'utf8' });
 	if (build.status !== 0) throw new Error(`npm run build failed\n${build.stdout}\n${build.stderr}`);
 	const work = mkdtempSync(join(tmpdir(), 'aimlapi-veo-bench-queue-'));
-	const sim = await startSimulator({ generationMs: T_MS });
+	// The simulated account never runs dry here: the benchmark measures waiting, not spending.
+	const sim = await startSimulator({ generationMs: T_MS, balanceUsd: 1_000_000 });
 	let rig: Rig | undefined;
 	try {
 		const { tarball } = instance.packPackage(join(work, 'pack'));

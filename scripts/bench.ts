@@ -17,8 +17,10 @@ import { startSimulator } from '../test/simulator';
 const T_MS = 2000;
 const I_S = 1;
 const VEO_TYPE = 'n8n-nodes-aimlapi-veo.aimlApiVeo';
+/** The simulated account never runs dry here: the benchmark measures waiting, not spending. */
+const BALANCE_USD = 1_000_000;
 
-function batchWorkflow(n: number, maxConcurrent: number, download: boolean, label: string): WorkflowJson {
+function batchWorkflow(n: number, maxConcurrent: number, download: boolean, label: string, budget?: Record<string, unknown>): WorkflowJson {
 	const rows = Array.from({ length: n }, (_, i) => ({ prompt: `${label} video ${i + 1}` }));
 	const nodes = [
 		{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
@@ -40,6 +42,7 @@ function batchWorkflow(n: number, maxConcurrent: number, download: boolean, labe
 				downloadVideo: download,
 				binaryPropertyName: 'data',
 				waitOptions: { pollInterval: I_S, maxWait: 600, maxConcurrent },
+				...(budget ? { budget } : {}),
 			},
 		},
 	];
@@ -66,20 +69,20 @@ interface CaseResult {
 }
 
 /** Runs a case REPEATS times; reports the median wall time and the counters of the median run. */
-async function runCase(sim: Simulator, name: string, n: number, limit: number | undefined, maxConcurrent: number): Promise<CaseResult> {
+async function runCase(sim: Simulator, name: string, n: number, limit: number | undefined, maxConcurrent: number, budget?: Record<string, unknown>): Promise<CaseResult> {
 	const runs: CaseResult[] = [];
-	for (let repeat = 0; repeat < REPEATS; repeat++) runs.push(await runOnce(sim, name, n, limit, maxConcurrent));
+	for (let repeat = 0; repeat < REPEATS; repeat++) runs.push(await runOnce(sim, name, n, limit, maxConcurrent, budget));
 	runs.sort((a, b) => a.wallS - b.wallS);
 	const median = runs[Math.floor(runs.length / 2)];
 	return { ...median, failed: Math.max(...runs.map((run) => run.failed)), cdnAuth: Math.max(...runs.map((run) => run.cdnAuth)), wallsS: runs.map((run) => run.wallS) };
 }
 
-async function runOnce(sim: Simulator, name: string, n: number, limit: number | undefined, maxConcurrent: number): Promise<CaseResult> {
+async function runOnce(sim: Simulator, name: string, n: number, limit: number | undefined, maxConcurrent: number, budget?: Record<string, unknown>): Promise<CaseResult> {
 	sim.reset();
 	sim.setOptions({ generationMs: T_MS, concurrencyLimit: limit });
 	const started = Date.now();
 	const result = await runWorkflow({
-		workflow: batchWorkflow(n, maxConcurrent, true, name),
+		workflow: batchWorkflow(n, maxConcurrent, true, name, budget),
 		credentials: { aimlVeoApi: { apiKey: 'sim-test-key', baseUrl: sim.baseUrl } },
 		mode: 'trigger',
 	});
@@ -124,7 +127,7 @@ async function memoryChild(baseUrl: string, n: number): Promise<void> {
 }
 
 async function memoryCase(n: number, videoBytes: number) {
-	const sim = await startSimulator({ generationMs: T_MS, videoBytes });
+	const sim = await startSimulator({ generationMs: T_MS, videoBytes, balanceUsd: BALANCE_USD });
 	try {
 		const child = fork(__filename, ['--memory-child', sim.baseUrl, String(n)], { execArgv: ['--expose-gc'] });
 		return await new Promise<{ baseline: number; peak: number; stored: number; bytes: number; rows: number; wallS: number }>((resolve, reject) => {
@@ -144,7 +147,7 @@ async function main() {
 		await memoryChild(process.argv[3], Number(process.argv[4]));
 		return;
 	}
-	const sim = await startSimulator({ generationMs: T_MS });
+	const sim = await startSimulator({ generationMs: T_MS, balanceUsd: BALANCE_USD });
 	process.stdout.write(`Benchmark: T = ${T_MS / 1000} s generation, I = ${I_S} s poll interval, ${cpus().length} cores, ${mb(totalmem())} MB RAM, Node ${process.version}, ${new Date().toISOString()}\n`);
 	const results: CaseResult[] = [];
 	try {
@@ -154,6 +157,9 @@ async function main() {
 		}
 		results.push(await runCase(sim, 'N=50, account limit L=5', 50, 5, 25));
 		process.stdout.write('  done: N=50, L=5\n');
+		// A budget that lets every video through: what it costs is checks, not requests.
+		results.push(await runCase(sim, 'N=50, budget $1000 and 50 videos', 50, undefined, 50, { maxSpendUsd: 1000, maxVideos: 50 }));
+		process.stdout.write('  done: N=50 with a budget\n');
 	} finally {
 		await sim.close();
 	}
