@@ -105,6 +105,25 @@ export class Ledger {
 		return this.maxCredits !== undefined ? Math.min(sum, Math.max(0, this.maxCredits - this.spent)) : sum;
 	}
 
+	/**
+	 * Without Continue On Fail, one item kept back by the budget stops the node and no row is output,
+	 * so buying the others would only spend money: a batch the budget cannot cover by its estimates is
+	 * refused whole, before its first submit. Undefined when it fits (or no budget is set).
+	 */
+	refuseUncovered(requests: GenerateRequest[]): Failure | undefined {
+		if (!this.limited || requests.length === 0) return undefined;
+		const videos = this.videos + requests.length;
+		const credits = this.spent + requests.reduce((sum, request) => sum + this.estimate(request), 0);
+		const tooMany = this.limits.maxVideos !== undefined && videos > this.limits.maxVideos;
+		if (!tooMany && (this.maxCredits === undefined || credits <= this.maxCredits)) return undefined;
+		const items = `${requests.length} ${requests.length === 1 ? 'item' : 'items'} to submit`;
+		return {
+			kind: 'budget',
+			message: `Not submitted: the run's budget of ${this.budgetText()} cannot cover its ${items}; nothing was charged for this item`,
+			description: `With what this run has already bought, the batch comes to ${videos} ${videos === 1 ? 'video' : 'videos'} estimated at ${formatUsd(usdOfCredits(credits))} (from the node's price table and what this run's generations cost). Without "Continue On Fail" a kept-back item stops the node and no row is output, so nothing was bought. Raise "Max Spend" or "Max Videos" under Budget, send fewer items, or turn on "Continue On Fail" to make what the budget allows and get the rest as "not submitted" rows.`,
+		};
+	}
+
 	/** "$5.85 (11,700,000 credits) on 3 videos", for progress lines and messages. */
 	spentText(): string {
 		const unreported = this.unreported ? `, ${this.unreported} more without a reported cost` : '';

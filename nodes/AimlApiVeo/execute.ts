@@ -70,6 +70,7 @@ const realClock: Clock = {
 export async function executeItems(ctx: IExecuteFunctions, clock: Clock = realClock): Promise<INodeExecutionData[][]> {
 	const run = await prepareRun(ctx, clock);
 	for (let itemIndex = 0; itemIndex < ctx.getInputData().length; itemIndex++) await planItem(run, itemIndex);
+	refuseWhatTheBudgetCannotCover(run);
 	await checkBalanceFirst(run);
 	const ending = await runJobs(run.jobs, schedulerDeps(run));
 	if (ending === 'cancelled') throw cancelledError(run);
@@ -234,6 +235,15 @@ async function planSubmit(run: Run, job: Job, plan: Plan): Promise<void> {
 	}
 	job.state = 'failed';
 	job.failure = ambiguousSubmit(`An earlier try of this node in this execution sent this generation and lost the API's answer (${remembered.reason})`);
+}
+
+/** Without Continue On Fail, a batch the budget cannot cover ends before its first submit. */
+function refuseWhatTheBudgetCannotCover(run: Run): void {
+	if (run.continueOnFail) return;
+	const waiting = run.jobs.filter((job) => job.state === 'submit');
+	const failure = run.ledger.refuseUncovered(waiting.map((job) => run.plans[job.index].request as GenerateRequest));
+	if (!failure) return;
+	for (const job of waiting) failJob(job, failure);
 }
 
 /**

@@ -104,11 +104,18 @@ describe('a budget per run', () => {
 		expect(out[0].json.runTotals).toMatchObject({ videos: 3, credits: 3 * 3_900_000 });
 	});
 
-	it('without Continue On Fail the node stops before submitting past the budget and says so', async () => {
+	it('without Continue On Fail a batch the budget cannot cover stops before its first submit, and says so', async () => {
 		const { result } = await run(rows(10), params({ maxSpendUsd: threeVideos }), false);
 		expect(result.status).toBe('error');
-		expect(result.error?.message).toMatch(/^Not submitted: the run's budget of \$3\.75 was reached; nothing was charged for this item \[item \d\]$/);
-		// Nothing more is bought once the node knows it stops; what was bought is named.
+		expect(result.error?.message).toMatch(/^Not submitted: the run's budget of \$3\.75 cannot cover its 10 items to submit; nothing was charged for this item \[item 0\]$/);
+		expect(posts()).toBe(0);
+	});
+
+	it('without Continue On Fail, when the real price outruns the table mid-batch, the node stops and names what it bought', async () => {
+		// The table says $1.20 for an 8 s Veo 3 Fast video; the API charges $1.25: 4 × $1.20 fits $4.90, 4 × $1.25 does not.
+		const { result } = await run(rows(4), params({ maxSpendUsd: 4.9 }), false);
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toMatch(/^Not submitted: the run's budget of \$4\.90 was reached; nothing was charged for this item \[item \d\]$/);
 		expect(posts()).toBeLessThanOrEqual(3);
 		for (const generation of sim.generations) expect(result.error?.description).toContain(generation.id);
 	});
@@ -157,5 +164,32 @@ describe('out of credits in the middle of a batch', () => {
 		expect(out.slice(0, 2).every((row) => row.json.status === 'completed')).toBe(true);
 		expect(out[2].json.httpCode).toBe(403);
 		expect(out[2].json.description).toContain('Before this answer, this run had spent $2.50 (5,000,000 credits) on 2 videos.');
+	});
+});
+
+describe('the budget across Retry On Fail', () => {
+	it('without Continue On Fail a batch the budget cannot cover buys nothing, on every try', async () => {
+		const retried = await runWorkflow({
+			workflow: workflow(rows(5), [veoNode(VEO, params({ maxVideos: 3 }), { retryOnFail: true, maxTries: 3, waitBetweenTries: 10 })]),
+			credentials: credentials(),
+		});
+		expect(retried.status).toBe('error');
+		expect(retried.runCount(VEO)).toBe(3);
+		expect(posts()).toBe(0);
+		expect(String(retried.error?.message)).toContain("Not submitted: the run's budget of 3 videos cannot cover its 5 items to submit; nothing was charged");
+	});
+
+	it('a retry resumes what an earlier try bought and counts it against the budget', async () => {
+		// The fifth item fails at the API, which stops the node; each retry resumes the four it bought.
+		const items = [...rows(4), { prompt: 'clip 4 [sim:status=failed]', model: FAST }];
+		const retried = await runWorkflow({
+			workflow: workflow(items, [veoNode(VEO, params({ maxVideos: 5 }), { retryOnFail: true, maxTries: 3, waitBetweenTries: 10 })]),
+			credentials: credentials(),
+		});
+		expect(retried.status).toBe('error');
+		expect(retried.runCount(VEO)).toBe(3);
+		expect(posts()).toBe(5);
+		expect(String(retried.error?.message)).toContain('failed');
+		for (const generation of sim.generations.slice(0, 4)) expect(String(retried.error?.description)).toContain(generation.id);
 	});
 });
