@@ -6,6 +6,7 @@ import { OUTPUTS_EXPRESSION } from './actions/common';
 import * as generate from './actions/generate.operation';
 import * as get from './actions/get.operation';
 import { executeItems } from './execute';
+import { searchModels } from './model-choice';
 
 export class AimlApiVeo implements INodeType {
 	description: INodeTypeDescription = {
@@ -13,7 +14,10 @@ export class AimlApiVeo implements INodeType {
 		name: 'aimlApiVeo',
 		icon: { light: 'file:aimlapi.svg', dark: 'file:aimlapi.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// Version 2 brings the model picker (a resource locator); version 1 keeps the plain drop-down
+		// its saved workflows hold.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{ $parameter["operation"] === "get" ? "Get Generation" : "Generate Video" }}',
 		description: 'Generate videos with Google Veo through the AI/ML API, wait for them and pass the MP4 on',
 		defaults: { name: 'AIML API Veo' },
@@ -48,6 +52,8 @@ export class AimlApiVeo implements INodeType {
 			...get.description,
 		],
 	};
+
+	methods = { listSearch: { searchModels } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeItems(this);

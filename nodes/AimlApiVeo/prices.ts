@@ -11,6 +11,13 @@
  * and 3.1 Fast are taken at the same rates as Veo 3 and Veo 3 Fast. The AIML API's prices may
  * differ (they include its margin), so a budget smaller than one video may still be passed by the
  * first video of a model: see "Cost and budgets" in the README.
+ *
+ * The models added later have no figure on that page either. Extend-video and reference-to-video
+ * are Veo 3.1 generations and are taken at the Veo 3.1 (Fast) rate. Veo 2 is taken at $0.50 a
+ * second, Google's Vertex AI list price for Veo 2 as commonly quoted (not from the page above).
+ * The Lite models, which Google sells below Veo 3.1 Fast, are taken at the Fast rate: an estimate
+ * on the high side only makes a budget more careful. A model chosen By ID that this table does not
+ * know is priced as the dearest row.
  */
 import { creditsOfUsd } from './cost';
 import type { GenerateRequest } from './request';
@@ -22,6 +29,7 @@ export interface ModelPrice {
 
 const VEO = { usdPerSecond: 0.4 };
 const VEO_FAST = { usdPerSecond: 0.15 };
+const VEO_2 = { usdPerSecond: 0.5 };
 
 /** One row per model of the model table (a test holds them in step). */
 export const PRICES: Record<string, ModelPrice> = {
@@ -35,6 +43,13 @@ export const PRICES: Record<string, ModelPrice> = {
 	'google/veo-3.1-i2v': VEO,
 	'google/veo-3.1-first-last-image-to-video-fast': VEO_FAST,
 	'google/veo-3.1-first-last-image-to-video': VEO,
+	'google/veo-3.1-reference-to-video': VEO,
+	'google/veo3-1-fast-extend-video': VEO_FAST,
+	'google/veo3-1-extend-video': VEO,
+	'google/veo-3-1-lite-generate-preview': VEO_FAST,
+	'veo-3.1-lite-generate-001': VEO_FAST,
+	veo2: VEO_2,
+	'veo2/image-to-video': VEO_2,
 };
 
 /** The length Veo makes when the request names none. */

@@ -7,7 +7,8 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { InputError } from './errors';
 import type { OptionName, VeoModel } from './models';
-import { allValues, findModel, FRAME_FIELD, MODELS, modelsWithOption } from './models';
+import { allValues, findModel, frameField, MODELS, modelsWithoutOption, REFERENCE_FIELD, VIDEO_FIELD } from './models';
+import { additionalFieldsProperty, checkAdditionalFields } from './body-fields';
 
 interface OptionSpec {
 	name: OptionName;
@@ -25,10 +26,15 @@ function textField(field: string, value: unknown): string {
 	throw new InputError(field, `${field} must be text, got ${Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `"${String(value)}"`}`);
 }
 
+const ASPECT_NAMES: Record<string, string> = { '16:9': '16:9 (Landscape)', '9:16': '9:16 (Portrait)', auto: 'Auto (as the Input Video)' };
+const PERSON_GENERATION = ['allow_adult', 'dont_allow'];
+
 /** Veo's seed is an unsigned 32-bit number. */
 const MAX_SEED = 4_294_967_295;
 
+/** A value from the model's list; a model the table does not know has no list, so any value goes. */
 function oneOf<T>(field: string, value: T, allowed: T[] | undefined, model: VeoModel): T {
+	if (model.unknown) return value;
 	if (!allowed || !allowed.includes(value)) {
 		throw new InputError(
 			field,
@@ -66,7 +72,7 @@ const OPTION_SPECS: OptionSpec[] = [
 			name: 'aspectRatio',
 			type: 'options',
 			options: allValues((model) => model.aspectRatios).map((value) => ({
-				name: value === '16:9' ? '16:9 (Landscape)' : value === '9:16' ? '9:16 (Portrait)' : value,
+				name: ASPECT_NAMES[value] ?? value,
 				value,
 			})),
 			default: '16:9',
@@ -80,7 +86,9 @@ const OPTION_SPECS: OptionSpec[] = [
 			displayName: 'Duration (Seconds)',
 			name: 'duration',
 			type: 'options',
-			options: allValues((model) => model.durations).map((value) => ({ name: `${value} s`, value })),
+			options: allValues((model) => model.durations)
+				.sort((a, b) => a - b)
+				.map((value) => ({ name: `${value} s`, value })),
 			default: 8,
 			description: 'Length of the video',
 		},
@@ -144,7 +152,23 @@ const OPTION_SPECS: OptionSpec[] = [
 			default: 'auto',
 			description: 'Which upstream the API routes the generation to; Auto falls back from Google to fal.ai',
 		},
-		toApi: (value, model) => oneOf('Provider', text(value).toLowerCase(), ['auto', 'google', 'fal'], model),
+		toApi: (value, model) => oneOf('Provider', text(value).toLowerCase(), ['auto', 'google', 'fal'], { ...model, unknown: false }),
+	},
+	{
+		name: 'personGeneration',
+		apiName: 'person_generation',
+		property: {
+			displayName: 'Person Generation',
+			name: 'personGeneration',
+			type: 'options',
+			options: [
+				{ name: 'Allow Adults', value: 'allow_adult' },
+				{ name: "Don't Allow People", value: 'dont_allow' },
+			],
+			default: 'allow_adult',
+			description: 'Whether the video may show people (adults only); the API allows adults unless told not to',
+		},
+		toApi: (value, model) => oneOf('Person Generation', text(value).toLowerCase(), PERSON_GENERATION, { ...model, unknown: false }),
 	},
 	{
 		name: 'resolution',
@@ -183,17 +207,20 @@ const OPTION_SPECS: OptionSpec[] = [
 
 /** The Options collection of Generate Video: each option shows only for the models that take it. */
 export function optionProperties(): INodeProperties[] {
-	return OPTION_SPECS.map((spec) => ({
+	const options = OPTION_SPECS.map((spec) => ({
 		...spec.property,
-		displayOptions: { show: { '/model': modelsWithOption(spec.name) } },
+		displayOptions: { hide: { '/model': modelsWithoutOption(spec.name) } },
 	}));
+	return [...options.slice(0, 1), additionalFieldsProperty, ...options.slice(1)];
 }
 
 export function resolveModel(value: unknown): VeoModel {
+	// Already a model (a table row, or an unknown one chosen By ID; see model-choice.ts).
+	if (typeof value === 'object' && value !== null && 'path' in value && 'options' in value) return value as VeoModel;
 	const id = text(value);
 	const model = findModel(id);
 	if (!model) {
-		throw new InputError('Model', `Unknown model "${id}"`, `Use one of: ${MODELS.map((known) => known.id).join(', ')}.`);
+		throw new InputError('Model', `Unknown model "${id}"`, `Use one of: ${MODELS.map((known) => known.id).join(', ')}; or, in a node of version 2, choose Model → By ID for a model the node does not list.`);
 	}
 	return model;
 }
@@ -204,15 +231,43 @@ export interface GenerateRequest {
 	body: IDataObject;
 }
 
+/** What the node reads from the item for the model's inputs, by API field (see image.ts, video.ts). */
+export type MediaInputs = Record<string, string | string[]>;
+
+/** The model's image and video inputs, each required one present. */
+function mediaFields(model: VeoModel, inputs: MediaInputs, body: IDataObject): void {
+	for (const frame of model.frames ?? []) {
+		if (!inputs[frameField(model, frame)]) throw new InputError(frame === 'first' ? 'Image' : 'Last Frame', `${model.name} needs ${frame === 'first' ? 'an image' : 'a last-frame image'}`);
+	}
+	if (model.videoInput && !inputs[VIDEO_FIELD]) throw new InputError('Video', `${model.name} needs a video to extend`);
+	const references = inputs[REFERENCE_FIELD];
+	if (model.referenceImages) {
+		const { min, max } = model.referenceImages;
+		const count = Array.isArray(references) ? references.length : 0;
+		if (count < min || count > max) {
+			throw new InputError('Reference Images', `${model.name} takes ${min} to ${max} reference images, got ${count}`, 'List one to three binary fields, or one to three image URLs.');
+		}
+	}
+	for (const [field, value] of Object.entries(inputs)) body[field] = value;
+}
+
+/** A rule the API states in words: with a last frame, only one duration. */
+function checkFrameRules(model: VeoModel, body: IDataObject): void {
+	const rule = model.lastFrameDuration;
+	if (rule === undefined || body[frameField(model, 'last')] === undefined || body.duration === undefined || body.duration === rule) return;
+	throw new InputError('Duration', `${model.name} makes only ${rule} s videos when it has a last frame, got ${String(body.duration)}`, `Choose ${rule} s, or leave Duration out.`);
+}
+
 /**
- * `images` holds the image inputs already turned into what the API takes (a URL or a data URI),
- * by API field (`image_url`, `last_image_url`); see image.ts.
+ * `inputs` holds the image and video inputs already turned into what the API takes (URLs or data
+ * URIs), by API field (`image_url`, `image_urls`, `video_url` …); see image.ts and video.ts.
+ * `model` is a table row (or an unknown model chosen By ID), or a model id.
  */
 export function buildGenerateRequest(
 	modelValue: unknown,
 	promptValue: unknown,
 	options: IDataObject,
-	images: Record<string, string> = {},
+	inputs: MediaInputs = {},
 ): GenerateRequest {
 	const model = resolveModel(modelValue);
 	const prompt = textField('Prompt', promptValue);
@@ -220,11 +275,7 @@ export function buildGenerateRequest(
 		throw new InputError('Prompt', 'The prompt is empty', 'Describe the video to generate; if the prompt comes from an expression, check that it gives text for this item.');
 	}
 	const body: IDataObject = { model: model.id, prompt };
-	for (const frame of model.frames ?? []) {
-		const field = FRAME_FIELD[frame];
-		if (!images[field]) throw new InputError(frame === 'first' ? 'Image' : 'Last Frame', `${model.name} needs ${frame === 'first' ? 'an image' : 'a last-frame image'}`);
-		body[field] = images[field];
-	}
+	mediaFields(model, inputs, body);
 	for (const spec of OPTION_SPECS) {
 		const value = options[spec.name];
 		// Not set, or not taken by this model: never sent.
@@ -232,5 +283,7 @@ export function buildGenerateRequest(
 		if (spec.name === 'negativePrompt' && textField('Negative Prompt', value) === '') continue;
 		body[spec.apiName] = spec.toApi(value, model) as IDataObject[string];
 	}
+	checkFrameRules(model, body);
+	if (model.unknown) Object.assign(body, checkAdditionalFields(options.additionalFields, body));
 	return { model, path: model.path, body };
 }

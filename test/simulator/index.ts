@@ -135,6 +135,8 @@ export interface SimulatorOptions {
 	/** Seeds the PRNG that draws the fault shares (default 1). */
 	seed?: number;
 	faults?: SimulatorFaults;
+	/** Models the simulator knows beside the contract's: a stand-in for a Veo model newer than the node's table. */
+	extraModels?: SimulatedModel[];
 	/** API listener port; default 0 (ephemeral). Only read at start. */
 	port?: number;
 	/** CDN listener port; default 0 (ephemeral). Only read at start. */
@@ -834,7 +836,7 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 		if (tooLarge) return reject(413, errorBody(413, path, 'Payload Too Large', now()));
 		if (invalidJson) return reject(400, validationBody(path, ['body: Invalid JSON'], now()));
 
-		const validation = validateSubmitBody(parsed);
+		const validation = validateSubmitBody(parsed, options.extraModels);
 		if (validation.errors.length > 0 || !validation.model) {
 			return reject(400, validationBody(path, validation.errors, now()));
 		}

@@ -17,7 +17,8 @@ export type FieldRule =
 	| { kind: 'enum'; values: readonly string[] }
 	| { kind: 'intEnum'; values: readonly number[] }
 	| { kind: 'imageUrl' }
-	| { kind: 'imageUrlList' };
+	| { kind: 'imageUrlList'; max?: number }
+	| { kind: 'videoUrl' };
 
 export interface SimulatedModel {
 	/** The `model` value of the request body. */
@@ -30,6 +31,8 @@ export interface SimulatedModel {
 	required: readonly string[];
 	/** Every accepted field except `model`; any other key is rejected. */
 	fields: Readonly<Record<string, FieldRule>>;
+	/** A rule across fields that the vendor states in words; returns problem lines. */
+	crossCheck?: (body: Record<string, unknown>) => string[];
 }
 
 const PROMPT: FieldRule = { kind: 'prompt' };
@@ -37,7 +40,8 @@ const TEXT: FieldRule = { kind: 'string' };
 const BOOL: FieldRule = { kind: 'boolean' };
 const INT: FieldRule = { kind: 'integer' };
 const IMAGE: FieldRule = { kind: 'imageUrl' };
-const IMAGES: FieldRule = { kind: 'imageUrlList' };
+const IMAGES_1_TO_3: FieldRule = { kind: 'imageUrlList', max: 3 };
+const VIDEO: FieldRule = { kind: 'videoUrl' };
 const DURATION_468: FieldRule = { kind: 'intEnum', values: [4, 6, 8] };
 const DURATION_8: FieldRule = { kind: 'intEnum', values: [8] };
 const ASPECT: FieldRule = { kind: 'enum', values: ['16:9', '9:16'] };
@@ -96,11 +100,63 @@ const VEO31_FIRST_LAST_FIELDS: Record<string, FieldRule> = {
 /** Veo 3.1 reference-to-video: image_urls, duration [8], R-lo, ga, pv; no aspect_ratio. */
 const VEO31_REFERENCE_FIELDS: Record<string, FieldRule> = {
 	prompt: PROMPT,
-	image_urls: IMAGES,
+	image_urls: IMAGES_1_TO_3,
 	duration: DURATION_8,
 	resolution: RES_LOWER,
 	generate_audio: BOOL,
 	provider: TEXT,
+};
+
+/** Veo 3.1 extend-video (both speeds): video_url, A with auto, duration [7], resolution [720p], ga, af, pv. */
+const VEO31_EXTEND_FIELDS: Record<string, FieldRule> = {
+	prompt: PROMPT,
+	video_url: VIDEO,
+	aspect_ratio: { kind: 'enum', values: ['auto', '16:9', '9:16'] },
+	duration: { kind: 'intEnum', values: [7] },
+	resolution: { kind: 'enum', values: ['720p'] },
+	generate_audio: BOOL,
+	auto_fix: BOOL,
+	provider: TEXT,
+};
+
+/** Veo 3.1 lite preview: optional image_url and last_image_url, A, R-lo, D, ga, pv. */
+const VEO31_LITE_PREVIEW_FIELDS: Record<string, FieldRule> = {
+	prompt: PROMPT,
+	image_url: IMAGE,
+	last_image_url: IMAGE,
+	aspect_ratio: ASPECT,
+	resolution: RES_LOWER,
+	duration: DURATION_468,
+	generate_audio: BOOL,
+	provider: TEXT,
+};
+
+/** Veo 3.1 lite 001: as the preview but R-up, no provider, and person_generation. */
+const VEO31_LITE_001_FIELDS: Record<string, FieldRule> = {
+	prompt: PROMPT,
+	image_url: IMAGE,
+	last_image_url: IMAGE,
+	aspect_ratio: ASPECT,
+	resolution: RES_UPPER,
+	duration: DURATION_468,
+	generate_audio: BOOL,
+	person_generation: { kind: 'enum', values: ['dont_allow', 'allow_adult'] },
+};
+
+/** "When using last_image_url, the duration can only be 8s." */
+function liteLastFrameDuration(body: Record<string, unknown>): string[] {
+	if (body.last_image_url === undefined || body.duration === undefined || body.duration === 8) return [];
+	return ['duration: When using last_image_url, the duration can only be 8s'];
+}
+
+/** Veo 2: duration 5–8, A, np, sd, ep; the image model adds image_url and tail_image_url. */
+const VEO2_FIELDS: Record<string, FieldRule> = {
+	prompt: PROMPT,
+	duration: { kind: 'intEnum', values: [5, 6, 7, 8] },
+	aspect_ratio: ASPECT,
+	negative_prompt: TEXT,
+	seed: INT,
+	enhance_prompt: BOOL,
 };
 
 export const SIMULATED_MODELS: readonly SimulatedModel[] = [
@@ -181,12 +237,58 @@ export const SIMULATED_MODELS: readonly SimulatedModel[] = [
 		required: ['image_urls'],
 		fields: VEO31_REFERENCE_FIELDS,
 	},
+	{
+		id: 'google/veo3-1-extend-video',
+		upstream: 'google/veo3-1-extend-video',
+		documentedPath: UNIVERSAL_VIDEO_PATH,
+		required: ['video_url'],
+		fields: VEO31_EXTEND_FIELDS,
+	},
+	{
+		id: 'google/veo3-1-fast-extend-video',
+		upstream: 'google/veo3-1-fast-extend-video',
+		documentedPath: UNIVERSAL_VIDEO_PATH,
+		required: ['video_url'],
+		fields: VEO31_EXTEND_FIELDS,
+	},
+	{
+		id: 'google/veo-3-1-lite-generate-preview',
+		upstream: 'google/veo-3-1-lite-generate-preview',
+		documentedPath: UNIVERSAL_VIDEO_PATH,
+		required: [],
+		fields: VEO31_LITE_PREVIEW_FIELDS,
+		crossCheck: liteLastFrameDuration,
+	},
+	{
+		// The schema's enum has no "google/" (the documentation page shows one).
+		id: 'veo-3.1-lite-generate-001',
+		upstream: 'veo-3.1-lite-generate-001',
+		documentedPath: UNIVERSAL_VIDEO_PATH,
+		required: [],
+		fields: VEO31_LITE_001_FIELDS,
+		crossCheck: liteLastFrameDuration,
+	},
+	{
+		id: 'veo2',
+		upstream: 'veo2',
+		documentedPath: UNIVERSAL_VIDEO_PATH,
+		required: [],
+		fields: VEO2_FIELDS,
+	},
+	{
+		id: 'veo2/image-to-video',
+		upstream: 'veo2/image-to-video',
+		documentedPath: UNIVERSAL_VIDEO_PATH,
+		required: ['image_url'],
+		fields: { ...VEO2_FIELDS, image_url: IMAGE, tail_image_url: IMAGE },
+	},
 ];
 
 const MODELS_BY_ID = new Map(SIMULATED_MODELS.map((model) => [model.id, model]));
 
-export function findSimulatedModel(id: string): SimulatedModel | undefined {
-	return MODELS_BY_ID.get(id);
+/** `extra`: models a test adds, standing in for a model released after the node's table. */
+export function findSimulatedModel(id: string, extra: readonly SimulatedModel[] = []): SimulatedModel | undefined {
+	return MODELS_BY_ID.get(id) ?? extra.find((model) => model.id === id);
 }
 
 /** The type name zod reports in "Expected x, received y". */
@@ -216,6 +318,17 @@ export function isImageReference(value: string): boolean {
 	} catch {
 		return false;
 	}
+}
+
+const DATA_VIDEO_URI = /^data:video\/mp4;base64,([A-Za-z0-9+/]+={0,2})$/;
+
+/** An http(s) URL, or a base64 data URI of an MP4 whose bytes start with an `ftyp` box. */
+export function isVideoReference(value: string): boolean {
+	if (value.startsWith('data:')) {
+		const match = DATA_VIDEO_URI.exec(value);
+		return match !== null && Buffer.from(match[1].slice(0, 16), 'base64').toString('latin1', 4, 8) === 'ftyp';
+	}
+	return isImageReference(value);
 }
 
 function checkImageReference(value: unknown): string | undefined {
@@ -264,9 +377,13 @@ function checkField(field: string, rule: FieldRule, value: unknown): string[] {
 			const text = checkImageReference(value);
 			return text ? problem(text) : [];
 		}
+		case 'videoUrl':
+			if (typeof value !== 'string') return problem(`Expected string, received ${typeName(value)}`);
+			return isVideoReference(value) ? [] : problem('Invalid url');
 		case 'imageUrlList': {
 			if (!Array.isArray(value)) return problem(`Expected array, received ${typeName(value)}`);
 			if (value.length === 0) return problem('Array must contain at least 1 element(s)');
+			if (rule.max !== undefined && value.length > rule.max) return problem(`Array must contain at most ${rule.max} element(s)`);
 			const lines: string[] = [];
 			value.forEach((item, index) => {
 				const text = checkImageReference(item);
@@ -287,7 +404,7 @@ export interface BodyValidation {
  * Validates a submit body strictly: the model must be known, required fields present, every value of the
  * documented type and enum (case included), and no key outside the model's schema.
  */
-export function validateSubmitBody(body: unknown): BodyValidation {
+export function validateSubmitBody(body: unknown, extraModels: readonly SimulatedModel[] = []): BodyValidation {
 	if (typeof body !== 'object' || body === null || Array.isArray(body)) {
 		return { errors: [`body: Expected object, received ${typeName(body)}`] };
 	}
@@ -300,10 +417,10 @@ export function validateSubmitBody(body: unknown): BodyValidation {
 	} else if (typeof modelValue !== 'string') {
 		errors.push(`model: Expected string, received ${typeName(modelValue)}`);
 	} else {
-		model = findSimulatedModel(modelValue);
+		model = findSimulatedModel(modelValue, extraModels);
 		if (!model) {
 			errors.push(
-				`model: Invalid discriminator value. Expected ${quoteAll(SIMULATED_MODELS.map((m) => m.id))}`,
+				`model: Invalid discriminator value. Expected ${quoteAll([...SIMULATED_MODELS, ...extraModels].map((m) => m.id))}`,
 			);
 		}
 	}
@@ -327,5 +444,6 @@ export function validateSubmitBody(body: unknown): BodyValidation {
 			errors.push(`${key}: Unrecognized key`);
 		}
 	}
+	if (errors.length === 0 && model.crossCheck) errors.push(...model.crossCheck(record));
 	return { model, errors };
 }

@@ -3,21 +3,24 @@
  * per-model specs: every field the node sends for a model must pass the API's validation, every
  * field it leaves out must be one the API would refuse, and each model goes to its documented path.
  */
-import { FRAME_FIELD, MODELS } from '../../nodes/AimlApiVeo/models';
+import type { VeoModel } from '../../nodes/AimlApiVeo/models';
+import { frameField, MODELS, REFERENCE_FIELD, VIDEO_FIELD } from '../../nodes/AimlApiVeo/models';
 import { buildGenerateRequest } from '../../nodes/AimlApiVeo/request';
 import { findSimulatedModel, validateSubmitBody } from '../simulator';
 
-const EVERY_OPTION = {
-	aspectRatio: '9:16',
-	resolution: '1080p',
-	duration: 4,
+/** Every option, each with the last value the model allows (so 9:16, 1080p where it has them). */
+const everyOption = (model: VeoModel) => ({
+	aspectRatio: model.aspectRatios?.at(-1),
+	resolution: model.resolutions?.at(-1),
+	duration: model.durations?.at(-1),
 	negativePrompt: 'blur',
 	seed: 3,
 	enhancePrompt: false,
 	generateAudio: false,
 	autoFix: false,
 	provider: 'google',
-};
+	personGeneration: 'dont_allow',
+});
 const API_FIELD: Record<string, [string, unknown]> = {
 	aspectRatio: ['aspect_ratio', '16:9'],
 	negativePrompt: ['negative_prompt', 'x'],
@@ -26,17 +29,31 @@ const API_FIELD: Record<string, [string, unknown]> = {
 	autoFix: ['auto_fix', true],
 	provider: ['provider', 'auto'],
 	generateAudio: ['generate_audio', true],
+	personGeneration: ['person_generation', 'allow_adult'],
+	resolution: ['resolution', '720p'],
 };
 const IMAGE = 'data:image/png;base64,iVBORw0KGgo=';
 
 describe.each(MODELS.map((model) => [model.id, model] as const))('%s', (_id, model) => {
-	const images = Object.fromEntries((model.frames ?? []).map((frame) => [FRAME_FIELD[frame], IMAGE]));
+	const images: Record<string, string | string[]> = Object.fromEntries((model.frames ?? []).map((frame) => [frameField(model, frame), IMAGE]));
+	if (model.referenceImages) images[REFERENCE_FIELD] = [IMAGE];
+	if (model.videoInput) images[VIDEO_FIELD] = 'https://cdn.example.com/clip.mp4';
+	const withOptional = { ...images, ...Object.fromEntries((model.optionalFrames ?? []).map((frame) => [frameField(model, frame), IMAGE])) };
 
 	it('sends every option it offers in a form the API accepts, on the documented path', () => {
-		const { body, path } = buildGenerateRequest(model.id, 'a prompt', EVERY_OPTION, images);
+		const { body, path } = buildGenerateRequest(model.id, 'a prompt', everyOption(model), images);
 		expect(validateSubmitBody(body).errors).toEqual([]);
 		expect(path).toBe(findSimulatedModel(model.id)?.documentedPath);
-		expect(Object.keys(body).length).toBe(2 + model.options.length + (model.frames?.length ?? 0));
+		expect(Object.keys(body).length).toBe(2 + model.options.length + Object.keys(images).length);
+	});
+
+	it('sends its optional images in the fields the API names', () => {
+		const { body } = buildGenerateRequest(model.id, 'a prompt', {}, withOptional);
+		expect(validateSubmitBody(body).errors).toEqual([]);
+	});
+
+	it('is the simulator\'s model of the same id (the API\'s schema enum)', () => {
+		expect(findSimulatedModel(model.id)).toBeDefined();
 	});
 
 	it('also passes with only the required fields', () => {
@@ -48,13 +65,15 @@ describe.each(MODELS.map((model) => [model.id, model] as const))('%s', (_id, mod
 		const { body } = buildGenerateRequest(model.id, 'a prompt', {}, images);
 		for (const [option, [field, value]] of Object.entries(API_FIELD)) {
 			if (model.options.includes(option as never)) continue;
+			// Veo 2 has no resolution field; every other model has one.
+			if (option === 'resolution' && model.resolutions) continue;
 			expect(validateSubmitBody({ ...body, [field]: value }).errors).toEqual([`${field}: Unrecognized key`]);
 		}
 	});
 
-	if (model.frames?.length) {
-		it('refuses to build a request without its images', () => {
-			expect(() => buildGenerateRequest(model.id, 'a prompt', {}, {})).toThrow(/needs an image/);
+	if (model.frames?.length || model.videoInput || model.referenceImages) {
+		it('refuses to build a request without its images or video', () => {
+			expect(() => buildGenerateRequest(model.id, 'a prompt', {}, {})).toThrow(/needs an image|needs a video|reference images/);
 		});
 	}
 });

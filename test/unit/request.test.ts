@@ -60,10 +60,15 @@ describe('request building', () => {
 		expect(unknown.hint).toContain('google/veo-3.0-fast');
 	});
 
-	it('shows each option only for the models that take it', () => {
+	it('hides each option for the listed models that do not take it (a model chosen By ID sees them all)', () => {
 		for (const property of optionProperties()) {
-			const shownFor = property.displayOptions?.show?.['/model'] as string[];
-			expect(shownFor).toEqual(MODELS.filter((m) => m.options.includes(property.name as never)).map((m) => m.id));
+			const hiddenFor = property.displayOptions?.hide?.['/model'] as string[];
+			if (property.name === 'additionalFields') {
+				// Only for models the table does not know: hidden for every id and alias it does.
+				expect(hiddenFor).toEqual(MODELS.flatMap((m) => [m.id, ...(m.aliases ?? [])]));
+				continue;
+			}
+			expect(hiddenFor).toEqual(MODELS.filter((m) => !m.options.includes(property.name as never)).flatMap((m) => [m.id, ...(m.aliases ?? [])]));
 		}
 	});
 });

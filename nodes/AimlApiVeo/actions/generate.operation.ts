@@ -1,22 +1,16 @@
 import type { IExecuteFunctions, INodeProperties, IDataObject } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { DEFAULT_MODEL, MODELS } from '../models';
+import { imageProperties, readImages } from '../image';
+import { modelProperties, readModel } from '../model-choice';
 import type { GenerateRequest } from '../request';
-import { buildGenerateRequest, optionProperties, resolveModel } from '../request';
-import { imageProperties, readFrames } from '../image';
+import { buildGenerateRequest, optionProperties } from '../request';
+import { readVideo, videoProperties } from '../video';
 import { budgetProperties } from './budget';
 import { waitProperties } from './common';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Model',
-		name: 'model',
-		type: 'options',
-		options: MODELS.map((model) => ({ name: model.name, value: model.id, description: model.description })),
-		default: DEFAULT_MODEL,
-		required: true,
-	},
+	...modelProperties,
 	{
 		displayName: 'Prompt',
 		name: 'prompt',
@@ -27,6 +21,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. A red fox runs through fresh snow at dawn, cinematic, slow motion',
 		description: 'What the video should show: subject, action, setting, camera, style, sound',
 	},
+	...videoProperties,
 	...imageProperties,
 	{
 		displayName: 'Options',
@@ -46,7 +41,7 @@ export const description: INodeProperties[] = [
 
 /** One item's request, checked; throws InputError before anything is sent. */
 export async function requestFor(ctx: IExecuteFunctions, itemIndex: number): Promise<GenerateRequest> {
-	const modelValue = ctx.getNodeParameter('model', itemIndex);
-	const images = await readFrames(ctx, itemIndex, resolveModel(modelValue));
-	return buildGenerateRequest(modelValue, ctx.getNodeParameter('prompt', itemIndex, ''), ctx.getNodeParameter('options', itemIndex, {}) as IDataObject, images);
+	const model = readModel(ctx.getNodeParameter('model', itemIndex));
+	const inputs = { ...(await readVideo(ctx, itemIndex, model)), ...(await readImages(ctx, itemIndex, model)) };
+	return buildGenerateRequest(model, ctx.getNodeParameter('prompt', itemIndex, ''), ctx.getNodeParameter('options', itemIndex, {}) as IDataObject, inputs);
 }
