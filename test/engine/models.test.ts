@@ -117,6 +117,29 @@ describe('image to video', () => {
 	);
 });
 
+describe('reference images', () => {
+	it('google/veo-3.1-reference-to-video sends the images of several binary fields as image_urls, in order', async () => {
+		const params = generateParams({ model: 'google/veo-3.1-reference-to-video', prompt: 'the same two things, on a beach', referenceSource: 'binary', referenceBinaryProperties: 'face, lastFrame', options: { duration: 8 }, downloadVideo: false });
+		const result = await run(imageWorkflow({ face: png, lastFrame: { name: 'last-frame.png', mime: 'image/png' } }, params));
+		expect(result.status).toBe('success');
+		expect(sim.generations[0].body).toEqual({ model: 'google/veo-3.1-reference-to-video', prompt: 'the same two things, on a beach', image_urls: [dataUri(FIRST), dataUri(LAST)], duration: 8 });
+	});
+
+	it('a fourth reference image is refused before anything is sent', async () => {
+		const params = generateParams({ model: 'google/veo-3.1-reference-to-video', prompt: 'p', referenceBinaryProperties: 'data, data, data, data' });
+		const result = await run(imageWorkflow({ data: png }, params));
+		expect(result.error?.message).toBe('Veo 3.1 (Reference Images to Video) takes 1 to 3 reference images, got 4 [item 0]');
+		expect(sim.requests).toHaveLength(0);
+	});
+
+	it('veo2/image-to-video sends its optional last frame as tail_image_url', async () => {
+		const params = generateParams({ model: 'veo2/image-to-video', prompt: 'p', imageSource: 'binary', lastFrameSource: 'binary', lastFrameBinaryProperty: 'lastFrame', downloadVideo: false });
+		const result = await run(imageWorkflow({ data: png, lastFrame: { name: 'last-frame.png', mime: 'image/png' } }, params));
+		expect(result.status).toBe('success');
+		expect(sim.generations[0].body).toEqual({ model: 'veo2/image-to-video', prompt: 'p', image_url: dataUri(FIRST), tail_image_url: dataUri(LAST) });
+	});
+});
+
 describe('image checks before any paid request', () => {
 	const i2v = (overrides: Record<string, unknown>) => generateParams({ model: 'google/veo-3.1-i2v-fast', prompt: 'p', imageSource: 'binary', imageBinaryProperty: 'data', ...overrides });
 
