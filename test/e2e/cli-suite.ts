@@ -29,6 +29,7 @@ const IDS = {
 	agent: 'e2eAiAgentTool001',
 	durable: 'e2eDurableBatch01',
 	budget: 'e2eNightlyBudget1',
+	extend: 'e2eExtendVideo001',
 };
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000:veo-3.0-fast-generate-001';
 
@@ -84,6 +85,7 @@ export function describeCliRun(label: string, ensureN8n: () => N8nInstall, extra
 			const write = (id: string, workflow: object) =>
 				fs.writeFileSync(path.join(workflows, `${id}.json`), JSON.stringify({ ...workflow, id, active: false }, null, '\t'));
 
+			// Saved with node version 1 and the model as a plain id: it must run as it is.
 			const textToVideo = shortPolls(readExample('text-to-video.json'));
 			const request = nodeOf(textToVideo, 'Video request').parameters as { assignments: { assignments: Array<{ name: string; value: string }> } };
 			const outputFile = request.assignments.assignments.find((assignment) => assignment.name === 'outputFile');
@@ -108,6 +110,13 @@ export function describeCliRun(label: string, ensureN8n: () => N8nInstall, extra
 			const nightly = shortPolls(readExample('nightly-budget.json'));
 			Object.assign(nodeOf(nightly, 'Every night at 2:00'), { type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} });
 			write(IDS.budget, nightly);
+
+			const extend = shortPolls(readExample('extend-video.json'));
+			const extendRequest = nodeOf(extend, 'Video request').parameters as { assignments: { assignments: Array<{ name: string; value: string }> } };
+			const extendFile = extendRequest.assignments.assignments.find((assignment) => assignment.name === 'outputFile');
+			if (!extendFile) throw new Error('extend-video.json has no outputFile field');
+			extendFile.value = path.join(outDir, 'veo-extended.mp4');
+			write(IDS.extend, extend);
 
 			if (fs.existsSync(path.join(instance.REPO_ROOT, 'examples', 'ai-agent-tool.json'))) {
 				write(IDS.agent, readExample('ai-agent-tool.json'));
@@ -134,6 +143,28 @@ export function describeCliRun(label: string, ensureN8n: () => N8nInstall, extra
 			expect(fs.existsSync(file)).toBe(true);
 			expect(isMp4(file)).toBe(true);
 			expect(fs.statSync(file).size).toBeGreaterThan(1000);
+		});
+
+		test('the version-1 workflow kept its plain model id and ran on it', () => {
+			const node = nodeOf(readExample('text-to-video.json'), 'Generate video');
+			expect(node.typeVersion).toBe(1);
+			expect(node.parameters.model).toBe('google/veo-3.0-fast');
+			expect(items(IDS.textToVideo, 'Generate video')[0].json.status).toBe('completed');
+		});
+
+		test('Veo into Veo: Generate → Extend from the downloaded MP4 → Extend from its URL, one MP4 saved', async () => {
+			const before = simulator!.generations.length;
+			const run = await execute(IDS.extend);
+			expect(run.status).toBe('success');
+			const [generated, fromBinary, fromUrl] = simulator!.generations.slice(before);
+			expect(generated.body.model).toBe('google/veo-3.1-t2v-fast');
+			expect(fromBinary.body.model).toBe('google/veo3-1-fast-extend-video');
+			expect(String(fromBinary.body.video_url)).toMatch(/^data:video\/mp4;base64,AAAA/);
+			const [firstExtend] = items(IDS.extend, 'Extend from the MP4');
+			expect(fromUrl.body.video_url).toBe(firstExtend.json.videoUrl);
+			const [saved] = items(IDS.extend, 'Save MP4');
+			expect(saved.binary?.data?.mimeType).toBe('video/mp4');
+			expect(isMp4(path.join(outDir, 'veo-extended.mp4'))).toBe(true);
 		});
 
 		test('submit now, collect later: Get Generation resumes the generation by its id', async () => {
