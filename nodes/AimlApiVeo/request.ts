@@ -27,7 +27,6 @@ function textField(field: string, value: unknown): string {
 }
 
 const ASPECT_NAMES: Record<string, string> = { '16:9': '16:9 (Landscape)', '9:16': '9:16 (Portrait)', auto: 'Auto (as the Input Video)' };
-const PERSON_GENERATION = ['allow_adult', 'dont_allow'];
 
 /** Veo's seed is an unsigned 32-bit number. */
 const MAX_SEED = 4_294_967_295;
@@ -49,6 +48,20 @@ function toBoolean(field: string, value: unknown): boolean {
 	if (typeof value === 'boolean') return value;
 	if (value === 'true' || value === 'false') return value === 'true';
 	throw new InputError(field, `${field} must be true or false, got "${String(value)}"`);
+}
+
+/**
+ * An option whose values the API lists the same for every model that takes it (so they are checked
+ * even for a model the table does not know).
+ */
+function choiceOption(name: OptionName, apiName: string, property: Pick<INodeProperties, 'displayName' | 'options' | 'default' | 'description'>): OptionSpec {
+	const values = (property.options ?? []).map((option) => String((option as { value: unknown }).value));
+	return {
+		name,
+		apiName,
+		property: { ...property, name, type: 'options' },
+		toApi: (value, model) => oneOf(property.displayName, text(value).toLowerCase(), values, { ...model, unknown: false }),
+	};
 }
 
 const OPTION_SPECS: OptionSpec[] = [
@@ -137,39 +150,25 @@ const OPTION_SPECS: OptionSpec[] = [
 		},
 		toApi: (value) => textField('Negative Prompt', value),
 	},
-	{
-		name: 'provider',
-		apiName: 'provider',
-		property: {
-			displayName: 'Provider',
-			name: 'provider',
-			type: 'options',
-			options: [
-				{ name: 'Auto (Google, Then Fal.ai)', value: 'auto' },
-				{ name: 'Fal.ai Mirror Only', value: 'fal' },
-				{ name: 'Google Only', value: 'google' },
-			],
-			default: 'auto',
-			description: 'Which upstream the API routes the generation to; Auto falls back from Google to fal.ai',
-		},
-		toApi: (value, model) => oneOf('Provider', text(value).toLowerCase(), ['auto', 'google', 'fal'], { ...model, unknown: false }),
-	},
-	{
-		name: 'personGeneration',
-		apiName: 'person_generation',
-		property: {
-			displayName: 'Person Generation',
-			name: 'personGeneration',
-			type: 'options',
-			options: [
-				{ name: 'Allow Adults', value: 'allow_adult' },
-				{ name: "Don't Allow People", value: 'dont_allow' },
-			],
-			default: 'allow_adult',
-			description: 'Whether the video may show people (adults only); the API allows adults unless told not to',
-		},
-		toApi: (value, model) => oneOf('Person Generation', text(value).toLowerCase(), PERSON_GENERATION, { ...model, unknown: false }),
-	},
+	choiceOption('provider', 'provider', {
+		displayName: 'Provider',
+		options: [
+			{ name: 'Auto (Google, Then Fal.ai)', value: 'auto' },
+			{ name: 'Fal.ai Mirror Only', value: 'fal' },
+			{ name: 'Google Only', value: 'google' },
+		],
+		default: 'auto',
+		description: 'Which upstream the API routes the generation to; Auto falls back from Google to fal.ai',
+	}),
+	choiceOption('personGeneration', 'person_generation', {
+		displayName: 'Person Generation',
+		options: [
+			{ name: 'Allow Adults', value: 'allow_adult' },
+			{ name: "Don't Allow People", value: 'dont_allow' },
+		],
+		default: 'allow_adult',
+		description: 'Whether the video may show people (adults only); the API allows adults unless told not to',
+	}),
 	{
 		name: 'resolution',
 		apiName: 'resolution',

@@ -85,13 +85,17 @@ export function describeCliRun(label: string, ensureN8n: () => N8nInstall, extra
 			const write = (id: string, workflow: object) =>
 				fs.writeFileSync(path.join(workflows, `${id}.json`), JSON.stringify({ ...workflow, id, active: false }, null, '\t'));
 
+			/** The example with short polls, writing its MP4 into the output folder (its "Video request" says where). */
+			const savingTo = (example: string, file: string) => {
+				const workflow = shortPolls(readExample(example));
+				const request = nodeOf(workflow, 'Video request').parameters as { assignments: { assignments: Array<{ name: string; value: string }> } };
+				const outputFile = request.assignments.assignments.find((assignment) => assignment.name === 'outputFile');
+				if (!outputFile) throw new Error(`${example} has no outputFile field`);
+				outputFile.value = path.join(outDir, file);
+				return workflow;
+			};
 			// Saved with node version 1 and the model as a plain id: it must run as it is.
-			const textToVideo = shortPolls(readExample('text-to-video.json'));
-			const request = nodeOf(textToVideo, 'Video request').parameters as { assignments: { assignments: Array<{ name: string; value: string }> } };
-			const outputFile = request.assignments.assignments.find((assignment) => assignment.name === 'outputFile');
-			if (!outputFile) throw new Error('text-to-video.json has no outputFile field');
-			outputFile.value = path.join(outDir, 'veo-video.mp4');
-			write(IDS.textToVideo, textToVideo);
+			write(IDS.textToVideo, savingTo('text-to-video.json', 'veo-video.mp4'));
 
 			write(IDS.submitThenCollect, shortPolls(readExample('submit-then-collect.json')));
 
@@ -111,12 +115,7 @@ export function describeCliRun(label: string, ensureN8n: () => N8nInstall, extra
 			Object.assign(nodeOf(nightly, 'Every night at 2:00'), { type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} });
 			write(IDS.budget, nightly);
 
-			const extend = shortPolls(readExample('extend-video.json'));
-			const extendRequest = nodeOf(extend, 'Video request').parameters as { assignments: { assignments: Array<{ name: string; value: string }> } };
-			const extendFile = extendRequest.assignments.assignments.find((assignment) => assignment.name === 'outputFile');
-			if (!extendFile) throw new Error('extend-video.json has no outputFile field');
-			extendFile.value = path.join(outDir, 'veo-extended.mp4');
-			write(IDS.extend, extend);
+			write(IDS.extend, savingTo('extend-video.json', 'veo-extended.mp4'));
 
 			if (fs.existsSync(path.join(instance.REPO_ROOT, 'examples', 'ai-agent-tool.json'))) {
 				write(IDS.agent, readExample('ai-agent-tool.json'));
