@@ -243,8 +243,11 @@ describe('AI/ML API simulator', () => {
 				'google/veo-3.1-first-last-image-to-video': { image_url: IMAGE, last_image_url: IMAGE },
 				'google/veo-3.1-first-last-image-to-video-fast': { image_url: IMAGE, last_image_url: DATA_IMAGE },
 				'google/veo-3.1-reference-to-video': { image_urls: [IMAGE, DATA_IMAGE] },
+				'google/veo3-1-extend-video': { video_url: 'https://cdn.example.com/clip.mp4' },
+				'google/veo3-1-fast-extend-video': { video_url: `data:video/mp4;base64,${loadFixture().toString('base64')}` },
+				'veo2/image-to-video': { image_url: IMAGE, tail_image_url: DATA_IMAGE },
 			};
-			expect(SIMULATED_MODELS).toHaveLength(11);
+			expect(SIMULATED_MODELS).toHaveLength(17);
 			for (const model of SIMULATED_MODELS) {
 				const reply = await submit(
 					{ model: model.id, prompt: 'a cat', ...(extras[model.id] ?? {}) },
