@@ -25,7 +25,7 @@ interface NodeTypeDescription {
 	codex?: { categories?: string[] };
 }
 
-function panelWorkflow(name: string, parameters: Record<string, unknown>): Omit<Workflow, 'id'> {
+function panelWorkflow(name: string, parameters: Record<string, unknown>, typeVersion = 2): Omit<Workflow, 'id'> {
 	return {
 		name,
 		nodes: [
@@ -34,7 +34,7 @@ function panelWorkflow(name: string, parameters: Record<string, unknown>): Omit<
 				id: 'a0000000-0000-4000-8000-000000000002',
 				name: 'AIML API Veo',
 				type: NODE_TYPE,
-				typeVersion: 1,
+				typeVersion,
 				position: [220, 0],
 				parameters,
 				credentials: { aimlVeoApi: { id: instance.CREDENTIAL_ID, name: 'AIML API account' } },
@@ -208,10 +208,40 @@ describe('n8n 2.x server and editor', () => {
 
 		test('Generate Video: the panel shows its fields, saved to docs/screenshots/generate-video.png', async () => {
 			await shoot(
-				{ operation: 'generate', model: 'google/veo-3.0-fast', prompt: 'A red fox trots through fresh snow at dawn, cinematic slow motion', options: {}, waitForCompletion: true },
+				{
+					operation: 'generate',
+					model: { __rl: true, mode: 'list', value: 'google/veo-3.0-fast', cachedResultName: 'Veo 3 Fast (Text to Video)' },
+					prompt: 'A red fox trots through fresh snow at dawn, cinematic slow motion',
+					options: {},
+					waitForCompletion: true,
+				},
 				'generate-video.png',
 				['Operation', 'Model', 'Prompt', 'Wait for Completion', 'Download Video'],
 			);
+		});
+
+		test('the model picker lists the table and searches it, saved to docs/screenshots/model-picker.png', async () => {
+			const { context, page } = await openWorkflow(
+				{ operation: 'generate', model: { __rl: true, mode: 'list', value: 'google/veo-3.0-fast', cachedResultName: 'Veo 3 Fast (Text to Video)' }, prompt: 'A paper boat' },
+				'Panel: model picker',
+				900,
+			);
+			try {
+				await page.locator('[data-test-id="canvas-node"]').filter({ hasText: 'AIML API Veo' }).first().dblclick({ timeout: 60000 });
+				const panel = page.locator('[data-test-id="ndv"]');
+				await panel.waitFor({ state: 'visible', timeout: 30000 });
+				await panel.locator('[data-test-id="rlc-input"]').first().click();
+				// The list comes from the node's searchModels method, through n8n's REST API.
+				await page.getByText('Veo 3 (Text to Video)', { exact: true }).first().waitFor({ state: 'visible', timeout: 30000 });
+				await page.getByPlaceholder('Search...').first().fill('extend');
+				await page.getByText('Veo 3.1 Fast (Extend Video)', { exact: true }).first().waitFor({ state: 'visible', timeout: 30000 });
+				await expect(page.getByText('Veo 3.1 (Extend Video)', { exact: true }).first().isVisible()).resolves.toBe(true);
+				await expect(page.getByText('Veo 3 (Text to Video)', { exact: true }).count()).resolves.toBe(0);
+				await page.waitForTimeout(500);
+				await page.screenshot({ path: path.join(SCREENSHOTS, 'model-picker.png') });
+			} finally {
+				await context.close();
+			}
 		});
 
 		test('Get Generation: the panel shows its fields, saved to docs/screenshots/get-generation.png', async () => {
