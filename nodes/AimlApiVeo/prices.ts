@@ -14,7 +14,7 @@
  *
  * The models added later have no figure on that page either. Extend-video and reference-to-video
  * are Veo 3.1 generations and are taken at the Veo 3.1 (Fast) rate. Veo 2 is taken at $0.50 a
- * second, Google's Vertex AI list price for Veo 2 as commonly quoted (not from the page above).
+ * second, a figure not checked against any published price list: a rough estimate.
  * The Lite models, which Google sells below Veo 3.1 Fast, are taken at the Fast rate: an estimate
  * on the high side only makes a budget more careful. A model chosen By ID that this table does not
  * know is priced as the dearest row.
