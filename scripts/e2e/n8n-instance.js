@@ -225,8 +225,12 @@ async function startN8n(n8n, env, { port, logFile, stdio, cwd } = {}) {
 		await waitFor(
 			async () => {
 				if (exited) throw new Error(`n8n exited with ${child.exitCode}${logFile ? `; see ${logFile}` : ''}`);
-				// /rest/settings answers before every controller is mounted; a GET of /rest/login
-				// answers 401 (not 404) once the auth routes are in place
+				// n8n answers every route with 200 "n8n is starting up" until its database migrations have
+				// run (slow on a busy machine); /healthz/readiness turns 200 only then. /rest/settings
+				// answers before every controller is mounted; a GET of /rest/login answers 401 (not 404)
+				// once the auth routes are in place.
+				const ready = await fetch(`${url}/healthz/readiness`);
+				if (!ready.ok) return false;
 				const settings = await fetch(`${url}/rest/settings`);
 				if (!settings.ok) return false;
 				const login = await fetch(`${url}/rest/login`);
