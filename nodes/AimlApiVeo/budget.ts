@@ -101,7 +101,7 @@ export class Ledger {
 	/** The batch's estimate for a balance check: the items the budget would let through. */
 	batchEstimate(requests: GenerateRequest[]): number {
 		const counted = this.limits.maxVideos !== undefined ? requests.slice(0, Math.max(0, this.limits.maxVideos - this.videos)) : requests;
-		const sum = counted.reduce((total, request) => total + this.estimate(request), 0);
+		const sum = this.estimateAll(counted);
 		return this.maxCredits !== undefined ? Math.min(sum, Math.max(0, this.maxCredits - this.spent)) : sum;
 	}
 
@@ -113,7 +113,7 @@ export class Ledger {
 	refuseUncovered(requests: GenerateRequest[]): Failure | undefined {
 		if (!this.limited || requests.length === 0) return undefined;
 		const videos = this.videos + requests.length;
-		const credits = this.spent + requests.reduce((sum, request) => sum + this.estimate(request), 0);
+		const credits = this.spent + this.estimateAll(requests);
 		const tooMany = this.limits.maxVideos !== undefined && videos > this.limits.maxVideos;
 		if (!tooMany && (this.maxCredits === undefined || credits <= this.maxCredits)) return undefined;
 		const items = `${requests.length} ${requests.length === 1 ? 'item' : 'items'} to submit`;
@@ -145,6 +145,10 @@ export class Ledger {
 
 	private estimate(request: GenerateRequest): number {
 		return this.known.get(priceKey(request)) ?? tableEstimate(request);
+	}
+
+	private estimateAll(requests: GenerateRequest[]): number {
+		return requests.reduce((sum, request) => sum + this.estimate(request), 0);
 	}
 
 	private reservedCredits(): number {

@@ -70,8 +70,7 @@ const realClock: Clock = {
 export async function executeItems(ctx: IExecuteFunctions, clock: Clock = realClock): Promise<INodeExecutionData[][]> {
 	const run = await prepareRun(ctx, clock);
 	for (let itemIndex = 0; itemIndex < ctx.getInputData().length; itemIndex++) await planItem(run, itemIndex);
-	refuseWhatTheBudgetCannotCover(run);
-	await checkBalanceFirst(run);
+	await checkBatchFirst(run);
 	const ending = await runJobs(run.jobs, schedulerDeps(run));
 	if (ending === 'cancelled') throw cancelledError(run);
 	// A generation the API ended with its documented, uncharged error may be bought again by a retry;
@@ -237,26 +236,21 @@ async function planSubmit(run: Run, job: Job, plan: Plan): Promise<void> {
 	job.failure = ambiguousSubmit(`An earlier try of this node in this execution sent this generation and lost the API's answer (${remembered.reason})`);
 }
 
-/** Without Continue On Fail, a batch the budget cannot cover ends before its first submit. */
-function refuseWhatTheBudgetCannotCover(run: Run): void {
-	if (run.continueOnFail) return;
-	const waiting = run.jobs.filter((job) => job.state === 'submit');
-	const failure = run.ledger.refuseUncovered(waiting.map((job) => run.plans[job.index].request as GenerateRequest));
-	if (!failure) return;
-	for (const job of waiting) failJob(job, failure);
+/**
+ * Checks of the whole batch before its first submit: without Continue On Fail, a batch the budget
+ * cannot cover; with "Check Balance First", one the account's balance cannot pay for (one request).
+ */
+async function checkBatchFirst(run: Run): Promise<void> {
+	if (!run.continueOnFail) await refuseBatchIf(run, (requests) => run.ledger.refuseUncovered(requests));
+	if (run.budget.checkBalance) await refuseBatchIf(run, async (requests) => await checkBalance(run.step, run.ledger.batchEstimate(requests), requests.length));
 }
 
-/**
- * "Check Balance First": one request before the batch's first submit. When the balance cannot cover
- * the batch's estimate, every item still to submit ends unsent, with the figures.
- */
-async function checkBalanceFirst(run: Run): Promise<void> {
+/** Every item still to submit ends unsent with the failure `decide` gives for their requests, or none does. */
+async function refuseBatchIf(run: Run, decide: (requests: GenerateRequest[]) => Failure | undefined | Promise<Failure | undefined>): Promise<void> {
 	const waiting = run.jobs.filter((job) => job.state === 'submit');
-	if (!run.budget.checkBalance || waiting.length === 0) return;
-	const requests = waiting.map((job) => run.plans[job.index].request as GenerateRequest);
-	const failure = await checkBalance(run.step, run.ledger.batchEstimate(requests), waiting.length);
-	if (!failure) return;
-	for (const job of waiting) failJob(job, failure);
+	if (waiting.length === 0) return;
+	const failure = await decide(waiting.map((job) => run.plans[job.index].request as GenerateRequest));
+	if (failure) for (const job of waiting) failJob(job, failure);
 }
 
 function reportProgress(run: Run, progress: Progress): void {
