@@ -5,6 +5,8 @@
  * test can also read its counters.
  */
 import * as fs from 'fs';
+import { createServer, type Server } from 'http';
+import type { AddressInfo } from 'net';
 import * as path from 'path';
 
 import { startSimulator, type Simulator } from '../simulator';
@@ -30,13 +32,33 @@ const IDS = {
 	durable: 'e2eDurableBatch01',
 	budget: 'e2eNightlyBudget1',
 	extend: 'e2eExtendVideo001',
+	firstLast: 'e2eFirstLastFrm1',
 };
+const FIXTURES = path.join(__dirname, '..', 'fixtures');
+
+/** Serves test images by path, as the web server holding a user's pictures would. */
+async function serveFixtureImages(files: Record<string, string>): Promise<{ server: Server; url: (route: string) => string }> {
+	const server = createServer((req, res) => {
+		const file = files[req.url ?? ''];
+		if (!file) {
+			res.writeHead(404).end();
+			return;
+		}
+		const body = fs.readFileSync(path.join(FIXTURES, file));
+		res.writeHead(200, { 'content-type': 'image/png', 'content-length': body.length }).end(body);
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	return { server, url: (route) => `http://127.0.0.1:${port}${route}` };
+}
+
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000:veo-3.0-fast-generate-001';
 
 export function describeCliRun(label: string, ensureN8n: () => N8nInstall, extraEnv: Record<string, string> = {}): void {
 	describe(`examples in ${label} (n8n CLI)`, () => {
 		let n8n: N8nInstall;
 		let simulator: Simulator | undefined;
+		let images: Server | undefined;
 		let env: NodeJS.ProcessEnv;
 		let work: string;
 		let outDir: string;
@@ -85,13 +107,17 @@ export function describeCliRun(label: string, ensureN8n: () => N8nInstall, extra
 			const write = (id: string, workflow: object) =>
 				fs.writeFileSync(path.join(workflows, `${id}.json`), JSON.stringify({ ...workflow, id, active: false }, null, '\t'));
 
+			/** Sets a field of the example's "Video request" node, where its examples keep what a user edits. */
+			const setRequestField = (workflow: ReturnType<typeof readExample>, name: string, value: string) => {
+				const request = nodeOf(workflow, 'Video request').parameters as { assignments: { assignments: Array<{ name: string; value: string }> } };
+				const field = request.assignments.assignments.find((assignment) => assignment.name === name);
+				if (!field) throw new Error(`the example's Video request has no ${name} field`);
+				field.value = value;
+			};
 			/** The example with short polls, writing its MP4 into the output folder (its "Video request" says where). */
 			const savingTo = (example: string, file: string) => {
 				const workflow = shortPolls(readExample(example));
-				const request = nodeOf(workflow, 'Video request').parameters as { assignments: { assignments: Array<{ name: string; value: string }> } };
-				const outputFile = request.assignments.assignments.find((assignment) => assignment.name === 'outputFile');
-				if (!outputFile) throw new Error(`${example} has no outputFile field`);
-				outputFile.value = path.join(outDir, file);
+				setRequestField(workflow, 'outputFile', path.join(outDir, file));
 				return workflow;
 			};
 			// Saved with node version 1 and the model as a plain id: it must run as it is.
@@ -117,6 +143,15 @@ export function describeCliRun(label: string, ensureN8n: () => N8nInstall, extra
 
 			write(IDS.extend, savingTo('extend-video.json', 'veo-extended.mp4'));
 
+			// Two real HTTP Request nodes fetch the two frames from a server on this machine; a real
+			// Merge node puts them into one item.
+			const imageServer = await serveFixtureImages({ '/first.png': 'first-frame.png', '/last.png': 'last-frame.png' });
+			images = imageServer.server;
+			const firstLast = savingTo('first-last-frame.json', 'first-last.mp4');
+			setRequestField(firstLast, 'firstFrameUrl', imageServer.url('/first.png'));
+			setRequestField(firstLast, 'lastFrameUrl', imageServer.url('/last.png'));
+			write(IDS.firstLast, firstLast);
+
 			if (fs.existsSync(path.join(instance.REPO_ROOT, 'examples', 'ai-agent-tool.json'))) {
 				write(IDS.agent, readExample('ai-agent-tool.json'));
 			}
@@ -126,6 +161,7 @@ export function describeCliRun(label: string, ensureN8n: () => N8nInstall, extra
 
 		afterAll(async () => {
 			await simulator?.close();
+			images?.close();
 			if (work) fs.rmSync(work, { recursive: true, force: true });
 			process.stdout.write(`[e2e ${label}] suite wall time: ${seconds(suiteStart)}\n`);
 		});
@@ -164,6 +200,24 @@ export function describeCliRun(label: string, ensureN8n: () => N8nInstall, extra
 			const [saved] = items(IDS.extend, 'Save MP4');
 			expect(saved.binary?.data?.mimeType).toBe('video/mp4');
 			expect(isMp4(path.join(outDir, 'veo-extended.mp4'))).toBe(true);
+		});
+
+		test('first and last frame: two images fetched by two nodes, merged into one item, sent as both frames', async () => {
+			const before = simulator!.generations.length;
+			const run = await execute(IDS.firstLast);
+			expect(run.status).toBe('success');
+			const sent = simulator!.generations.slice(before);
+			expect(sent).toHaveLength(1);
+			const asDataUri = (file: string) => `data:image/png;base64,${fs.readFileSync(path.join(FIXTURES, file)).toString('base64')}`;
+			expect(sent[0].body).toMatchObject({
+				model: 'google/veo-3.1-first-last-image-to-video-fast',
+				image_url: asDataUri('first-frame.png'),
+				last_image_url: asDataUri('last-frame.png'),
+				duration: 8,
+			});
+			const [merged] = items(IDS.firstLast, 'Both frames in one item');
+			expect(Object.keys(merged.binary ?? {}).sort()).toEqual(['firstFrame', 'lastFrame']);
+			expect(isMp4(path.join(outDir, 'first-last.mp4'))).toBe(true);
 		});
 
 		test('submit now, collect later: Get Generation resumes the generation by its id', async () => {

@@ -3,7 +3,8 @@
  * name, enum or case fails here as it would against the real API. Images come from the incoming
  * item's binary data (what an earlier node produced) or from a URL.
  */
-import { readFileSync } from 'fs';
+import { mkdtempSync, readFileSync } from 'fs';
+import { tmpdir } from 'os';
 import { createServer } from 'http';
 import type { AddressInfo } from 'net';
 import { join } from 'path';
@@ -163,30 +164,85 @@ describe('image checks before any paid request', () => {
 	});
 });
 
+/** Serves the fixture images by path, as a web server holding the user's pictures would. */
+async function serveImages(files: Record<string, Buffer>): Promise<{ url: (path: string) => string; close: () => void }> {
+	const server = createServer((req, res) => {
+		const body = files[req.url ?? ''];
+		if (!body) {
+			res.writeHead(404).end();
+			return;
+		}
+		res.writeHead(200, { 'content-type': 'image/png', 'content-length': body.length });
+		res.end(body);
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const port = (server.address() as AddressInfo).port;
+	return { url: (path) => `http://127.0.0.1:${port}${path}`, close: () => server.close() };
+}
+
+/** An example from examples/, run with its output written into a fresh folder the files may go to. */
+async function runExample(file: string, adapt: (workflow: WorkflowJson, out: string) => void): Promise<{ result: Awaited<ReturnType<typeof runWorkflow>>; out: string }> {
+	const out = mkdtempSync(join(tmpdir(), 'veo-example-'));
+	const workflow = JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', file), 'utf8')) as WorkflowJson;
+	adapt(workflow, out);
+	return { result: await runWorkflow({ workflow, credentials: credentials(), restrictFileAccessTo: out }), out };
+}
+
+const parametersOf = (workflow: WorkflowJson, name: string) => {
+	const node = workflow.nodes.find((candidate) => candidate.name === name);
+	if (!node) throw new Error(`the example has no node "${name}"`);
+	return node.parameters as Record<string, unknown>;
+};
+
 describe('the image-to-video example', () => {
 	it('animates an image downloaded by an earlier node and saves the MP4', async () => {
-		const server = createServer((_req, res) => {
-			res.writeHead(200, { 'content-type': 'image/png', 'content-length': FIRST.length });
-			res.end(FIRST);
-		});
-		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-		const { mkdtempSync } = await import('fs');
-		const { tmpdir } = await import('os');
-		const out = mkdtempSync(join(tmpdir(), 'veo-example-'));
+		const images = await serveImages({ '/photo.png': FIRST });
 		try {
-			const workflow = JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', 'image-to-video.json'), 'utf8')) as WorkflowJson;
-			for (const node of workflow.nodes) {
-				if (node.name === 'Download product photo') (node.parameters as { url: string }).url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/photo.png`;
-				if (node.name === 'Animate image') (node.parameters as { waitOptions: object }).waitOptions = { pollInterval: 1 };
-				if (node.name === 'Save MP4') (node.parameters as { fileName: string }).fileName = join(out, 'animated.mp4');
-			}
-			const result = await runWorkflow({ workflow, credentials: credentials(), restrictFileAccessTo: out });
+			const { result, out } = await runExample('image-to-video.json', (workflow, folder) => {
+				parametersOf(workflow, 'Download product photo').url = images.url('/photo.png');
+				parametersOf(workflow, 'Animate image').waitOptions = { pollInterval: 1 };
+				parametersOf(workflow, 'Save MP4').fileName = join(folder, 'animated.mp4');
+			});
 			expect(result.error?.message).toBeUndefined();
 			expect(result.status).toBe('success');
 			expect(sim.generations[0].body).toMatchObject({ model: 'google/veo-3.1-i2v-fast', image_url: dataUri(FIRST), duration: 6 });
 			expect(readFileSync(join(out, 'animated.mp4')).toString('latin1', 4, 8)).toBe('ftyp');
 		} finally {
-			server.close();
+			images.close();
+		}
+	});
+});
+
+describe('the first-and-last-frame example', () => {
+	it('fetches two images in two nodes, merges them into one item and sends them as the first and the last frame', async () => {
+		const images = await serveImages({ '/first.png': FIRST, '/last.png': LAST });
+		try {
+			const { result, out } = await runExample('first-last-frame.json', (workflow, folder) => {
+				const request = parametersOf(workflow, 'Video request') as { assignments: { assignments: Array<{ name: string; value: string }> } };
+				const field = (name: string) => request.assignments.assignments.find((assignment) => assignment.name === name)!;
+				field('firstFrameUrl').value = images.url('/first.png');
+				field('lastFrameUrl').value = images.url('/last.png');
+				field('outputFile').value = join(folder, 'first-last.mp4');
+				parametersOf(workflow, 'First and last frame to video').waitOptions = { pollInterval: 1 };
+			});
+			expect(result.error?.message).toBeUndefined();
+			expect(result.status).toBe('success');
+			expect(result.items('Both frames in one item')).toHaveLength(1);
+			expect(sim.generations).toHaveLength(1);
+			expect(sim.generations[0].body).toEqual({
+				model: 'google/veo-3.1-first-last-image-to-video-fast',
+				prompt: expect.stringContaining('first image'),
+				image_url: dataUri(FIRST),
+				last_image_url: dataUri(LAST),
+				aspect_ratio: '16:9',
+				resolution: '720p',
+				duration: 8,
+			});
+			const [row] = result.items('First and last frame to video');
+			expect(row.json.status).toBe('completed');
+			expect(readFileSync(join(out, 'first-last.mp4')).toString('latin1', 4, 8)).toBe('ftyp');
+		} finally {
+			images.close();
 		}
 	});
 });

@@ -15,6 +15,7 @@ import type {
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeProperties,
+	IPairedItemData,
 	INodeType,
 	INodeTypeDescription,
 	ITriggerFunctions,
@@ -770,6 +771,63 @@ export class HttpRequestFileStandIn implements INodeType {
 	}
 }
 
+// ------------------------------------------------------------------- Merge (v3.x)
+
+/**
+ * Merge (n8n-nodes-base.merge 3.2), the subset the examples use: Combine → By Position with two
+ * inputs and no clash handling. Like the real node, the i-th items of both inputs become one item
+ * whose JSON and binary fields are those of both (input 2 wins a clash), paired with both.
+ */
+export class MergeByPositionStandIn implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Merge',
+		name: 'merge',
+		group: ['transform'],
+		version: [3, 3.1, 3.2],
+		description: 'Merges data of multiple streams once data from both is available',
+		defaults: { name: 'Merge' },
+		inputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [
+			{ displayName: 'Mode', name: 'mode', type: 'options', options: [{ name: 'Combine', value: 'combine' }], default: 'combine' },
+			{
+				displayName: 'Combine By',
+				name: 'combineBy',
+				type: 'options',
+				options: [{ name: 'Position', value: 'combineByPosition' }],
+				default: 'combineByPosition',
+			},
+			{ displayName: 'Options', name: 'options', type: 'collection', default: {}, options: [] },
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const mode = this.getNodeParameter('mode', 0) as string;
+		const combineBy = this.getNodeParameter('combineBy', 0) as string;
+		if (mode !== 'combine' || combineBy !== 'combineByPosition') {
+			throw new NodeOperationError(this.getNode(), 'This stand-in only combines by position');
+		}
+		const [first, second] = [this.getInputData(0), this.getInputData(1)];
+		const pairs = Math.min(first.length, second.length);
+		const out: INodeExecutionData[] = [];
+		for (let index = 0; index < pairs; index++) {
+			const [a, b] = [first[index], second[index]];
+			out.push({
+				json: { ...deepCopy(a.json), ...deepCopy(b.json) },
+				binary: { ...a.binary, ...b.binary },
+				pairedItem: [a.pairedItem, b.pairedItem].flat().flatMap(asPairedItem),
+			});
+		}
+		return [out];
+	}
+}
+
+/** n8n writes a pairing as an index, one pairing or a list of them; Merge passes on pairings. */
+function asPairedItem(pairing: IPairedItemData | number | undefined): IPairedItemData[] {
+	if (pairing === undefined) return [];
+	return [typeof pairing === 'number' ? { item: pairing } : pairing];
+}
+
 // -------------------------------------------------------------------------- registry
 
 /** The stand-ins by the node type names n8n uses for the real nodes. */
@@ -782,6 +840,7 @@ export function baseNodeTypes(): NodeTypeMap {
 		'n8n-nodes-base.readWriteFile': new ReadWriteFileStandIn(),
 		'n8n-nodes-base.noOp': new NoOpStandIn(),
 		'n8n-nodes-base.httpRequest': new HttpRequestFileStandIn(),
+		'n8n-nodes-base.merge': new MergeByPositionStandIn(),
 		'n8n-nodes-base.stickyNote': new StickyNoteStandIn(),
 	};
 }
