@@ -21,7 +21,7 @@ export class AimlVeoApi implements ICredentialType {
 		dark: 'file:../nodes/AimlApiVeo/aimlapi.dark.svg',
 	};
 
-	documentationUrl = 'https://docs.aimlapi.com/quickstart/setting-up';
+	documentationUrl = 'https://github.com/n8n-nodes-aimlapi-veo/n8n-nodes-aimlapi-veo#credentials';
 
 	properties: INodeProperties[] = [
 		{
