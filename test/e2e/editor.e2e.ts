@@ -111,6 +111,18 @@ describe('n8n 2.x server and editor', () => {
 		}
 	});
 
+	test("the editor's Docs links for the node and the credential open the README's sections", async () => {
+		const repository = String((JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { homepage: string }).homepage).replace(/#readme$/, '');
+		const node = nodeTypes.find((type) => type.name === NODE_TYPE) as unknown as {
+			codex?: { resources?: { primaryDocumentation?: Array<{ url: string }>; credentialDocumentation?: Array<{ url: string }> } };
+		};
+		expect(node.codex?.resources?.primaryDocumentation?.[0]?.url).toBe(`${repository}#operations`);
+		expect(node.codex?.resources?.credentialDocumentation?.[0]?.url).toBe(`${repository}#credentials`);
+		const response = await fetch(`${server!.url}/types/credentials.json`, { headers: { cookie: `n8n-auth=${cookie}` } });
+		const credentials = (await response.json()) as Array<{ name: string; documentationUrl?: string }>;
+		expect(credentials.find((type) => type.name === 'aimlVeoApi')?.documentationUrl).toBe(`${repository}#credentials`);
+	});
+
 	test('the AI Agent example imports with its chat trigger, agent, model and our tool', async () => {
 		const example = readExample('ai-agent-tool.json');
 		const types = new Set(nodeTypes.map((type) => type.name));
