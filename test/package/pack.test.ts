@@ -73,6 +73,13 @@ test('the icons the node and the credential point at exist in the package', () =
 	}
 });
 
+test('every output schema is packed beside the built node, where n8n looks for it', () => {
+	const schemaDir = path.join(ROOT, 'nodes', 'AimlApiVeo', '__schema__');
+	const schemas = fs.readdirSync(schemaDir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.json'));
+	expect(schemas.sort()).toEqual(['v1.0.0/generate.json', 'v1.0.0/get.json', 'v2.0.0/generate.json', 'v2.0.0/get.json']);
+	for (const schema of schemas) expect(files).toContain(`dist/nodes/AimlApiVeo/__schema__/${schema}`);
+});
+
 test('the codex names categories and documentation links', () => {
 	const codex = JSON.parse(fs.readFileSync(path.join(ROOT, 'dist/nodes/AimlApiVeo/AimlApiVeo.node.json'), 'utf8')) as {
 		node: string;
