@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { startSimulator, type Simulator } from '../simulator';
+import { PREVIEW_NEXT_NODE, previewWorkflow, schemaRoute, shippedSchema } from './schema-preview';
 import { buildOnce, cache, instance, readExample, REPO_ROOT, seconds, type N8nInstall, type StartedN8n, type Workflow } from './support';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -121,6 +122,18 @@ describe('n8n 2.x server and editor', () => {
 		const response = await fetch(`${server!.url}/types/credentials.json`, { headers: { cookie: `n8n-auth=${cookie}` } });
 		const credentials = (await response.json()) as Array<{ name: string; documentationUrl?: string }>;
 		expect(credentials.find((type) => type.name === 'aimlVeoApi')?.documentationUrl).toBe(`${repository}#credentials`);
+	});
+
+	test('n8n serves the output schemas where its editor asks for them, for both node versions and operations', async () => {
+		for (const version of [1, 2]) {
+			for (const operation of ['generate', 'get'] as const) {
+				const route = schemaRoute(NODE_TYPE, version, operation);
+				// the editor fetches schemas without the session cookie
+				const response = await fetch(`${server!.url}${route}`);
+				expect(`${route}: ${response.status}`).toBe(`${route}: 200`);
+				expect(await response.json()).toEqual(shippedSchema(version, operation));
+			}
+		}
 	});
 
 	test('the AI Agent example imports with its chat trigger, agent, model and our tool', async () => {
@@ -273,6 +286,30 @@ describe('n8n 2.x server and editor', () => {
 				await page.mouse.move(1200, 650);
 				await page.waitForTimeout(500);
 				await page.screenshot({ path: path.join(SCREENSHOTS, 'durable-loop.png') });
+			} finally {
+				await context.close();
+			}
+		});
+
+		test('the next node shows the fields of a Veo node that never ran, from its output schema, saved to docs/screenshots/output-schema.png', async () => {
+			const credentials = { aimlVeoApi: { id: instance.CREDENTIAL_ID, name: 'AIML API account' } };
+			const { context, page } = await openCreated(previewWorkflow(NODE_TYPE, credentials), 1000);
+			try {
+				const next = page.locator('[data-test-id="canvas-node"]').filter({ hasText: PREVIEW_NEXT_NODE }).first();
+				await next.waitFor({ state: 'visible', timeout: 60000 });
+				const schemaAnswer = page.waitForResponse((response) => response.url().includes('/schemas/'), { timeout: 30000 });
+				await next.dblclick();
+				const answer = await schemaAnswer;
+				expect(`${new URL(answer.url()).pathname}: ${answer.status()}`).toBe(`${schemaRoute(NODE_TYPE, 2, 'generate')}: 200`);
+				const input = page.locator('[data-test-id="ndv-input-panel"]');
+				// "Preview" marks fields from the schema, not from a run (there was none)
+				await input.getByText('Preview', { exact: true }).first().waitFor({ state: 'visible', timeout: 30000 });
+				for (const field of ['id', 'status', 'videoUrl', 'video', 'url', 'cost', 'credits', 'usd', 'runTotals', 'videos', 'timedOut']) {
+					await expect(input.getByText(field, { exact: true }).first().isVisible()).resolves.toBe(true);
+				}
+				await page.mouse.move(1200, 980);
+				await page.waitForTimeout(500);
+				await page.screenshot({ path: path.join(SCREENSHOTS, 'output-schema.png') });
 			} finally {
 				await context.close();
 			}
