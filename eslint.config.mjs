@@ -1,7 +1,9 @@
 // Two rule sets, one ESLint (9.29.0, the exact version n8n's community plugin requires):
 // n8n's current community-node rules, and eslint-plugin-n8n-nodes-base's community rule sets.
+// The GitHub workflows get YAML style rules here; `npm run lint:workflows` checks what they mean.
 import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
+import yml from 'eslint-plugin-yml';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -34,4 +36,5 @@ export default tseslint.config(
 			'n8n-nodes-base/node-class-description-outputs-wrong': 'off',
 		},
 	},
+	{ files: ['**/*.yml', '**/*.yaml'], extends: [yml.configs['flat/standard']] },
 );
