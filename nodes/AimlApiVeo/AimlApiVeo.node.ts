@@ -5,6 +5,7 @@ import { OUTPUTS_EXPRESSION } from './actions/common';
 
 import * as generate from './actions/generate.operation';
 import * as get from './actions/get.operation';
+import * as tool from './actions/tool';
 import { executeItems } from './execute';
 import { searchModels } from './model-choice';
 
@@ -27,6 +28,7 @@ export class AimlApiVeo implements INodeType {
 		outputs: OUTPUTS_EXPRESSION,
 		credentials: [{ name: 'aimlVeoApi', required: true }],
 		properties: [
+			...tool.toolDescriptionProperties,
 			{
 				displayName: 'Operation',
 				name: 'operation',

@@ -29,6 +29,7 @@ import type { SubmittedRequest } from './resume';
 import { SubmitMemory } from './resume';
 import type { StepContext } from './steps';
 import { ambiguousSubmit, pollGeneration, submitGeneration } from './steps';
+import { agentRow, runsAsTool } from './tool-mode';
 import { CREDENTIAL_TYPE, resolveBaseUrl } from './transport';
 import type { Clock, Job, Progress, SchedulerDeps, SubmitOutcome } from './wait';
 import { runJobs } from './wait';
@@ -59,6 +60,8 @@ interface Run extends Ending {
 	budget: BudgetSettings;
 	/** What the run spends, and its budget. */
 	ledger: Ledger;
+	/** An AI agent's tool call: rows carry only what an agent can use. */
+	asTool: boolean;
 }
 
 /** The sleep also ends with the signal: older n8n's `sleep` ignores it, and a cancel must not wait out a poll interval. */
@@ -81,7 +84,7 @@ export async function executeItems(ctx: IExecuteFunctions, clock: Clock = realCl
 	}
 	const failed = run.continueOnFail ? undefined : run.jobs.find((job) => job.state === 'failed');
 	if (failed) throw failureError(run, failed);
-	if (!splitsOutputs(run.node.parameters)) return [rowsOf(run)];
+	if (!splitsOutputs(run.node.parameters)) return [run.asTool ? rowsOf(run).map(agentRow) : rowsOf(run)];
 	return splitRows(run, (job) => {
 		const carried = run.plans[job.index].carried;
 		return { startedAt: carried ? Date.parse(carried.startedAt) : run.start, checksBefore: carried?.checks ?? 0 };
@@ -108,6 +111,7 @@ async function prepareRun(ctx: IExecuteFunctions, clock: Clock): Promise<Run> {
 	const plans: Plan[] = [];
 	const generates = () => plans.some((plan) => plan.request);
 	const ledger = new Ledger(budget, (job) => plans[job.index]?.request);
+	const asTool = runsAsTool(ctx);
 	return {
 		ctx,
 		clock,
@@ -118,7 +122,8 @@ async function prepareRun(ctx: IExecuteFunctions, clock: Clock): Promise<Run> {
 		binaries: new Map<number, IBinaryData>(),
 		binaryPropertyOf: (job) => (plans[job.index].settings as WaitSettings).binaryProperty,
 		redact,
-		errorOutput: node.onError === 'continueErrorOutput',
+		// A tool has one output, its answer to the agent: no error output to route failures to.
+		errorOutput: node.onError === 'continueErrorOutput' && !asTool,
 		continueOnFail: ctx.continueOnFail(),
 		memory: memoryOf(ctx),
 		step: { ctx, baseUrl, clock },
@@ -126,6 +131,7 @@ async function prepareRun(ctx: IExecuteFunctions, clock: Clock): Promise<Run> {
 		budget,
 		ledger,
 		totals: () => (generates() ? ledger.totals() : undefined),
+		asTool,
 	};
 }
 

@@ -5,6 +5,7 @@
 import type { IDataObject, IExecuteFunctions, INodeParameters, INodeProperties } from 'n8n-workflow';
 
 import { InputError } from '../errors';
+import { runsAsTool } from '../tool-mode';
 
 export const DEFAULT_POLL_INTERVAL_S = 10;
 export const DEFAULT_MAX_WAIT_S = 1000;
@@ -26,6 +27,13 @@ export const LIMITS = {
 
 /** The conditions under which a field is shown. */
 type Show = NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>;
+
+/**
+ * Shown only in the tool variant n8n derives from `usableAsTool`, or only in the plain node: n8n
+ * evaluates `@tool` from the node type's name, so a field may differ between the two.
+ */
+export const AS_TOOL: Show = { '@tool': [true] };
+export const NOT_AS_TOOL: Show = { '@tool': [false] };
 
 const maxWaitProperty = (description: string): INodeProperties => ({
 	displayName: 'Max Wait (Seconds)',
@@ -51,17 +59,32 @@ const onTimeoutProperty: INodeProperties = {
 	default: 'fail',
 };
 
+/** Download Video in the plain node: on, since the next node usually wants the file. */
+const DOWNLOAD_FOR_NODE: INodeProperties = {
+	displayName: 'Download Video',
+	name: 'downloadVideo',
+	type: 'boolean',
+	default: true,
+	description: 'Whether to download the finished video into the item as binary data, ready for an upload or file step',
+};
+
+/**
+ * Download Video in the tool variant: off. An agent gets only the JSON of a tool's answer (n8n
+ * drops binary data before the model sees it), so the MP4 would be fetched, 3–20 MB of it, for
+ * nobody; with an AI Agent of version 3 n8n keeps the tool's output, file included, in the
+ * execution's data, which is the one reason to turn it on.
+ */
+const DOWNLOAD_FOR_TOOL: INodeProperties = {
+	...DOWNLOAD_FOR_NODE,
+	default: false,
+	description:
+		"Whether to also download the finished video as binary data. The agent never receives the file (n8n passes an agent only the JSON: videoUrl, id, status, cost); an AI Agent of version 3 keeps it in the execution's data.",
+};
+
 /** Where the finished video goes: shown wherever the node may end with a finished video. */
-function downloadProperties(show: Show): INodeProperties[] {
+function downloadProperties(show: Show, download = DOWNLOAD_FOR_NODE): INodeProperties[] {
 	return [
-		{
-			displayName: 'Download Video',
-			name: 'downloadVideo',
-			type: 'boolean',
-			default: true,
-			displayOptions: { show },
-			description: 'Whether to download the finished video into the item as binary data, ready for an upload or file step',
-		},
+		{ ...download, displayOptions: { show } },
 		{
 			displayName: 'Put Video in Field',
 			name: 'binaryPropertyName',
@@ -127,9 +150,10 @@ function splitProperties(show: Show): INodeProperties[] {
 			name: 'splitByState',
 			type: 'boolean',
 			default: false,
-			// The outputs follow this switch, so it must be a plain value, never an expression.
+			// The outputs follow this switch, so it must be a plain value, never an expression. A tool
+			// has one answer for its agent, so the tool variant never splits.
 			noDataExpression: true,
-			displayOptions: { show: { ...show, waitForCompletion: [false] } },
+			displayOptions: { show: { ...show, ...NOT_AS_TOOL, waitForCompletion: [false] } },
 			description:
 				'Whether finished videos leave by a "Done" output and still-running generations by a "Running" output. Loop "Running" through a Wait node (over 65 seconds) into Get Generation: the wait holds no worker and survives n8n restarts.',
 		},
@@ -188,12 +212,19 @@ export function waitProperties(operation: string, waitByDefault: boolean, withCo
 		description: 'Whether to wait until the video is ready before passing the item on',
 	};
 	waitField.default = waitByDefault;
-	// Generate Video downloads only when it ends with a video: waiting, or split by state. The two
-	// copies share one name and value; n8n shows the one whose conditions hold.
+	// Generate Video downloads only when it ends with a video: waiting, or split by state. The
+	// copies share one name and value; n8n shows the one whose conditions hold, and fills in its
+	// default, so the tool variant's copy is off unless the user turns it on.
+	const asNode = { ...show, ...NOT_AS_TOOL };
+	const asTool = { ...show, ...AS_TOOL };
 	const downloads =
 		operation === 'generate'
-			? [...downloadProperties({ ...show, waitForCompletion: [true] }), ...downloadProperties({ ...show, waitForCompletion: [false], splitByState: [true] })]
-			: downloadProperties(show);
+			? [
+					...downloadProperties({ ...asNode, waitForCompletion: [true] }),
+					...downloadProperties({ ...asNode, waitForCompletion: [false], splitByState: [true] }),
+					...downloadProperties({ ...asTool, waitForCompletion: [true] }, DOWNLOAD_FOR_TOOL),
+				]
+			: [...downloadProperties(asNode), ...downloadProperties(asTool, DOWNLOAD_FOR_TOOL)];
 	return [
 		waitField,
 		...splitProperties(show),
@@ -268,7 +299,11 @@ export function readWaitSettings(ctx: IExecuteFunctions, itemIndex: number): Wai
 	const split = !wait && splitsOutputs(ctx.getNode().parameters);
 	const options = wait ? readOptions(ctx, 'waitOptions', itemIndex, 'Wait Options') : split ? readOptions(ctx, 'loopOptions', itemIndex, 'Loop Options') : {};
 	const operation = ctx.getNodeParameter('operation', itemIndex) as string;
-	const download = (operation === 'get' || wait || split) && readBoolean('Download Video', ctx.getNodeParameter('downloadVideo', itemIndex, true), true);
+	// n8n fills in the default of the copy of Download Video it shows: off in the tool variant.
+	const downloadByDefault = !runsAsTool(ctx);
+	const download =
+		(operation === 'get' || wait || split) &&
+		readBoolean('Download Video', ctx.getNodeParameter('downloadVideo', itemIndex, downloadByDefault), downloadByDefault);
 	const rawProperty = download ? ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data') : 'data';
 	const binaryProperty = typeof rawProperty === 'string' ? rawProperty.trim() : '';
 	if (download && binaryProperty === '') {

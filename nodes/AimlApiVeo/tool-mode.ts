@@ -1,0 +1,34 @@
+/**
+ * The node as an AI agent's tool. n8n derives a tool variant from `usableAsTool`: the same node
+ * under the type name `<package>.aimlApiVeoTool`. An agent reads only the JSON of the items a tool
+ * returns (n8n drops binary data before the model sees it), so a tool call returns what an agent
+ * can act on — where the video is, which generation it was, how it ended, what it cost — and
+ * downloads the MP4 only when the tool's own "Download Video" option asks for it.
+ */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+/**
+ * Whether this run is a tool call. n8n's `isToolExecution()` is true only when a tool is invoked
+ * through a sub-node context (agents before version 3, the editor's Tool Executor); an AI Agent
+ * of version 3 runs the tool as a plain workflow step where it says false, and n8n 1.x has no such
+ * method. What every tool call shares is the node's type: the tool variant's name ends in "Tool",
+ * the very test n8n's `@tool` display option makes, and this node's own name does not.
+ */
+export function runsAsTool(ctx: Pick<IExecuteFunctions, 'getNode'>): boolean {
+	return ctx.getNode().type.endsWith('Tool');
+}
+
+/**
+ * The fields an agent gets: the generation's id, status and video URL, its cost when the API
+ * reported one, the timed-out flag, and for a failed item the error, what to do about it and
+ * whether the generation may exist. Run totals, the API's raw answer and the like are left out:
+ * every token of a tool's answer is read by the model.
+ */
+const AGENT_FIELDS = ['id', 'status', 'videoUrl', 'cost', 'timedOut', 'error', 'description', 'generationMayExist'] as const;
+
+/** One output row as the agent should see it; the pairing and any downloaded MP4 stay. */
+export function agentRow(row: INodeExecutionData): INodeExecutionData {
+	const json: IDataObject = {};
+	for (const field of AGENT_FIELDS) if (row.json[field] !== undefined) json[field] = row.json[field];
+	return { ...row, json };
+}

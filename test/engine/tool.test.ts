@@ -1,0 +1,184 @@
+/**
+ * The node as an AI agent's tool, on n8n-core's engine against the simulator, both ways n8n runs a
+ * tool: invoked through n8n-core's tool machinery (createNodeAsTool, a SupplyDataContext: agents
+ * before version 3 and the editor's Tool Executor), and as a plain workflow step of the tool type
+ * (how an AI Agent of version 3 has the engine run it). And the plain node, unchanged.
+ */
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { GENERATE_TOOL_DESCRIPTION } from '../../nodes/AimlApiVeo/actions/tool';
+import { DEFAULT_MAX_WAIT_S } from '../../nodes/AimlApiVeo/actions/common';
+import { MODELS } from '../../nodes/AimlApiVeo/models';
+import { PRICES } from '../../nodes/AimlApiVeo/prices';
+import type { WorkflowJson, WorkflowNodeJson } from '../harness/engine';
+import { loadDefaultNodeTypes, runWorkflow } from '../harness/engine';
+import { AIMLAPI_VEO_NODE_TYPE } from '../harness/node-types';
+import { TOOL_CALLER_TYPE, ToolCaller, toolVariantOf } from '../harness/tool';
+import type { Simulator } from '../simulator';
+import { DEFAULT_API_KEY, startSimulator } from '../simulator';
+import { CREDENTIAL, VEO, workflow } from './workflows';
+
+const TOOL_TYPE = `${AIMLAPI_VEO_NODE_TYPE}Tool`;
+const TOOL = 'generate_video';
+const PROMPT = "={{ $fromAI('prompt', 'What the video should show', 'string') }}";
+
+let sim: Simulator;
+const credentials = () => ({ aimlVeoApi: { apiKey: DEFAULT_API_KEY, baseUrl: sim.baseUrl } });
+const nodeTypes = () => ({ [TOOL_TYPE]: toolVariantOf(loadDefaultNodeTypes()[AIMLAPI_VEO_NODE_TYPE] as never), [TOOL_CALLER_TYPE]: new ToolCaller() });
+const posts = () => sim.requests.filter((r) => r.origin === 'api' && r.method === 'POST');
+
+beforeAll(async () => {
+	sim = await startSimulator({ progress: { polls: 2 } });
+});
+afterAll(async () => await sim.close());
+beforeEach(() => sim.reset());
+
+/** The tool's parameters as a user leaves them: only what the tool needs, every default n8n's. */
+function toolParameters(extra: Record<string, unknown> = {}): Record<string, unknown> {
+	return { operation: 'generate', model: 'google/veo-3.0-fast', prompt: PROMPT, waitOptions: { pollInterval: 1, maxWait: 60 }, ...extra };
+}
+
+function toolNode(parameters: Record<string, unknown>, extra: Partial<WorkflowNodeJson> = {}): WorkflowNodeJson {
+	return { name: TOOL, type: TOOL_TYPE, typeVersion: 1, position: [200, 200], parameters, credentials: CREDENTIAL, ...extra };
+}
+
+/** Manual Trigger → Tool Caller, with the tool on the caller's ai_tool input. */
+function toolCallWorkflow(parameters: Record<string, unknown>, args: IDataObject, extra: Partial<WorkflowNodeJson>): WorkflowJson {
+	return {
+		name: 'tool call',
+		nodes: [
+			{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{ name: 'Tool Caller', type: TOOL_CALLER_TYPE, typeVersion: 1, position: [200, 0], parameters: { arguments: JSON.stringify(args) } },
+			toolNode(parameters, extra),
+		],
+		connections: {
+			Start: { main: [[{ node: 'Tool Caller', type: 'main', index: 0 }]] },
+			[TOOL]: { ai_tool: [[{ node: 'Tool Caller', type: 'ai_tool', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+async function callTool(parameters: Record<string, unknown>, args: IDataObject = { prompt: 'a paper boat in the rain' }, extra: Partial<WorkflowNodeJson> = {}) {
+	const result = await runWorkflow({ workflow: toolCallWorkflow(parameters, args, extra), credentials: credentials(), nodeTypes: nodeTypes() });
+	expect(result.error?.message).toBeUndefined();
+	const [called] = result.items('Tool Caller');
+	const toolRuns = (result.run.data.resultData.runData[TOOL] ?? []) as Array<{ data?: Record<string, INodeExecutionData[][]> }>;
+	return { called: called.json as { tool: string; description: string; answer: IDataObject[] }, toolRuns };
+}
+
+/** The tool's node as a plain step fed by the items of `rows`, as the engine runs it for an agent of version 3. */
+async function runAsStep(rows: Array<Record<string, unknown>>, parameters: Record<string, unknown>, extra: Partial<WorkflowNodeJson> = {}) {
+	const result = await runWorkflow({ workflow: workflow(rows, [toolNode(parameters, extra)]), credentials: credentials(), nodeTypes: nodeTypes() });
+	expect(result.error?.message).toBeUndefined();
+	const outputs = (result.run.data.resultData.runData[TOOL]?.[0]?.data?.main ?? []) as INodeExecutionData[][];
+	return { rows: result.items(TOOL), outputs };
+}
+
+/** The answer for the one generation of the test, which the simulator ended with its content-policy error. */
+function failureAnswer() {
+	const { id } = sim.generations[0];
+	return {
+		error: `Generation ${id} failed: ContentPolicyViolation: The prompt was blocked by the safety filter.`,
+		description: expect.stringContaining('rephrase the prompt'),
+		id,
+		status: 'error',
+		cost: charged(id),
+	};
+}
+
+/** What the simulator charged for a generation, as the node reports a cost. */
+function charged(id: unknown) {
+	const generation = sim.generations.find((g) => g.id === id);
+	return { credits: generation?.credits, usd: generation?.usd };
+}
+
+describe('called as a tool (n8n-core createNodeAsTool)', () => {
+	it('answers with the video URL, id, status and cost only, and downloads nothing', async () => {
+		const { called, toolRuns } = await callTool(toolParameters());
+		expect(called.tool).toBe(TOOL);
+		const generation = sim.generations[0];
+		expect(called.answer).toEqual([{ id: generation.id, status: 'completed', videoUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/.+\.mp4$/), cost: charged(generation.id) }]);
+		expect(generation.body).toEqual({ model: 'google/veo-3.0-fast', prompt: 'a paper boat in the rain' });
+		expect(posts()).toHaveLength(1);
+		expect(sim.counters().cdnRequests).toBe(0);
+		// What n8n-core logged as the tool's output: the same answer, and no file.
+		expect(toolRuns).toHaveLength(1);
+		expect(toolRuns[0].data?.ai_tool?.[0]?.[0]).toEqual({ json: { response: called.answer } });
+	});
+
+	it('gives the agent the tool description the node defines, which n8n-core reads from the tool parameters', async () => {
+		const { called } = await callTool(toolParameters());
+		expect(called.description).toBe(GENERATE_TOOL_DESCRIPTION);
+	});
+
+	it('downloads the MP4 when the tool option asks for it, and the agent still gets only the JSON', async () => {
+		const { called } = await callTool(toolParameters({ downloadVideo: true }));
+		expect(Object.keys(called.answer[0]).sort()).toEqual(['cost', 'id', 'status', 'videoUrl']);
+		expect(sim.counters().cdnRequests).toBe(1);
+	});
+
+	it('uses a description the user wrote instead of the default', async () => {
+		const { called } = await callTool(toolParameters({ toolDescription: 'Makes an 8 s clip of a product for the shop.' }));
+		expect(called.description).toBe('Makes an 8 s clip of a product for the shop.');
+	});
+
+	it('answers a failure with the error, what to do and the generation, even when the node is set to an error output', async () => {
+		// A tool has one output, its answer: the failure stays in it, with its fields at the top.
+		const { called } = await callTool(toolParameters(), { prompt: 'blocked [sim:error]' }, { onError: 'continueErrorOutput' });
+		expect(called.answer).toEqual([failureAnswer()]);
+	});
+});
+
+describe('run as a workflow step of the tool type (AI Agent version 3)', () => {
+	it('outputs the agent fields and no binary by default', async () => {
+		const { rows } = await runAsStep([{ prompt: 'a fox in snow' }], toolParameters());
+		expect(rows).toHaveLength(1);
+		expect(rows[0].binary).toBeUndefined();
+		expect(rows[0].json).toEqual({ id: sim.generations[0].id, status: 'completed', videoUrl: expect.any(String), cost: charged(sim.generations[0].id) });
+		expect(rows[0].pairedItem).toEqual({ item: 0 });
+		expect(sim.counters().cdnRequests).toBe(0);
+	});
+
+	it('puts the MP4 in the output only when asked', async () => {
+		const { rows } = await runAsStep([{ prompt: 'a fox in snow' }], toolParameters({ downloadVideo: true }));
+		expect(rows[0].binary?.data).toMatchObject({ mimeType: 'video/mp4', fileExtension: 'mp4' });
+		expect(Object.keys(rows[0].json).sort()).toEqual(['cost', 'id', 'status', 'videoUrl']);
+		expect(sim.counters().cdnRequests).toBe(1);
+	});
+
+	it('never splits into Done and Running: one answer with the queued generation when waiting is off', async () => {
+		const { rows, outputs } = await runAsStep([{ prompt: 'a fox in snow' }], toolParameters({ waitForCompletion: false, splitByState: true }));
+		expect(outputs).toHaveLength(1);
+		expect(rows).toEqual([{ json: { id: sim.generations[0].id, status: 'queued', cost: charged(sim.generations[0].id) }, pairedItem: { item: 0 } }]);
+		expect(posts()).toHaveLength(1);
+	});
+
+	it('keeps a failure in the answer with what the agent needs to know, under Continue On Fail', async () => {
+		const { rows } = await runAsStep([{ prompt: 'blocked [sim:error]' }], toolParameters(), { onError: 'continueRegularOutput' });
+		expect(rows.map((row) => row.json)).toEqual([failureAnswer()]);
+	});
+});
+
+describe('the plain node, not a tool', () => {
+	it('still downloads the MP4 by default and outputs the whole generation with the run totals', async () => {
+		const parameters = { operation: 'generate', model: 'google/veo-3.0-fast', prompt: '={{ $json.prompt }}', waitOptions: { pollInterval: 1, maxWait: 60 } };
+		const result = await runWorkflow({ workflow: workflow([{ prompt: 'a fox in snow' }], [{ name: VEO, type: AIMLAPI_VEO_NODE_TYPE, typeVersion: 1, position: [600, 0], parameters, credentials: CREDENTIAL }]), credentials: credentials() });
+		const [row] = result.items(VEO);
+		expect(row.binary?.data?.mimeType).toBe('video/mp4');
+		expect(row.json).toMatchObject({ status: 'completed', video: { url: expect.any(String) }, videoUrl: expect.any(String), runTotals: { videos: 1 } });
+		expect(sim.counters().cdnRequests).toBe(1);
+	});
+});
+
+describe('the default tool description', () => {
+	it('names the time, the default Max Wait and the cheapest, dearest and default price from the tables', () => {
+		const videos = MODELS.flatMap((model) => (model.durations ?? [8]).map((seconds) => PRICES[model.id].usdPerSecond * seconds));
+		const usd = (amount: number) => `$${amount.toFixed(2)}`;
+		expect(GENERATE_TOOL_DESCRIPTION).toContain(`${usd(Math.min(...videos))}–${usd(Math.max(...videos))}`);
+		expect(GENERATE_TOOL_DESCRIPTION).toContain(`about ${usd(PRICES['google/veo-3.0-fast'].usdPerSecond * 8)}`);
+		expect(GENERATE_TOOL_DESCRIPTION).toContain(`${DEFAULT_MAX_WAIT_S} seconds`);
+		expect(GENERATE_TOOL_DESCRIPTION).toMatch(/1–3 minutes/);
+		expect(GENERATE_TOOL_DESCRIPTION).toMatch(/videoUrl, id, status and cost/);
+	});
+});
