@@ -9,6 +9,7 @@ import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
 import * as path from 'path';
 
+import { GENERATE_TOOL_DESCRIPTION } from '../../nodes/AimlApiVeo/actions/tool';
 import { startSimulator, type Simulator } from '../simulator';
 import {
 	buildOnce,
@@ -22,6 +23,7 @@ import {
 	type RunData,
 	type WorkflowRun,
 } from './support';
+import { exampleTool, simulatorSaw, toolAnswer, toolAsAgentSeesIt, toolExecutorWorkflow } from './tool-run';
 
 const IDS = {
 	textToVideo: 'e2eTextToVideo01',
@@ -33,7 +35,9 @@ const IDS = {
 	budget: 'e2eNightlyBudget1',
 	extend: 'e2eExtendVideo001',
 	firstLast: 'e2eFirstLastFrm1',
+	toolRun: 'e2eVeoToolRun0001',
 };
+const TOOL_PROMPT = 'a lighthouse in a storm, asked for by an agent';
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
 
 /** Serves test images by path, as the web server holding a user's pictures would. */
@@ -155,6 +159,7 @@ export function describeCliRun(label: string, ensureN8n: () => N8nInstall, extra
 			if (fs.existsSync(path.join(instance.REPO_ROOT, 'examples', 'ai-agent-tool.json'))) {
 				write(IDS.agent, readExample('ai-agent-tool.json'));
 			}
+			write(IDS.toolRun, toolExecutorWorkflow(n8n.version, exampleTool(), { prompt: TOOL_PROMPT }));
 			await instance.importWorkflows(n8n, env, workflows);
 			process.stdout.write(`[e2e ${label}] import credential + workflows: ${seconds(step)}\n`);
 		});
@@ -164,6 +169,22 @@ export function describeCliRun(label: string, ensureN8n: () => N8nInstall, extra
 			images?.close();
 			if (work) fs.rmSync(work, { recursive: true, force: true });
 			process.stdout.write(`[e2e ${label}] suite wall time: ${seconds(suiteStart)}\n`);
+		});
+
+		test("the AI Agent example's tool, called through n8n's Tool Executor: the answer is the video URL, id, status and cost, and no MP4 is fetched", async () => {
+			const before = simulatorSaw(simulator!, TOOL_PROMPT, undefined);
+			const run = await execute(IDS.toolRun);
+			expect(run.status).toBe('success');
+			const { answer, binaryItems } = toolAnswer(run.data.resultData.runData, 'generate_video');
+			const saw = simulatorSaw(simulator!, TOOL_PROMPT, answer[0]?.videoUrl);
+			expect(saw.generations).toHaveLength(1);
+			const [generation] = saw.generations;
+			expect(answer).toEqual([{ id: generation.id, status: 'completed', videoUrl: expect.any(String), cost: { credits: generation.credits, usd: generation.usd } }]);
+			expect(binaryItems).toBe(0);
+			expect(saw.posts - before.posts).toBe(1);
+			expect(saw.downloads).toBe(0);
+			// The description n8n gives the agent is the tool's own default: what a call returns, takes and costs.
+			expect(toolAsAgentSeesIt(n8n, env, 'ai-agent-tool.json', 'generate_video').description).toBe(GENERATE_TOOL_DESCRIPTION);
 		});
 
 		test('text to video: the MP4 arrives as binary in "Save MP4" and is written to disk', async () => {

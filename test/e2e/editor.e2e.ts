@@ -1,16 +1,17 @@
 /**
  * The package in a running n8n 2.x (`n8n start`): the node and its generated AI tool variant load,
- * the AI Agent example imports through the REST API, the tool's input schema is what an agent would
- * see, and the editor shows the node's panel for both operations, saved as screenshots into
- * docs/screenshots/ (headless Chromium from the system; skipped when it is not installed).
+ * the AI Agent example imports through the REST API, the tool's description and input schema are
+ * what an agent would get, the tool runs on its own as the editor runs it, and the editor shows the
+ * node's panel for both operations, saved as screenshots into docs/screenshots/ (headless Chromium
+ * from the system; skipped when it is not installed).
  */
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
 import { startSimulator, type Simulator } from '../simulator';
 import { PREVIEW_NEXT_NODE, previewWorkflow, schemaRoute, shippedSchema } from './schema-preview';
 import { buildOnce, cache, instance, readExample, REPO_ROOT, seconds, type N8nInstall, type StartedN8n, type Workflow } from './support';
+import { agentWithTool, exampleTool, runToolLikeTheEditor, simulatorSaw, toolAnswer, toolAsAgentSeesIt } from './tool-run';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = path.join(REPO_ROOT, 'docs', 'screenshots');
@@ -91,9 +92,7 @@ describe('n8n 2.x server and editor', () => {
 		expect(node?.displayName).toBe('AIML API Veo');
 		expect(tool?.displayName).toBe('AIML API Veo Tool');
 		expect(tool?.outputs).toEqual(['ai_tool']);
-		expect(tool?.properties.map((property) => property.name)).toEqual(
-			expect.arrayContaining(['descriptionType', 'toolDescription', 'operation', 'prompt', 'generationId']),
-		);
+		expect(tool?.properties.map((property) => property.name)).toEqual(expect.arrayContaining(['toolDescription', 'operation', 'prompt', 'generationId']));
 	});
 
 	test('the node and credential icons (light and dark) are served by n8n', async () => {
@@ -151,16 +150,16 @@ describe('n8n 2.x server and editor', () => {
 		expect(stored.connections).toEqual(example.connections);
 	});
 
-	test('the input schema an agent sees for the tool comes from the $fromAI() placeholders', () => {
-		const result = spawnSync(
-			n8n.node,
-			[path.join(REPO_ROOT, 'scripts', 'e2e', 'tool-schema.js'), n8n.dir, path.join(REPO_ROOT, 'examples', 'ai-agent-tool.json'), 'generate_video'],
-			{ encoding: 'utf8' },
-		);
-		expect(result.stderr).toBe('');
-		const tool = JSON.parse(result.stdout) as { name: string; description: string; schema: Record<string, unknown> };
+	test('the tool an agent gets: its description says what a call returns, takes and costs, and its input schema comes from the $fromAI() placeholders', () => {
+		const tool = toolAsAgentSeesIt(n8n, instance.n8nEnv(n8n, path.join(work, 'user')), 'ai-agent-tool.json', 'generate_video');
+		expect(tool.stderr).toBe('');
 		expect(tool.name).toBe('generate_video');
-		expect(tool.description).toMatch(/video/i);
+		// What n8n runs with is what its editor shows as the tool's default description.
+		const shown = nodeTypes.find((type) => type.name === TOOL_TYPE)?.properties.find((property) => property.name === 'toolDescription') as { default?: unknown } | undefined;
+		expect(tool.description).toBe(shown?.default);
+		expect(tool.description).toMatch(/returns its videoUrl, id, status and cost/);
+		expect(tool.description).toMatch(/usually takes 1–3 minutes/);
+		expect(tool.description).toMatch(/roughly \$\d+\.\d\d–\$\d+\.\d\d/);
 		expect(tool.schema).toMatchObject({
 			type: 'object',
 			properties: {
@@ -169,6 +168,26 @@ describe('n8n 2.x server and editor', () => {
 			},
 			required: ['prompt'],
 		});
+	});
+
+	test('the tool run on its own as the editor runs it: n8n wires in its Tool Executor, and the answer is the video URL, id, status and cost, without the MP4', async () => {
+		const tool = exampleTool();
+		const created = await instance.rest<{ id: string }>(server!.url, cookie, 'POST', '/workflows', agentWithTool(tool));
+		const prompt = 'a paper boat drifting down a rainy gutter, run as a tool';
+		const before = simulatorSaw(simulator!, prompt, undefined);
+		const run = await runToolLikeTheEditor(n8n, server!.url, cookie, created.id, tool.name, { prompt, aspectRatio: '9:16' });
+		expect(run.error?.message).toBeUndefined();
+		expect(run.status).toBe('success');
+		expect(Object.keys(run.runData)).toEqual(expect.arrayContaining(['PartialExecutionToolExecutor', tool.name]));
+		const { answer, binaryItems } = toolAnswer(run.runData, tool.name);
+		const saw = simulatorSaw(simulator!, prompt, answer[0]?.videoUrl);
+		expect(saw.generations).toHaveLength(1);
+		const [generation] = saw.generations;
+		expect(answer).toEqual([{ id: generation.id, status: 'completed', videoUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/.+\.mp4$/), cost: { credits: generation.credits, usd: generation.usd } }]);
+		expect(generation.body).toEqual({ model: 'google/veo-3.0-fast', prompt, aspect_ratio: '9:16' });
+		expect(binaryItems).toBe(0);
+		expect(saw.posts - before.posts).toBe(1);
+		expect(saw.downloads).toBe(0);
 	});
 
 	const withBrowser = fs.existsSync(CHROMIUM) ? describe : describe.skip;
