@@ -29,7 +29,7 @@ import type { SubmittedRequest } from './resume';
 import { SubmitMemory } from './resume';
 import type { StepContext } from './steps';
 import { ambiguousSubmit, pollGeneration, submitGeneration } from './steps';
-import { agentRow, runsAsTool } from './tool-mode';
+import { agentRow, runsAsTool, TOOL_CALL_RUN } from './tool-mode';
 import { CREDENTIAL_TYPE, resolveBaseUrl } from './transport';
 import type { Clock, Job, Progress, SchedulerDeps, SubmitOutcome } from './wait';
 import { runJobs } from './wait';
@@ -78,9 +78,11 @@ export async function executeItems(ctx: IExecuteFunctions, clock: Clock = realCl
 	if (ending === 'cancelled') throw cancelledError(run);
 	// A generation the API ended with its documented, uncharged error may be bought again by a retry;
 	// everything else stays remembered for this run, so a retry resumes it instead of paying twice.
+	// A tool call that ended with its video is done with it (see TOOL_CALL_RUN).
 	for (const job of run.jobs) {
 		const submitted = run.plans[job.index].submitted;
-		if (submitted && job.failure?.kind === 'status-error') run.memory.forget(submitted);
+		const answered = run.asTool && job.state === 'done' && job.result === 'completed';
+		if (submitted && (job.failure?.kind === 'status-error' || answered)) run.memory.forget(submitted);
 	}
 	const failed = run.continueOnFail ? undefined : run.jobs.find((job) => job.state === 'failed');
 	if (failed) throw failureError(run, failed);
@@ -125,7 +127,7 @@ async function prepareRun(ctx: IExecuteFunctions, clock: Clock): Promise<Run> {
 		// A tool has one output, its answer to the agent: no error output to route failures to.
 		errorOutput: node.onError === 'continueErrorOutput' && !asTool,
 		continueOnFail: ctx.continueOnFail(),
-		memory: memoryOf(ctx),
+		memory: memoryOf(ctx, asTool),
 		step: { ctx, baseUrl, clock },
 		setupFailure,
 		budget,
@@ -136,11 +138,13 @@ async function prepareRun(ctx: IExecuteFunctions, clock: Clock): Promise<Run> {
 }
 
 /**
- * The record of this run's submits, kept in the node's execution context. Where a context cannot
- * give one (a host that runs the node outside a workflow execution), a record for this call alone.
+ * The record of this run's submits (of every call, for a tool), kept in the node's execution
+ * context. Where a context cannot give one (a host that runs the node outside a workflow
+ * execution), a record for this call alone.
  */
-function memoryOf(ctx: IExecuteFunctions): SubmitMemory {
+function memoryOf(ctx: IExecuteFunctions, asTool: boolean): SubmitMemory {
 	try {
+		if (asTool) return new SubmitMemory(ctx.getContext('node') as IDataObject, TOOL_CALL_RUN);
 		const runIndex = Number(ctx.getWorkflowDataProxy(0).$runIndex ?? 0);
 		return new SubmitMemory(ctx.getContext('node') as IDataObject, Number.isInteger(runIndex) ? runIndex : 0);
 	} catch {

@@ -19,6 +19,16 @@ export function runsAsTool(ctx: Pick<IExecuteFunctions, 'getNode'>): boolean {
 }
 
 /**
+ * The run index under which a tool call's submits are remembered: all of them, one record for the
+ * execution. n8n's node runs keep their own record per run index, since a later run is a new
+ * intent; but n8n-core gives every try of a tool call (Retry On Fail) a run index of its own, so a
+ * try could not find what the try before it submitted and would buy the same video again. One
+ * record lets a retry, or the agent calling again with the same arguments after an error, resume
+ * that generation; a call that ended with its video forgets it, so asking again makes a new one.
+ */
+export const TOOL_CALL_RUN = -1;
+
+/**
  * The fields an agent gets: the generation's id, status and video URL, its cost when the API
  * reported one, the timed-out flag, and for a failed item the error, what to do about it and
  * whether the generation may exist. Run totals, the API's raw answer and the like are left out:

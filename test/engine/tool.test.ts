@@ -42,13 +42,13 @@ function toolNode(parameters: Record<string, unknown>, extra: Partial<WorkflowNo
 	return { name: TOOL, type: TOOL_TYPE, typeVersion: 1, position: [200, 200], parameters, credentials: CREDENTIAL, ...extra };
 }
 
-/** Manual Trigger → Tool Caller, with the tool on the caller's ai_tool input. */
-function toolCallWorkflow(parameters: Record<string, unknown>, args: IDataObject, extra: Partial<WorkflowNodeJson>): WorkflowJson {
+/** Manual Trigger → Tool Caller (one call per entry of `calls`), with the tool on the caller's ai_tool input. */
+function toolCallWorkflow(parameters: Record<string, unknown>, calls: IDataObject[], extra: Partial<WorkflowNodeJson>): WorkflowJson {
 	return {
 		name: 'tool call',
 		nodes: [
 			{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{ name: 'Tool Caller', type: TOOL_CALLER_TYPE, typeVersion: 1, position: [200, 0], parameters: { arguments: JSON.stringify(args) } },
+			{ name: 'Tool Caller', type: TOOL_CALLER_TYPE, typeVersion: 1, position: [200, 0], parameters: { calls: JSON.stringify(calls) } },
 			toolNode(parameters, extra),
 		],
 		connections: {
@@ -59,12 +59,20 @@ function toolCallWorkflow(parameters: Record<string, unknown>, args: IDataObject
 	};
 }
 
-async function callTool(parameters: Record<string, unknown>, args: IDataObject = { prompt: 'a paper boat in the rain' }, extra: Partial<WorkflowNodeJson> = {}) {
-	const result = await runWorkflow({ workflow: toolCallWorkflow(parameters, args, extra), credentials: credentials(), nodeTypes: nodeTypes() });
+type Call = { tool: string; description: string; answer: IDataObject[]; error?: string };
+
+/** Calls the tool once per entry of `calls` in one execution; what each call gave the agent. */
+async function callToolInTurn(parameters: Record<string, unknown>, calls: IDataObject[], extra: Partial<WorkflowNodeJson> = {}) {
+	const result = await runWorkflow({ workflow: toolCallWorkflow(parameters, calls, extra), credentials: credentials(), nodeTypes: nodeTypes() });
 	expect(result.error?.message).toBeUndefined();
-	const [called] = result.items('Tool Caller');
 	const toolRuns = (result.run.data.resultData.runData[TOOL] ?? []) as Array<{ data?: Record<string, INodeExecutionData[][]> }>;
-	return { called: called.json as { tool: string; description: string; answer: IDataObject[] }, toolRuns };
+	return { calls: result.items('Tool Caller').map((item) => item.json as Call), toolRuns };
+}
+
+async function callTool(parameters: Record<string, unknown>, args: IDataObject = { prompt: 'a paper boat in the rain' }, extra: Partial<WorkflowNodeJson> = {}) {
+	const { calls, toolRuns } = await callToolInTurn(parameters, [args], extra);
+	expect(calls[0].error).toBeUndefined();
+	return { called: calls[0], toolRuns };
 }
 
 /** The tool's node as a plain step fed by the items of `rows`, as the engine runs it for an agent of version 3. */
@@ -180,5 +188,38 @@ describe('the default tool description', () => {
 		expect(GENERATE_TOOL_DESCRIPTION).toContain(`${DEFAULT_MAX_WAIT_S} seconds`);
 		expect(GENERATE_TOOL_DESCRIPTION).toMatch(/1–3 minutes/);
 		expect(GENERATE_TOOL_DESCRIPTION).toMatch(/videoUrl, id, status and cost/);
+	});
+});
+
+describe('a generation a tool call bought is not bought again', () => {
+	/** The CDN answers 404 to the first download, then heals: the call fails after the API accepted its generation. */
+	function cdnFailsOnce() {
+		sim.setOptions({ faults: { cdnStatus: 404 } });
+		void sim.whenRequest((r) => r.origin === 'cdn' && r.status === 404).then(() => sim.setOptions({ faults: {} }));
+	}
+	afterEach(() => sim.setOptions({ faults: {} }));
+
+	it("by n8n's Retry On Fail: the next try resumes the generation the failed try had submitted", async () => {
+		cdnFailsOnce();
+		const { called, toolRuns } = await callTool(toolParameters({ downloadVideo: true }), { prompt: 'a slow sunrise' }, { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 });
+		// n8n-core ran the tool twice, each try under a run index of its own.
+		expect(toolRuns).toHaveLength(2);
+		expect(posts()).toHaveLength(1);
+		expect(called.answer).toEqual([{ id: sim.generations[0].id, status: 'completed', videoUrl: expect.any(String), cost: charged(sim.generations[0].id) }]);
+	});
+
+	it('by the agent calling again with the same arguments after an error: the call picks up the same generation', async () => {
+		cdnFailsOnce();
+		const { calls } = await callToolInTurn(toolParameters({ downloadVideo: true }), [{ prompt: 'a slow sunrise' }, { prompt: 'a slow sunrise' }]);
+		const { id } = sim.generations[0];
+		expect(calls[0].error).toContain(id);
+		expect(calls[1].answer).toEqual([expect.objectContaining({ id, status: 'completed' })]);
+		expect(posts()).toHaveLength(1);
+	});
+
+	it('but a call that ended with its video is done: the same arguments again make a new video', async () => {
+		const { calls } = await callToolInTurn(toolParameters(), [{ prompt: 'a slow sunrise' }, { prompt: 'a slow sunrise' }]);
+		expect(posts()).toHaveLength(2);
+		expect(calls.map((call) => call.answer[0].id)).toEqual(sim.generations.map((generation) => generation.id));
 	});
 });

@@ -11,8 +11,9 @@
 // getInputConnectionData (createNodeAsTool: the input schema from the $fromAI() placeholders, the
 // description from NodeHelpers.getToolDescriptionForNode) and invokes it. The call runs the node
 // in n8n-core's SupplyDataContext (makeHandleToolInvocation), as agents before version 3 do, and
-// only the items' JSON comes back. It outputs one item: the tool's name and description as the
-// agent would see them, and the parsed answer.
+// only the items' JSON comes back. It makes one call per entry of its `calls` list, in turn, and
+// outputs an item per call: the tool's name and description as the agent would see them, and the
+// parsed answer, or the error the call ended with (an agent reads that too).
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { deepCopy, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
@@ -50,16 +51,24 @@ export class ToolCaller implements INodeType {
 		defaults: { name: 'Tool Caller' },
 		inputs: [NodeConnectionTypes.Main, NodeConnectionTypes.AiTool],
 		outputs: [NodeConnectionTypes.Main],
-		properties: [{ displayName: 'Arguments', name: 'arguments', type: 'json', default: '{}' }],
+		properties: [{ displayName: 'Calls', name: 'calls', type: 'json', default: '[]' }],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const connected = (await this.getInputConnectionData(NodeConnectionTypes.AiTool, 0)) as InvokableTool[] | InvokableTool;
 		const [tool] = Array.isArray(connected) ? connected : [connected];
 		if (!tool) throw new NodeOperationError(this.getNode(), 'No tool is connected');
-		const raw = this.getNodeParameter('arguments', 0, '{}');
-		const args = (typeof raw === 'string' ? JSON.parse(raw) : raw) as IDataObject;
-		const answer = await tool.invoke(args);
-		return [[{ json: { tool: tool.name, description: tool.description, answer: typeof answer === 'string' ? JSON.parse(answer) : answer } }]];
+		const raw = this.getNodeParameter('calls', 0, '[]');
+		const calls = (typeof raw === 'string' ? JSON.parse(raw) : raw) as IDataObject[];
+		const items: INodeExecutionData[] = [];
+		for (const args of calls) {
+			try {
+				const answer = await tool.invoke(args);
+				items.push({ json: { tool: tool.name, description: tool.description, answer: typeof answer === 'string' ? JSON.parse(answer) : answer } });
+			} catch (error) {
+				items.push({ json: { error: (error as Error).message } });
+			}
+		}
+		return [items];
 	}
 }
