@@ -285,6 +285,31 @@ async function rest(url, cookie, method, route, body) {
 	return parsed && typeof parsed === 'object' && 'data' in parsed ? parsed.data : parsed;
 }
 
+const FINISHED = ['success', 'error', 'crashed', 'canceled'];
+
+/** n8n's own `flatted` (the format of an execution's `data` over REST), so the package needs no dependency. */
+function loadFlatted(n8n) {
+	return require(require.resolve('flatted', { paths: [path.join(n8n.dir, 'node_modules', 'n8n')] }));
+}
+
+/** An execution over REST: { status, finished, runData, error, execution }. */
+async function readExecution(n8n, url, cookie, executionId) {
+	const execution = await rest(url, cookie, 'GET', `/executions/${executionId}`);
+	const data = typeof execution.data === 'string' ? loadFlatted(n8n).parse(execution.data) : execution.data;
+	const resultData = data?.resultData ?? {};
+	return { status: execution.status, finished: execution.finished, runData: resultData.runData ?? {}, error: resultData.error, execution };
+}
+
+/** Polls until the execution's status is one of `statuses` (by default: ended); returns it as readExecution does. */
+async function waitForExecution(n8n, url, cookie, executionId, statuses = FINISHED, timeoutMs = 5 * 60000) {
+	let read;
+	await waitFor(async () => {
+		read = await readExecution(n8n, url, cookie, executionId);
+		return statuses.includes(read.status);
+	}, timeoutMs, `execution ${executionId} to be ${statuses.join(' or ')} (last seen: ${read?.status})`);
+	return read;
+}
+
 function tempDir(prefix) {
 	return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
@@ -307,6 +332,9 @@ module.exports = {
 	startN8n,
 	ownerCookie,
 	rest,
+	FINISHED,
+	readExecution,
+	waitForExecution,
 	tempDir,
 	waitFor,
 };

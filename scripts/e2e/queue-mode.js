@@ -19,13 +19,15 @@ const {
 	n8nEnv,
 	ownerCookie,
 	rest,
+	FINISHED,
+	readExecution,
+	waitForExecution,
 	startN8n,
 	tempDir,
 	waitFor,
 } = require('./n8n-instance');
 
 const DEBIAN_PACKAGES = 'redis-server postgresql';
-const FINISHED = ['success', 'error', 'crashed', 'canceled'];
 const START_TIMEOUT_MS = 180000;
 const MANUAL_TRIGGER = 'n8n-nodes-base.manualTrigger';
 
@@ -316,11 +318,6 @@ function nodeItemsAllRuns(runData, nodeName, outputIndex = 0) {
 	return runs.flatMap((taskData) => taskData.data?.main?.[outputIndex] ?? []);
 }
 
-/** n8n's own `flatted` (the format of an execution's `data` over REST), so the package needs no dependency. */
-function loadFlatted(n8n) {
-	return require(require.resolve('flatted', { paths: [path.join(n8n.dir, 'node_modules', 'n8n')] }));
-}
-
 // ---------------------------------------------------------------------------------------------
 // worker time from the worker logs
 
@@ -573,21 +570,13 @@ class QueueRig {
 	}
 
 	/** An execution over REST: { status, finished, runData, error, execution }. */
-	async readExecution(executionId) {
-		const execution = await this.rest('GET', `/executions/${executionId}`);
-		const data = typeof execution.data === 'string' ? loadFlatted(this.n8n).parse(execution.data) : execution.data;
-		const resultData = data?.resultData ?? {};
-		return { status: execution.status, finished: execution.finished, runData: resultData.runData ?? {}, error: resultData.error, execution };
+	readExecution(executionId) {
+		return readExecution(this.n8n, this.url, this.cookie, executionId);
 	}
 
 	/** Polls until the execution's status is one of `statuses`; returns it as readExecution does. */
-	async waitForStatus(executionId, statuses, timeoutMs = 5 * 60000) {
-		let read;
-		await waitFor(async () => {
-			read = await this.readExecution(executionId);
-			return statuses.includes(read.status);
-		}, timeoutMs, `execution ${executionId} to be ${statuses.join(' or ')} (last seen: ${read?.status})`);
-		return read;
+	waitForStatus(executionId, statuses, timeoutMs = 5 * 60000) {
+		return waitForExecution(this.n8n, this.url, this.cookie, executionId, statuses, timeoutMs);
 	}
 
 	/** Waits until the execution has ended (success, error, crashed or canceled); returns { status, runData, ... }. */

@@ -65,6 +65,9 @@ interface InstanceModule {
 	startN8n(n8n: N8nInstall, env: NodeJS.ProcessEnv, options: { port: number; logFile?: string }): Promise<StartedN8n>;
 	ownerCookie(url: string): Promise<string>;
 	rest<T = unknown>(url: string, cookie: string, method: string, route: string, body?: unknown): Promise<T>;
+	FINISHED: string[];
+	readExecution(n8n: N8nInstall, url: string, cookie: string, executionId: string): Promise<ExecutionRead>;
+	waitForExecution(n8n: N8nInstall, url: string, cookie: string, executionId: string, statuses?: string[], timeoutMs?: number): Promise<ExecutionRead>;
 	tempDir(prefix: string): string;
 }
 

@@ -8,7 +8,6 @@
  * name; in n8n 1.x `query`, the arguments themselves, and `toolName`.
  */
 import { spawnSync } from 'child_process';
-import { createRequire } from 'module';
 import * as path from 'path';
 
 import type { Simulator } from '../simulator';
@@ -99,15 +98,6 @@ export async function runToolLikeTheEditor(n8n: N8nInstall, url: string, cookie:
 		agentRequest: { query: { [toolName]: args }, tool: { name: toolName } },
 	});
 	if (!started?.executionId) throw new Error(`n8n started no execution: ${JSON.stringify(started)}`);
-	const flatted = createRequire(path.join(n8n.dir, 'node_modules', 'n8n', 'package.json'))('flatted') as { parse(text: string): unknown };
-	const deadline = Date.now() + 120_000;
-	for (;;) {
-		const execution = await instance.rest<{ status: string; finished: boolean; data: string }>(url, cookie, 'GET', `/executions/${started.executionId}`);
-		if (!['new', 'running', 'waiting'].includes(execution.status)) {
-			const data = flatted.parse(execution.data) as { resultData: { runData: Record<string, unknown>; error?: { message?: string } } };
-			return { status: execution.status, runData: data.resultData.runData, error: data.resultData.error };
-		}
-		if (Date.now() > deadline) throw new Error(`execution ${started.executionId} still ${execution.status} after 120 s`);
-		await new Promise((resolve) => setTimeout(resolve, 500));
-	}
+	const read = await instance.waitForExecution(n8n, url, cookie, started.executionId, undefined, 120_000);
+	return { status: read.status, runData: read.runData as Record<string, unknown>, error: read.error as { message?: string } | undefined };
 }
