@@ -5,11 +5,10 @@
  * test can also read its counters.
  */
 import * as fs from 'fs';
-import { createServer, type Server } from 'http';
-import type { AddressInfo } from 'net';
 import * as path from 'path';
 
 import { GENERATE_TOOL_DESCRIPTION } from '../../nodes/AimlApiVeo/actions/tool';
+import { serveImages, type ImageServer } from '../harness/image-server';
 import { startSimulator, type Simulator } from '../simulator';
 import {
 	buildOnce,
@@ -40,29 +39,13 @@ const IDS = {
 const TOOL_PROMPT = 'a lighthouse in a storm, asked for by an agent';
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
 
-/** Serves test images by path, as the web server holding a user's pictures would. */
-async function serveFixtureImages(files: Record<string, string>): Promise<{ server: Server; url: (route: string) => string }> {
-	const server = createServer((req, res) => {
-		const file = files[req.url ?? ''];
-		if (!file) {
-			res.writeHead(404).end();
-			return;
-		}
-		const body = fs.readFileSync(path.join(FIXTURES, file));
-		res.writeHead(200, { 'content-type': 'image/png', 'content-length': body.length }).end(body);
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
-	return { server, url: (route) => `http://127.0.0.1:${port}${route}` };
-}
-
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000:veo-3.0-fast-generate-001';
 
 export function describeCliRun(label: string, ensureN8n: () => N8nInstall, extraEnv: Record<string, string> = {}): void {
 	describe(`examples in ${label} (n8n CLI)`, () => {
 		let n8n: N8nInstall;
 		let simulator: Simulator | undefined;
-		let images: Server | undefined;
+		let images: ImageServer | undefined;
 		let env: NodeJS.ProcessEnv;
 		let work: string;
 		let outDir: string;
@@ -149,11 +132,11 @@ export function describeCliRun(label: string, ensureN8n: () => N8nInstall, extra
 
 			// Two real HTTP Request nodes fetch the two frames from a server on this machine; a real
 			// Merge node puts them into one item.
-			const imageServer = await serveFixtureImages({ '/first.png': 'first-frame.png', '/last.png': 'last-frame.png' });
-			images = imageServer.server;
+			const fixture = (file: string) => fs.readFileSync(path.join(FIXTURES, file));
+			images = await serveImages({ '/first.png': fixture('first-frame.png'), '/last.png': fixture('last-frame.png') });
 			const firstLast = savingTo('first-last-frame.json', 'first-last.mp4');
-			setRequestField(firstLast, 'firstFrameUrl', imageServer.url('/first.png'));
-			setRequestField(firstLast, 'lastFrameUrl', imageServer.url('/last.png'));
+			setRequestField(firstLast, 'firstFrameUrl', images.url('/first.png'));
+			setRequestField(firstLast, 'lastFrameUrl', images.url('/last.png'));
 			write(IDS.firstLast, firstLast);
 
 			if (fs.existsSync(path.join(instance.REPO_ROOT, 'examples', 'ai-agent-tool.json'))) {

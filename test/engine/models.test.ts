@@ -5,8 +5,6 @@
  */
 import { mkdtempSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { createServer } from 'http';
-import type { AddressInfo } from 'net';
 import { join } from 'path';
 
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
@@ -14,6 +12,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import type { WorkflowJson } from '../harness/engine';
 import { runWorkflow } from '../harness/engine';
+import { serveImages } from '../harness/image-server';
 import type { Simulator } from '../simulator';
 import { DEFAULT_API_KEY, startSimulator } from '../simulator';
 import { VEO, generateParams, veoNode } from './workflows';
@@ -163,22 +162,6 @@ describe('image checks before any paid request', () => {
 		expect(sim.requests).toHaveLength(0);
 	});
 });
-
-/** Serves the fixture images by path, as a web server holding the user's pictures would. */
-async function serveImages(files: Record<string, Buffer>): Promise<{ url: (path: string) => string; close: () => void }> {
-	const server = createServer((req, res) => {
-		const body = files[req.url ?? ''];
-		if (!body) {
-			res.writeHead(404).end();
-			return;
-		}
-		res.writeHead(200, { 'content-type': 'image/png', 'content-length': body.length });
-		res.end(body);
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const port = (server.address() as AddressInfo).port;
-	return { url: (path) => `http://127.0.0.1:${port}${path}`, close: () => server.close() };
-}
 
 /** An example from examples/, run with its output written into a fresh folder the files may go to. */
 async function runExample(file: string, adapt: (workflow: WorkflowJson, out: string) => void): Promise<{ result: Awaited<ReturnType<typeof runWorkflow>>; out: string }> {
