@@ -103,6 +103,18 @@ export async function submitGeneration(step: StepContext, request: GenerateReque
 	return { type: 'failed', failure };
 }
 
+/**
+ * A status answer about another generation than the one asked. Never adopted: the item would then
+ * carry an id its loop state does not know, and its deadline would start afresh every round.
+ */
+function otherGeneration(asked: string, answered: string): Failure {
+	return {
+		kind: 'http',
+		message: `The API answered about generation ${answered} when asked about generation ${asked}`,
+		description: `The answer was not used; generation ${asked} is checked again until its wait ends.`,
+	};
+}
+
 export async function pollGeneration(step: StepContext, pollPath: string, job: Job): Promise<PollOutcome> {
 	const id = job.generationId as string;
 	const result = await apiRequest(step.ctx, step.baseUrl, step.clock, {
@@ -115,6 +127,7 @@ export async function pollGeneration(step: StepContext, pollPath: string, job: J
 	const { statusCode, body } = response;
 	if (statusCode >= 200 && statusCode < 300) {
 		const generation = asGeneration(body, 'poll');
+		if (generation && generation.id !== id) return { type: 'retry', failure: otherGeneration(id, generation.id) };
 		if (generation) return { type: 'status', generation, cost: costOfGeneration(generation) };
 		return { type: 'retry', failure: { kind: 'http', httpCode: statusCode, message: `The API's answer about generation ${id} was unreadable`, description: '' } };
 	}

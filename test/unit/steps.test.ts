@@ -103,4 +103,17 @@ describe('each request is bounded by what is left of Max Wait', () => {
 		expect((await pollGeneration(step, '/p', job(clock, 10_000, { submittedHere: true, attempts: 4 }))).type).toBe('failed');
 		expect((await pollGeneration(step, '/p', job(clock, 10_000))).type).toBe('failed');
 	});
+
+	it('never adopts a status answer about another generation: a retryable check naming both ids', async () => {
+		const clock = new ManualClock();
+		const swapped = contextAnswering(async () => ({ statusCode: 200, body: { id: 'gen-2', status: 'completed', video: { url: 'https://cdn.example/v.mp4' } } }));
+		const outcome = await pollGeneration({ ctx: swapped.ctx, baseUrl: 'https://api.example', clock }, '/p', job(clock, 10_000));
+		expect(outcome).toEqual({
+			type: 'retry',
+			failure: expect.objectContaining({ message: 'The API answered about generation gen-2 when asked about generation gen-1' }) as unknown,
+		});
+		// The same id, as the API writes it (padded, or a number), is the same generation.
+		const padded = contextAnswering(async () => ({ statusCode: 200, body: { id: ' gen-1 ', status: 'queued' } }));
+		expect((await pollGeneration({ ctx: padded.ctx, baseUrl: 'https://api.example', clock }, '/p', job(clock, 10_000))).type).toBe('status');
+	});
 });
