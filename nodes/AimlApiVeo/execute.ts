@@ -8,7 +8,7 @@ import { NodeOperationError, sleep } from 'n8n-workflow';
 import type { BudgetSettings } from './actions/budget';
 import { readBudget } from './actions/budget';
 import type { WaitSettings } from './actions/common';
-import { readWaitSettings, splitsOutputs } from './actions/common';
+import { LIMITS, readWaitSettings, splitsOutputs } from './actions/common';
 import { requestFor } from './actions/generate.operation';
 import { generationIdFor } from './actions/get.operation';
 import { checkBalance } from './balance';
@@ -18,7 +18,7 @@ import { downloadVideo } from './download';
 import type { Failure } from './errors';
 import { InputError } from './errors';
 import { UNIVERSAL_PATH } from './models';
-import type { CarriedWait } from './machine';
+import { LoopMemory, refuseLoopRow } from './loop';
 import { failJob, readCarriedWait } from './machine';
 import type { Ending } from './outcome';
 import { cancelledError, failureError, rowsOf, splitRows } from './outcome';
@@ -44,8 +44,8 @@ interface Plan {
 	request?: GenerateRequest;
 	submitted?: SubmittedRequest;
 	pollPath: string;
-	/** The durable loop's state this item came back with (Get Generation), if any. */
-	carried?: CarriedWait;
+	/** Get Generation in the durable loop: when this generation's loop began, and its checks so far. */
+	loop?: { startedAt: number; checksBefore: number };
 }
 
 interface Run extends Ending {
@@ -62,6 +62,8 @@ interface Run extends Ending {
 	ledger: Ledger;
 	/** An AI agent's tool call: rows carry only what an agent can use. */
 	asTool: boolean;
+	/** Get Generation's record of the loops it checked in this execution, once a check of the loop needs it. */
+	loops?: LoopMemory;
 }
 
 /** The sleep also ends with the signal: older n8n's `sleep` ignores it, and a cancel must not wait out a poll interval. */
@@ -73,6 +75,7 @@ const realClock: Clock = {
 export async function executeItems(ctx: IExecuteFunctions, clock: Clock = realClock): Promise<INodeExecutionData[][]> {
 	const run = await prepareRun(ctx, clock);
 	for (let itemIndex = 0; itemIndex < ctx.getInputData().length; itemIndex++) await planItem(run, itemIndex);
+	run.loops?.trim();
 	await checkBatchFirst(run);
 	const ending = await runJobs(run.jobs, schedulerDeps(run));
 	if (ending === 'cancelled') throw cancelledError(run);
@@ -87,10 +90,7 @@ export async function executeItems(ctx: IExecuteFunctions, clock: Clock = realCl
 	const failed = run.continueOnFail ? undefined : run.jobs.find((job) => job.state === 'failed');
 	if (failed) throw failureError(run, failed);
 	if (!splitsOutputs(run.node.parameters)) return [run.asTool ? rowsOf(run).map(agentRow) : rowsOf(run)];
-	return splitRows(run, (job) => {
-		const carried = run.plans[job.index].carried;
-		return { startedAt: carried ? Date.parse(carried.startedAt) : run.start, checksBefore: carried?.checks ?? 0 };
-	});
+	return splitRows(run, (job) => run.plans[job.index].loop ?? { startedAt: run.start, checksBefore: 0 });
 }
 
 /** The credential, the run's memory of earlier tries, and how failures leave the node. */
@@ -179,8 +179,10 @@ async function planItem(run: Run, itemIndex: number): Promise<void> {
 		if (run.setupFailure) throw new InputError('Setup', run.setupFailure.message);
 		plan.settings = readWaitSettings(run.ctx, itemIndex);
 		applySettings(run, job, plan.settings);
-		if (run.ctx.getNodeParameter('operation', itemIndex) === 'generate') await planSubmit(run, job, plan);
-		else planCheck(run, job, plan);
+		if (run.ctx.getNodeParameter('operation', itemIndex) === 'generate') {
+			refuseLoopRow(run.ctx.getInputData()[itemIndex]?.json ?? {});
+			await planSubmit(run, job, plan);
+		} else planCheck(run, job, plan);
 	} catch (error) {
 		// An expression that fails for this item is this item's failure too, not the whole run's.
 		if (!(error instanceof InputError) && !run.continueOnFail) throw new NodeOperationError(run.node, error as Error, { itemIndex });
@@ -208,23 +210,43 @@ function applySettings(run: Run, job: Job, settings: WaitSettings): void {
 	if (settings.split) job.loopDeadline = run.start + settings.maxWaitMs;
 }
 
-/** Get Generation: the id to check, and the loop's deadline when the item comes round again. */
+/**
+ * Get Generation: the id to check and, in the durable loop, the loop's deadline: the earliest of the
+ * one this node remembers for the generation in this execution and the one the item carries in
+ * `veoWait`, or Max Wait from now for a generation never seen. A `veoWait` this node could not have
+ * written is refused before anything is sent, and its figures (cost among them) are not used.
+ */
 function planCheck(run: Run, job: Job, plan: Plan): void {
-	job.generationId = generationIdFor(run.ctx, job.index);
+	const generationId = generationIdFor(run.ctx, job.index);
+	job.generationId = generationId;
 	job.state = 'pending';
-	if (!plan.settings?.split) return;
-	const carried = readCarriedWait(run.ctx.getInputData()[job.index]?.json?.veoWait, job.generationId);
-	if (carried && carried !== 'unreadable' && carried.cost) job.cost = carried.cost;
-	if (carried === 'unreadable') {
+	const settings = plan.settings as WaitSettings;
+	if (!settings.split) return;
+	const carried = readCarriedWait(run.ctx.getInputData()[job.index]?.json?.veoWait, generationId, { now: run.start, maxLoopMs: LIMITS.maxWait.max * 1000 });
+	if (carried && 'refused' in carried) {
 		throw new InputError(
 			'veoWait',
-			'The item\'s veoWait field is not the state this node wrote',
-			'Pass the items of the Running output on unchanged (through the Wait node), or remove the veoWait field to start a new wait.',
+			`The item's veoWait is not the loop state this node wrote: ${carried.refused}`,
+			`Pass the items of the Running output on to Get Generation unchanged: veoWait holds the loop's deadline. Or remove the veoWait field: this node then keeps the deadline it gave generation ${generationId} earlier in this execution (or starts Max Wait at this check, if it has not seen it before).`,
 		);
 	}
-	if (!carried) return;
-	plan.carried = carried;
-	job.loopDeadline = Date.parse(carried.deadline);
+	const span = loopsOf(run).join(generationId, carried, { startedAt: run.start, deadline: run.start + settings.maxWaitMs });
+	job.loopDeadline = span.deadline;
+	plan.loop = { startedAt: span.startedAt, checksBefore: carried?.checks ?? 0 };
+	if (carried?.cost) job.cost = carried.cost;
+}
+
+/** The loops record in the node's execution context; where a host gives no context, one for this run alone. */
+function loopsOf(run: Run): LoopMemory {
+	if (run.loops) return run.loops;
+	let context: IDataObject = {};
+	try {
+		context = run.ctx.getContext('node') as IDataObject;
+	} catch {
+		// No execution context: the item's veoWait still bounds the loop.
+	}
+	run.loops = new LoopMemory(context, run.start);
+	return run.loops;
 }
 
 /** Builds the item's request, or picks up what an earlier try of this run did with it. */

@@ -9,7 +9,6 @@
  *     └──refused───────────┴──failed, or past the deadline──▶ failed | done (timedOut)
  */
 import type { Cost } from './cost';
-import { readCost } from './cost';
 import type { Failure } from './errors';
 import type { Generation } from './generation';
 import { judge } from './generation';
@@ -194,22 +193,72 @@ export function carriedWaitOf(job: Job, startedAt: number, checksBefore: number)
 	return carried;
 }
 
+/** How far a `veoWait.startedAt` may lie ahead of this node's clock: two hosts' clocks differ a little. */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
+/** Why an item's `veoWait` is not loop state this node wrote, in words naming the field. */
+export interface RefusedWait {
+	refused: string;
+}
+
+/** What a `veoWait` is checked against: the run's clock and the longest loop Max Wait allows. */
+export interface CarriedWaitBounds {
+	now: number;
+	maxLoopMs: number;
+}
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+function isoTime(value: unknown): number | undefined {
+	if (typeof value !== 'string' || !ISO_TIME.test(value)) return undefined;
+	const time = Date.parse(value);
+	return Number.isFinite(time) ? time : undefined;
+}
+
+function shown(value: unknown): string {
+	if (value === undefined) return 'nothing';
+	const text = JSON.stringify(value);
+	return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** A cost exactly as this node writes it: `{ credits, usd }`, both numbers ≥ 0 (no text read as a number). */
+function isCost(value: unknown): value is Cost {
+	if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+	const { credits, usd } = value as Record<string, unknown>;
+	return [credits, usd].every((figure) => typeof figure === 'number' && Number.isFinite(figure) && figure >= 0);
+}
+
+/** The first reason `carried` is not a loop state this node could have written for `generationId`. */
+function refusalOf(carried: Record<string, unknown>, generationId: string, bounds: CarriedWaitBounds): string | undefined {
+	if (typeof carried.id !== 'string') return `veoWait.id must be the generation's id, got ${shown(carried.id)}`;
+	if (carried.id !== generationId) return `veoWait is the state of generation ${carried.id}, not of generation ${generationId} that this item checks`;
+	const deadline = isoTime(carried.deadline);
+	const startedAt = isoTime(carried.startedAt);
+	if (startedAt === undefined) return `veoWait.startedAt must be an ISO time, got ${shown(carried.startedAt)}`;
+	if (deadline === undefined) return `veoWait.deadline must be an ISO time, got ${shown(carried.deadline)}`;
+	if (deadline <= startedAt) return 'veoWait.deadline is not after veoWait.startedAt';
+	if (deadline - startedAt > bounds.maxLoopMs) {
+		return `veoWait.deadline lies ${Math.round((deadline - startedAt) / 1000)} s after veoWait.startedAt; a loop lasts at most ${bounds.maxLoopMs / 1000} s (the largest Max Wait)`;
+	}
+	if (startedAt > bounds.now + CLOCK_SKEW_MS) return `veoWait.startedAt (${carried.startedAt as string}) lies in the future`;
+	const checks = carried.checks;
+	if (typeof checks !== 'number' || !Number.isInteger(checks) || checks < 0) return `veoWait.checks must be a whole number of 0 or more, got ${shown(checks)}`;
+	if (carried.cost !== undefined && !isCost(carried.cost)) return `veoWait.cost must be { credits, usd } with numbers of 0 or more, got ${shown(carried.cost)}`;
+	return undefined;
+}
+
 /**
- * The loop state an incoming item carries for `generationId`, if any. State for another id (the
- * user mapped a different one) does not apply; a state this node cannot read is reported, never
- * silently replaced by a fresh deadline that would let a generation loop longer than Max Wait.
+ * The loop state an incoming item carries for `generationId`, checked as strictly as a parameter:
+ * only what this node could have written is read. Anything else is refused with its reason, never
+ * replaced by a fresh deadline that would let a generation loop longer than Max Wait.
  */
-export function readCarriedWait(value: unknown, generationId: string): CarriedWait | undefined | 'unreadable' {
+export function readCarriedWait(value: unknown, generationId: string, bounds: CarriedWaitBounds): CarriedWait | undefined | RefusedWait {
 	if (value === undefined || value === null) return undefined;
-	if (typeof value !== 'object' || Array.isArray(value)) return 'unreadable';
-	const carried = value as Partial<CarriedWait>;
-	if (carried.id !== generationId) return undefined;
-	const deadline = typeof carried.deadline === 'string' ? Date.parse(carried.deadline) : NaN;
-	const startedAt = typeof carried.startedAt === 'string' ? Date.parse(carried.startedAt) : NaN;
-	if (!Number.isFinite(deadline) || !Number.isFinite(startedAt)) return 'unreadable';
-	const checks = Number.isInteger(carried.checks) && (carried.checks as number) >= 0 ? (carried.checks as number) : 0;
-	const read: CarriedWait = { id: generationId, deadline: carried.deadline as string, startedAt: carried.startedAt as string, checks };
-	const cost = readCost(carried.cost);
-	if (cost) read.cost = cost;
+	if (typeof value !== 'object' || Array.isArray(value)) return { refused: `veoWait must be the object this node wrote ({ id, deadline, startedAt, checks }), got ${shown(value)}` };
+	const carried = value as Record<string, unknown>;
+	const refused = refusalOf(carried, generationId, bounds);
+	if (refused) return { refused };
+	const read: CarriedWait = { id: generationId, deadline: carried.deadline as string, startedAt: carried.startedAt as string, checks: carried.checks as number };
+	if (carried.cost !== undefined) read.cost = { ...(carried.cost as Cost) };
 	return read;
 }

@@ -24,23 +24,48 @@ function job(overrides: Partial<Job> = {}): Job {
 }
 
 describe('loop state carried in items', () => {
+	const bounds = { now: NOW, maxLoopMs: 86_400_000 };
+	const written = () => JSON.parse(JSON.stringify(carriedWaitOf(job(), NOW - 90_000, 2))) as Record<string, unknown>;
+	const refusal = (value: unknown, id = 'gen-1') => {
+		const read = readCarriedWait(value, id, bounds);
+		return read && 'refused' in read ? read.refused : undefined;
+	};
+
 	it('round-trips through JSON: the same id, deadline and start, one more check', () => {
-		const carried = carriedWaitOf(job(), NOW - 90_000, 2);
-		const back = readCarriedWait(JSON.parse(JSON.stringify(carried)), 'gen-1');
+		const back = readCarriedWait(written(), 'gen-1', bounds);
 		expect(back).toEqual({ id: 'gen-1', deadline: '2026-11-26T12:10:00.000Z', startedAt: '2026-11-26T11:58:30.000Z', checks: 3 });
 	});
 
-	it('ignores state for another generation and reads nothing from an item without it', () => {
-		expect(readCarriedWait(carriedWaitOf(job(), NOW, 0), 'gen-2')).toBeUndefined();
-		expect(readCarriedWait(undefined, 'gen-1')).toBeUndefined();
-		expect(readCarriedWait(null, 'gen-1')).toBeUndefined();
+	it('reads nothing from an item without it', () => {
+		expect(readCarriedWait(undefined, 'gen-1', bounds)).toBeUndefined();
+		expect(readCarriedWait(null, 'gen-1', bounds)).toBeUndefined();
 	});
 
-	it('calls state it cannot read unreadable instead of starting a fresh deadline', () => {
-		expect(readCarriedWait('soon', 'gen-1')).toBe('unreadable');
-		expect(readCarriedWait([1], 'gen-1')).toBe('unreadable');
-		expect(readCarriedWait({ id: 'gen-1', deadline: 'tomorrow', startedAt: '2026-11-26T11:58:30.000Z' }, 'gen-1')).toBe('unreadable');
-		expect(readCarriedWait({ id: 'gen-1', deadline: '2026-11-26T12:10:00.000Z' }, 'gen-1')).toBe('unreadable');
+	it('refuses what the node could not have written, naming the field, instead of starting a fresh deadline', () => {
+		expect(refusal('soon')).toContain('veoWait must be the object');
+		expect(refusal([1])).toContain('veoWait must be the object');
+		expect(refusal({})).toContain('veoWait.id');
+		expect(refusal(written(), 'gen-2')).toBe('veoWait is the state of generation gen-1, not of generation gen-2 that this item checks');
+		expect(refusal({ ...written(), deadline: 'tomorrow' })).toContain('veoWait.deadline must be an ISO time');
+		expect(refusal({ ...written(), deadline: 1_800_000_000_000 })).toContain('veoWait.deadline must be an ISO time');
+		expect(refusal({ ...written(), startedAt: undefined })).toContain('veoWait.startedAt must be an ISO time');
+		expect(refusal({ ...written(), deadline: '9999-12-31T23:59:59.000Z' })).toContain('a loop lasts at most 86400 s');
+		expect(refusal({ ...written(), deadline: new Date(NOW - 90_000 + 30 * 86_400_000).toISOString() })).toContain('a loop lasts at most 86400 s');
+		expect(refusal({ ...written(), deadline: '2026-11-26T11:58:30.000Z' })).toBe('veoWait.deadline is not after veoWait.startedAt');
+		expect(refusal({ ...written(), checks: -5 })).toBe('veoWait.checks must be a whole number of 0 or more, got -5');
+		expect(refusal({ ...written(), checks: '3' })).toContain('veoWait.checks');
+		expect(refusal({ ...written(), checks: 1.5 })).toContain('veoWait.checks');
+		expect(refusal({ ...written(), checks: undefined })).toContain('veoWait.checks');
+		expect(refusal({ ...written(), cost: { credits: '1', usd: 1 } })).toContain('veoWait.cost');
+		expect(refusal({ ...written(), cost: null })).toContain('veoWait.cost');
+		expect(readCarriedWait({ ...written(), cost: { credits: 10, usd: 0.000005 } }, 'gen-1', bounds)).toMatchObject({ cost: { credits: 10, usd: 0.000005 } });
+	});
+
+	it('allows a start a little ahead of this clock (another host\'s), not a year ahead', () => {
+		const start = (at: number) => ({ ...written(), startedAt: new Date(at).toISOString(), deadline: new Date(at + 600_000).toISOString() });
+		expect(refusal(start(NOW + 5 * 60_000))).toBeUndefined();
+		expect(refusal(start(NOW + 5 * 60_000 + 1))).toContain('lies in the future');
+		expect(refusal(start(NOW + 365 * 86_400_000))).toContain('lies in the future');
 	});
 });
 

@@ -158,6 +158,16 @@ function splitProperties(show: Show): INodeProperties[] {
 				'Whether finished videos leave by a "Done" output and still-running generations by a "Running" output. Loop "Running" through a Wait node (over 65 seconds) into Get Generation: the wait holds no worker and survives n8n restarts.',
 		},
 		{
+			// The loop's two traps, where the loop is set up: wiring Running back into Generate Video,
+			// and a node on the way round that drops or edits veoWait.
+			displayName:
+				'Loop Running → Wait → Get Generation (Split Outputs by State on, Generation ID {{ $json.id }}), never back into Generate Video: it refuses those items. Pass veoWait on unchanged: it holds the loop\'s deadline. An edited veoWait is refused; without it, Get Generation keeps the first deadline it gave the generation in this execution.',
+			name: 'loopNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: whenSplit },
+		},
+		{
 			displayName: 'Loop Options',
 			name: 'loopOptions',
 			type: 'collection',
