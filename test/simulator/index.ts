@@ -86,6 +86,13 @@ export interface SimulatorFaults {
 	cdnBody?: 'html';
 	/** The CDN sends the video gzip-compressed (`content-encoding: gzip`, `content-length` of the compressed bytes). */
 	cdnGzip?: boolean;
+	/**
+	 * Share of status GETs of a known generation answered 200 about another generation: the body's id
+	 * is `otherIdOf(asked)`. Such an answer does not move `{ polls }` progress on.
+	 */
+	pollOtherIdShare?: number;
+	/** Every POST waits this long before it is looked at (so a client's submits overlap at the API). */
+	postDelayMs?: number;
 }
 
 /**
@@ -191,6 +198,8 @@ export interface SimulatorCounters {
 	cdnAuthorizationHeaders: number;
 	maxConcurrent: number;
 	billing: number;
+	/** The most API requests (not CDN) the simulator held unanswered at once: from arrival until its answer was sent or the connection closed. */
+	maxInFlight: number;
 }
 
 export interface Simulator {
@@ -238,6 +247,9 @@ export const DEFAULT_BALANCE_USD = 123.45;
 export const SUBMIT_CREDITS_USED = 3900000;
 export const SUBMIT_USD_SPENT = 1.95;
 export const CREDITS_PER_USD = 2_000_000;
+
+/** The id a `pollOtherIdShare` answer reports instead of the one asked. */
+export const otherIdOf = (id: string): string => `other-${id}`;
 
 export const MESSAGES = {
 	unauthorized:
@@ -330,7 +342,7 @@ interface StoredGeneration {
 	credits: number;
 }
 
-type GetFault = 'reset' | 'fail' | 'malformed' | 'empty' | 'hang';
+type GetFault = 'reset' | 'fail' | 'malformed' | 'empty' | 'hang' | 'other-id';
 type PostFault = 'fail' | 'drop' | 'hang' | 'fail-after';
 
 const FORCED_ERROR_ENDING: Ending = { status: 'error', error: { ...SIMULATED_GENERATION_ERROR }, video: false };
@@ -559,8 +571,11 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 		cdnAuthorizationHeaders: 0,
 		maxConcurrent: 0,
 		billing: 0,
+		maxInFlight: 0,
 	});
 	let counters = emptyCounters();
+	/** API requests arrived and not yet answered (nor closed). Not cleared by reset: they are still open. */
+	let inFlight = 0;
 
 	const apiKey = () => options.apiKey ?? DEFAULT_API_KEY;
 	const faults = () => options.faults ?? {};
@@ -805,6 +820,11 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 		path: string,
 	) => {
 		counters.posts += 1;
+		const delayMs = faults().postDelayMs;
+		if (delayMs && delayMs > 0) {
+			await sleep(delayMs);
+			if (closed || res.destroyed) return;
+		}
 		const { text, tooLarge } = await readBody(req);
 		let parsed: unknown;
 		let invalidJson = false;
@@ -929,6 +949,7 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 			['malformed', f.getMalformedShare],
 			['empty', f.getEmptyShare],
 			['hang', f.getHangShare],
+			['other-id', f.pollOtherIdShare],
 		]);
 		switch (fault) {
 			case 'reset':
@@ -949,6 +970,9 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 			case 'hang':
 				// Never answered; the entry keeps status 0.
 				return;
+			case 'other-id':
+				if (polled && generationId) return send(req, res, entry, 200, { ...pollBody(polled), id: otherIdOf(generationId) }, headers);
+				break;
 			default:
 				break;
 		}
@@ -962,6 +986,9 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 
 	const handleApi = async (req: http.IncomingMessage, res: http.ServerResponse) => {
 		const entry = logRequest('api', req);
+		inFlight += 1;
+		counters.maxInFlight = Math.max(counters.maxInFlight, inFlight);
+		res.once('close', () => (inFlight -= 1));
 		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
 		const path = trimTrailingSlash(url.pathname);
 		const method = (req.method ?? 'GET').toUpperCase();

@@ -9,6 +9,7 @@ import {
 	SIMULATED_MODELS,
 	UNIVERSAL_VIDEO_PATH,
 	loadFixture,
+	otherIdOf,
 	runningStatusMarker,
 	startSimulator,
 	statusMarker,
@@ -1096,6 +1097,36 @@ describe('AI/ML API simulator', () => {
 			sim.setOptions({ faults: {} });
 			expect((await submit(fastBody(), { key: 'x' })).json().request).toBeUndefined();
 		});
+
+		it('pollOtherIdShare: a status answer about another generation, which does not move progress on', async () => {
+			await start({ progress: { polls: 2 }, faults: { pollOtherIdShare: 1 } });
+			const id: string = (await submit(fastBody())).json().id;
+			for (let i = 0; i < 3; i += 1) {
+				const reply = await poll(id);
+				expect(reply.status).toBe(200);
+				expect(reply.json()).toMatchObject({ id: otherIdOf(id), status: 'queued' });
+			}
+			expect(sim.generations[0].answeredPolls).toBe(0);
+			// An unknown id is still unknown.
+			expect((await poll('nope')).status).toBe(404);
+			sim.setOptions({ faults: {} });
+			expect((await poll(id)).json()).toMatchObject({ id, status: 'queued' });
+		});
+
+		it('postDelayMs holds each POST before it is looked at; maxInFlight counts the API requests held at once', async () => {
+			await start({ faults: { postDelayMs: 100 } });
+			const arrived = nextRequest();
+			const submits = [submit(fastBody()), submit(fastBody()), submit(fastBody())];
+			expect((await arrived).status).toBe(0);
+			const replies = await Promise.all(submits);
+			expect(replies.map((reply) => reply.status)).toEqual([201, 201, 201]);
+			expect(sim.counters().maxInFlight).toBe(3);
+			sim.reset();
+			sim.setOptions({ faults: {} });
+			await submit(fastBody());
+			await submit(fastBody());
+			expect(sim.counters().maxInFlight).toBe(1);
+		});
 	});
 
 	describe('command line', () => {
@@ -1138,6 +1169,7 @@ describe('AI/ML API simulator', () => {
 			cdnAuthorizationHeaders: 0,
 			maxConcurrent: 0,
 			billing: 0,
+			maxInFlight: 0,
 		});
 	});
 });
