@@ -336,10 +336,19 @@ function schedulerDeps(run: Run): SchedulerDeps {
 		admission: run.ledger,
 		onProgress: (progress) => reportProgress(run, progress),
 		maxRunning: run.plans.find((plan) => plan.settings)?.settings?.maxConcurrent ?? 1,
-		parallelRequests: PARALLEL_REQUESTS,
+		parallelRequests: parallelRequestsOf(run),
 		parallelDownloads: PARALLEL_DOWNLOADS,
 		stopOnFailure: !run.continueOnFail,
 	};
+}
+
+/**
+ * The most requests in flight at once. In the durable loop nothing waits in the run, so Max Concurrent
+ * Generations (Loop Options) caps the node's requests instead: submits and checks alike.
+ */
+function parallelRequestsOf(run: Run): number {
+	const settings = run.plans.find((plan) => plan.settings)?.settings;
+	return settings?.split ? Math.min(PARALLEL_REQUESTS, settings.maxConcurrent) : PARALLEL_REQUESTS;
 }
 
 /** A 403 (out of credits) in the middle of a batch: what the run had spent when it came. */

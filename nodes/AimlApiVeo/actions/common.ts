@@ -35,6 +35,15 @@ type Show = NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>;
 export const AS_TOOL: Show = { '@tool': [true] };
 export const NOT_AS_TOOL: Show = { '@tool': [false] };
 
+const maxConcurrentProperty = (description: string): INodeProperties => ({
+	displayName: 'Max Concurrent Generations',
+	name: 'maxConcurrent',
+	type: 'number',
+	typeOptions: { minValue: LIMITS.maxConcurrent.min, maxValue: LIMITS.maxConcurrent.max },
+	default: DEFAULT_MAX_CONCURRENT,
+	description,
+});
+
 const maxWaitProperty = (description: string): INodeProperties => ({
 	displayName: 'Max Wait (Seconds)',
 	name: 'maxWait',
@@ -175,6 +184,9 @@ function splitProperties(show: Show): INodeProperties[] {
 			default: {},
 			displayOptions: { show: whenSplit },
 			options: [
+				maxConcurrentProperty(
+					'The most requests of this node to the API at once, submits and status checks alike (and never more than 16). Nothing waits in the run, so this does not cap how many generations run at the API: every item is submitted, this many at a time. A "Too Many Requests" answer to a submit is retried for up to two minutes.',
+				),
 				maxWaitProperty(
 					'How long the loop may go round for one generation, counted from its submit (or its first check); the deadline rides in the item as veoWait.deadline. At most 86400 (a day).',
 				),
@@ -189,15 +201,9 @@ export function waitProperties(operation: string, waitByDefault: boolean, withCo
 	const waitOptions: INodeProperties[] = [
 		...(withConcurrency
 			? [
-					{
-						displayName: 'Max Concurrent Generations',
-						name: 'maxConcurrent',
-						type: 'number',
-						typeOptions: { minValue: LIMITS.maxConcurrent.min, maxValue: LIMITS.maxConcurrent.max },
-						default: DEFAULT_MAX_CONCURRENT,
-						description:
-							'The most generations of this run at the API at once; the rest wait for a free slot. If the account\'s own limit is lower, the node notices the API\'s "Too Many Requests" answer and waits for its own generations to finish.',
-					} as INodeProperties,
+					maxConcurrentProperty(
+						'The most generations of this run at the API at once; the rest wait for a free slot. If the account\'s own limit is lower, the node notices the API\'s "Too Many Requests" answer and waits for its own generations to finish.',
+					),
 				]
 			: []),
 		maxWaitProperty(
