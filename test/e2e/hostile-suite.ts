@@ -24,6 +24,9 @@ const IDS = {
 	statuses: 'e2eHostileStatus1',
 	errorOutput: 'e2eHostileErrOut1',
 	cdn: 'e2eHostileCdnBody',
+	loopBack: 'e2eHostileLoopBk1',
+	loopEdited: 'e2eHostileLoopEd1',
+	loopDropped: 'e2eHostileLoopDr1',
 };
 
 type NodeSettings = Record<string, unknown>;
@@ -233,6 +236,7 @@ export function describeHostileRun(
 				),
 			);
 			write(IDS.cdn, hostileWorkflow('Hostile: what the video host sends', ['A panda eats bamboo'], { onError: 'continueRegularOutput' }));
+			for (const [id, workflow] of durableTrapWorkflows()) write(id, workflow);
 			await instance.importWorkflows(n8n, env, workflows);
 			log(`import credential + workflows: ${seconds(step)}`);
 		});
@@ -399,5 +403,112 @@ export function describeHostileRun(
 			}
 			expect(cdnRequests).toBeGreaterThanOrEqual(6);
 		});
+
+		// The durable loop wired or edited carelessly. Generations never finish here (progress 'manual'),
+		// so only the node's own rules can end each loop.
+		const loopRun = async (caseName: string, workflowId: string) => {
+			const done = await execute(caseName, workflowId, { progress: 'manual' });
+			expect(done.output).not.toContain(API_KEY);
+			expect(JSON.stringify(done.run)).not.toContain(API_KEY);
+			return done;
+		};
+
+		test('Running wired through a 1 s Wait back into Generate Video: one POST, the item refused naming veoWait and the generation', async () => {
+			const { run, counters, generations } = await loopRun('loop-back', IDS.loopBack);
+			expect(counters.posts).toBe(1);
+			expect(generations).toHaveLength(1);
+			expect(run.status).toBe('error');
+			expect(tasksOf(run, 'Wait')).toHaveLength(1);
+			const error = run.data.resultData.error as { message?: string; description?: string } | undefined;
+			const text = `${error?.message ?? ''}\n${error?.description ?? ''}`;
+			expect(text).toContain(`This item is the Running row of generation ${generations[0].id} (it carries veoWait), which keeps running at the API`);
+			expect(text).toContain('not back into Generate Video');
+		});
+
+		test('a Set node that moves veoWait.deadline to the year 9999: refused before any GET, naming veoWait', async () => {
+			const { run, counters } = await loopRun('loop-edited', IDS.loopEdited);
+			expect(counters.posts).toBe(1);
+			expect(counters.gets).toBe(0);
+			expect(run.status).toBe('error');
+			const error = run.data.resultData.error as { message?: string; description?: string } | undefined;
+			expect(error?.message).toContain("The item's veoWait is not the loop state this node wrote");
+			expect(error?.message).toContain('a loop lasts at most 86400 s');
+			expect(error?.description).toContain('Field: veoWait');
+		});
+
+		test('a Set node that drops veoWait every round (Wait 1 s, Max Wait 3 s): the loop ends by the first deadline Check Generations gave it', async () => {
+			const { run, counters, generations } = await loopRun('loop-dropped', IDS.loopDropped);
+			expect(run.status).toBe('success');
+			expect(counters.posts).toBe(1);
+			// Every round waits 1 s at least, and the first check sets a deadline 3 s later: 2 to 4 checks.
+			const rounds = tasksOf(run, 'Check Generations').length;
+			log(`loop-dropped: ${rounds} checks, ${counters.gets} GETs before the loop ended`);
+			expect(rounds).toBeGreaterThanOrEqual(2);
+			expect(rounds).toBeLessThanOrEqual(4);
+			expect(counters.gets).toBe(rounds);
+			const ended = outputOf(run, 'Ended');
+			expect(ended).toHaveLength(1);
+			expect(String(ended[0].json.error)).toContain(`Generation ${generations[0].id} did not finish within "Max Wait"`);
+		});
 	});
+}
+
+/**
+ * Workflows of the durable loop's traps: Running wired back into Generate Video through a 1 s Wait;
+ * a Set node that edits `veoWait` between Running and Check Generations; a Set node that keeps only
+ * the id, every round, in a loop whose Check Generations has Max Wait 3 s.
+ */
+function durableTrapWorkflows(): Array<[string, Workflow]> {
+	const id = (n: number) => `c0000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+	const credentials = { aimlVeoApi: { id: instance.CREDENTIAL_ID, name: 'AIML API account' } };
+	const link = (...nodes: string[]) => nodes.map((node) => (node ? [{ node, type: 'main', index: 0 }] : []));
+	const split = { waitForCompletion: false, splitByState: true, downloadVideo: false };
+	const { waitOptions: _unused, ...generate } = generateParams({ prompt: "={{ $('One item per prompt').item.json.prompt }}" });
+	const base = (name: string, extra: Workflow['nodes'], connections: Workflow['connections']): Workflow => ({
+		name,
+		nodes: [
+			{ id: id(1), name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{ id: id(2), name: 'Prompts', type: 'n8n-nodes-base.set', typeVersion: 3.4, position: [220, 0], parameters: { mode: 'raw', jsonOutput: JSON.stringify({ rows: [{ prompt: 'A heron wades at dawn' }] }), options: {} } },
+			{ id: id(3), name: 'One item per prompt', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [440, 0], parameters: { fieldToSplitOut: 'rows', options: {} } },
+			{ id: id(4), name: VEO, type: NODE_TYPE, typeVersion: 1, position: [660, 0], parameters: { ...generate, ...split, loopOptions: { maxWait: 600 } }, credentials },
+			{ id: id(5), name: 'Wait', type: 'n8n-nodes-base.wait', typeVersion: 1.1, position: [880, 200], parameters: { resume: 'timeInterval', amount: 1, unit: 'seconds' }, webhookId: id(50) },
+			{ id: id(6), name: 'Videos', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [880, 0], parameters: {} },
+			...extra,
+		],
+		connections: { Start: { main: link('Prompts') }, Prompts: { main: link('One item per prompt') }, 'One item per prompt': { main: link(VEO) }, ...connections },
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+	});
+	const set = (n: number, name: string, parameters: Record<string, unknown>) => ({ id: id(n), name, type: 'n8n-nodes-base.set', typeVersion: 3.4, position: [1100, 200], parameters: { mode: 'manual', ...parameters, options: {} } });
+	const check = (loopOptions: Record<string, unknown>, settings: NodeSettings = {}) => ({
+		id: id(8),
+		name: 'Check Generations',
+		type: NODE_TYPE,
+		typeVersion: 1,
+		position: [1320, 200],
+		parameters: { operation: 'get', generationId: '={{ $json.id }}', ...split, loopOptions },
+		credentials,
+		...settings,
+	});
+	const ended = { id: id(9), name: 'Ended', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [1540, 0], parameters: {} };
+	const assignment = (name: string, value: string) => ({ id: id(70), name, value, type: 'string' });
+	return [
+		[IDS.loopBack, base('Hostile: Running wired back into Generate Video', [], { [VEO]: { main: link('Videos', 'Wait') }, Wait: { main: link(VEO) } })],
+		[
+			IDS.loopEdited,
+			base(
+				'Hostile: veoWait edited on the way round',
+				[set(7, 'Edit veoWait', { assignments: { assignments: [assignment('veoWait.deadline', '9999-12-31T23:59:59.000Z')] }, includeOtherFields: true }), check({ maxWait: 600 }), ended],
+				{ [VEO]: { main: link('Videos', 'Edit veoWait') }, 'Edit veoWait': { main: link('Check Generations') }, 'Check Generations': { main: link('Ended') } },
+			),
+		],
+		[
+			IDS.loopDropped,
+			base(
+				'Hostile: veoWait dropped every round',
+				[set(7, 'Keep only id', { assignments: { assignments: [assignment('id', '={{ $json.id }}')] }, includeOtherFields: false }), check({ maxWait: 3 }, { onError: 'continueRegularOutput' }), ended],
+				{ [VEO]: { main: link('Videos', 'Wait') }, Wait: { main: link('Keep only id') }, 'Keep only id': { main: link('Check Generations') }, 'Check Generations': { main: link('Ended', 'Wait') } },
+			),
+		],
+	];
 }

@@ -170,7 +170,7 @@ function splitProperties(show: Show): INodeProperties[] {
 			// The loop's two traps, where the loop is set up: wiring Running back into Generate Video,
 			// and a node on the way round that drops or edits veoWait.
 			displayName:
-				'Loop Running → Wait → Get Generation (Split Outputs by State on, Generation ID {{ $json.id }}), never back into Generate Video: it refuses those items. Pass veoWait on unchanged: it holds the loop\'s deadline. An edited veoWait is refused; without it, Get Generation keeps the first deadline it gave the generation in this execution.',
+				'Loop Running → Wait → Get Generation (Split Outputs by State on, Generation ID mapped from the item), never back into Generate Video: it refuses those items. Pass veoWait on unchanged: it holds the loop\'s deadline. An edited veoWait is refused; without it, Get Generation keeps the first deadline it gave the generation in this execution.',
 			name: 'loopNotice',
 			type: 'notice',
 			default: '',
