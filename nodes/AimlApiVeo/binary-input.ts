@@ -55,8 +55,23 @@ export function httpUrl(value: unknown, field: string, noun: string, hint: strin
 	return url;
 }
 
-/** A list from a field: an expression's array, or text separated by commas or new lines. */
-export function listOf(value: unknown): string[] {
-	const parts = Array.isArray(value) ? value.map((part) => (typeof part === 'string' ? part : JSON.stringify(part))) : typeof value === 'string' ? value.split(/[\n,]/) : [];
+/** A list from a field: an expression's array, or text split at `separators` (binary field names: commas or new lines). */
+export function listOf(value: unknown, separators = /[\n,]/): string[] {
+	const parts = Array.isArray(value) ? value.map((part) => (typeof part === 'string' ? part : JSON.stringify(part))) : typeof value === 'string' ? value.split(separators) : [];
 	return parts.map((part) => part.trim()).filter(Boolean);
+}
+
+/**
+ * URLs from a field: an expression's array, or text with one URL per line. Never split at a comma,
+ * which a URL may hold. A comma ending a line is the separator lists once used and is dropped; a line
+ * where a comma runs into a second URL is refused, so such a list is not sent as one broken URL.
+ */
+export function urlListOf(value: unknown, field: string): string[] {
+	const lines = listOf(value, /\r?\n/);
+	return lines.map((line, index) => {
+		if (/,\s*https?:\/\//i.test(line)) {
+			throw new InputError(field, `${field} has two URLs joined by a comma on line ${index + 1}`, 'Put each URL on its own line (or give a list from an expression); a comma inside a URL is kept as part of it.');
+		}
+		return Array.isArray(value) ? line : line.replace(/,+$/, '').trim();
+	});
 }

@@ -8,7 +8,9 @@ import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
 import { deadlineAfter } from './deadline';
 import type { Failure } from './errors';
+import { keyInUrlFailure } from './key-echo';
 import { Mp4Check } from './mp4';
+import type { Secret } from './redact';
 import { errorCode, networkReason } from './transport';
 import type { Clock } from './wait';
 
@@ -55,11 +57,14 @@ export async function downloadVideo(
 	generationId: string,
 	url: string,
 	limits: DownloadLimits,
+	secret: Pick<Secret, 'reveals'>,
 ): Promise<Download> {
 	const failed = (reason: string): Download => ({ ok: false, failure: downloadFailure(generationId, url, reason) });
 	if (!URL.canParse(url)) return failed('the video URL is not a URL');
 	const { protocol } = new URL(url);
 	if (protocol !== 'https:' && protocol !== 'http:') return failed(`unsupported URL scheme ${protocol}`);
+	// A request to it would hand the key to the video host (and to every log on the way).
+	if (secret.reveals(url)) return { ok: false, failure: keyInUrlFailure(generationId, url) };
 	const deadline = deadlineAfter(clock, limits.timeLimitMs, ctx.getExecutionCancelSignal());
 	const tooSlow = `it did not finish within the download time limit of ${limits.timeLimitMs / 1000} s ("Download Time Limit")`;
 	let stopped: string | undefined;

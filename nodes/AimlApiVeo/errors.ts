@@ -28,7 +28,8 @@ export type FailureKind =
 	| 'budget'
 	| 'balance'
 	| 'download'
-	| 'cancelled';
+	| 'cancelled'
+	| 'key-in-answer';
 
 export interface Failure {
 	kind: FailureKind;

@@ -17,13 +17,14 @@ import { rejectOnAbort } from './deadline';
 import { downloadVideo } from './download';
 import type { Failure } from './errors';
 import { InputError } from './errors';
+import { KEY_IN_ID_REASON, refuseKeyEchoes } from './key-echo';
 import { UNIVERSAL_PATH } from './models';
 import { LoopMemory, refuseLoopRow } from './loop';
 import { failJob, readCarriedWait } from './machine';
 import type { Ending } from './outcome';
 import { cancelledError, failureError, rowsOf, splitRows } from './outcome';
-import type { Redact } from './redact';
-import { redactorFor } from './redact';
+import type { Secret } from './redact';
+import { secretOf } from './redact';
 import type { GenerateRequest } from './request';
 import type { SubmittedRequest } from './resume';
 import { SubmitMemory } from './resume';
@@ -64,6 +65,8 @@ interface Run extends Ending {
 	asTool: boolean;
 	/** Get Generation's record of the loops it checked in this execution, once a check of the loop needs it. */
 	loops?: LoopMemory;
+	/** The credential's key, to keep its text out of everything the node writes. */
+	secret: Secret;
 }
 
 /** The sleep also ends with the signal: older n8n's `sleep` ignores it, and a cancel must not wait out a poll interval. */
@@ -79,6 +82,7 @@ export async function executeItems(ctx: IExecuteFunctions, clock: Clock = realCl
 	await checkBatchFirst(run);
 	const ending = await runJobs(run.jobs, schedulerDeps(run));
 	if (ending === 'cancelled') throw cancelledError(run);
+	refuseKeyEchoes(run.jobs, run.secret, (job) => run.binaries.has(job.index));
 	// A generation the API ended with its documented, uncharged error may be bought again by a retry;
 	// everything else stays remembered for this run, so a retry resumes it instead of paying twice.
 	// A tool call that ended with its video is done with it (see TOOL_CALL_RUN).
@@ -97,12 +101,12 @@ export async function executeItems(ctx: IExecuteFunctions, clock: Clock = realCl
 async function prepareRun(ctx: IExecuteFunctions, clock: Clock): Promise<Run> {
 	const node = ctx.getNode();
 	let baseUrl = '';
-	let redact: Redact = (value) => value;
+	let secret: Secret = secretOf(undefined);
 	let setupFailure: Failure | undefined;
 	let budget: BudgetSettings = { checkBalance: false };
 	try {
 		const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
-		redact = redactorFor(credentials.apiKey);
+		secret = secretOf(credentials.apiKey);
 		baseUrl = resolveBaseUrl(credentials.baseUrl);
 		// A budget that cannot be read is never taken as no budget: then no item is sent.
 		if (ctx.getInputData().length > 0 && ctx.getNodeParameter('operation', 0) === 'generate') budget = readBudget(ctx, 0);
@@ -123,7 +127,8 @@ async function prepareRun(ctx: IExecuteFunctions, clock: Clock): Promise<Run> {
 		plans,
 		binaries: new Map<number, IBinaryData>(),
 		binaryPropertyOf: (job) => (plans[job.index].settings as WaitSettings).binaryProperty,
-		redact,
+		redact: secret.redact,
+		secret,
 		// A tool has one output, its answer to the agent: no error output to route failures to.
 		errorOutput: node.onError === 'continueErrorOutput' && !asTool,
 		continueOnFail: ctx.continueOnFail(),
@@ -290,7 +295,8 @@ function reportProgress(run: Run, progress: Progress): void {
 	const totals = run.ledger.totals();
 	const budget = run.ledger.limited ? ` of a budget of ${run.ledger.budgetText()}` : '';
 	const spent = totals.videos > 0 || budget ? `; spent ${run.ledger.spentText()}${budget}` : '';
-	const line = `${run.node.name}: ${progress.done} done, ${progress.running} running${statuses.length ? ` (${statuses.join(', ')})` : ''}, ${progress.waitingToSubmit} waiting to submit, ${progress.failed} failed (of ${progress.total})${spent}`;
+	// Status words are the API's: they may hold anything, the key's text too.
+	const line = run.redact(`${run.node.name}: ${progress.done} done, ${progress.running} running${statuses.length ? ` (${statuses.join(', ')})` : ''}, ${progress.waitingToSubmit} waiting to submit, ${progress.failed} failed (of ${progress.total})${spent}`);
 	if (run.ctx.getMode() === 'manual') run.ctx.sendMessageToUI(line);
 	else run.ctx.logger.info(line);
 }
@@ -320,10 +326,11 @@ function schedulerDeps(run: Run): SchedulerDeps {
 			? async (job) => {
 					const settings = settingsOf(job);
 					if (!settings.download) return undefined;
-					const download = await downloadVideo(run.ctx, run.clock, job.generationId as string, job.videoUrl as string, {
+					// The id names the file and the failure: redacted, it can hold no key.
+					const download = await downloadVideo(run.ctx, run.clock, run.redact(job.generationId as string), job.videoUrl as string, {
 						timeLimitMs: settings.downloadLimitMs,
 						maxBytes: settings.maxVideoBytes,
-					});
+					}, run.secret);
 					if (!download.ok) return download.failure;
 					run.binaries.set(job.index, download.binary);
 					return undefined;
@@ -331,7 +338,11 @@ function schedulerDeps(run: Run): SchedulerDeps {
 			: undefined,
 		onAccepted: (job) => {
 			const submitted = run.plans[job.index].submitted;
-			if (submitted) run.memory.accepted(submitted, job.generationId as string, job.cost);
+			if (!submitted) return;
+			// The record is saved with the execution: an id holding the key's text is not written there,
+			// and a retry must still never buy the generation again.
+			if (run.secret.reveals(job.generationId as string)) run.memory.mayExist(submitted, KEY_IN_ID_REASON);
+			else run.memory.accepted(submitted, job.generationId as string, job.cost);
 		},
 		admission: run.ledger,
 		onProgress: (progress) => reportProgress(run, progress),

@@ -6,7 +6,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { MediaKind } from './binary-input';
-import { httpUrl, listOf, readBinaryField } from './binary-input';
+import { httpUrl, listOf, readBinaryField, urlListOf } from './binary-input';
 import { InputError } from './errors';
 import type { Frame, VeoModel } from './models';
 import { frameField, modelsWithFrame, modelsWithReferences, MODELS, REFERENCE_FIELD, takesFrame } from './models';
@@ -116,7 +116,7 @@ const referenceProperties: INodeProperties[] = [
 		typeOptions: { rows: 3 },
 		default: '',
 		placeholder: 'e.g. https://example.com/face.png',
-		description: '1 to 3 public http(s) links, one per line or separated by commas (or an expression giving a list)',
+		description: '1 to 3 public http(s) links, one per line (or an expression giving a list). A comma is part of a URL, never a separator.',
 		displayOptions: { show: { operation: ['generate'], model: modelsWithReferences(), referenceSource: ['url'] } },
 	},
 ];
@@ -160,7 +160,7 @@ async function readFrame(ctx: IExecuteFunctions, itemIndex: number, model: VeoMo
 async function readReferences(ctx: IExecuteFunctions, itemIndex: number): Promise<string[]> {
 	const source = ctx.getNodeParameter('referenceSource', itemIndex, 'binary') as string;
 	if (source === 'url') {
-		return listOf(ctx.getNodeParameter('referenceUrls', itemIndex, '')).map((url) => httpUrl(url, 'Reference Image URLs', 'reference image', URL_HINT));
+		return urlListOf(ctx.getNodeParameter('referenceUrls', itemIndex, ''), 'Reference Image URLs').map((url) => httpUrl(url, 'Reference Image URLs', 'reference image', URL_HINT));
 	}
 	const fields = listOf(ctx.getNodeParameter('referenceBinaryProperties', itemIndex, 'data'));
 	const images: string[] = [];

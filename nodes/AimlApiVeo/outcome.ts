@@ -93,7 +93,8 @@ function failedRow(ending: Ending, job: Job): INodeExecutionData {
 	if (job.generation?.status) details.status = job.generation.status;
 	if (job.videoUrl) details.videoUrl = job.videoUrl;
 	if (failure.httpCode) details.httpCode = failure.httpCode;
-	if (failure.kind === 'ambiguous-submit') details.generationMayExist = true;
+	// A generation the node cannot name (its answer was lost, or its id holds the key's text) may still be charged.
+	if (failure.kind === 'ambiguous-submit' || failure.kind === 'key-in-answer') details.generationMayExist = true;
 	Object.assign(details, spendFields(ending, job));
 	// n8n sends a row to the node's error output when its JSON holds `error` and nothing but
 	// `message` and `details` beside it (and then adds the input item's fields); on the regular
@@ -143,7 +144,8 @@ export function splitRows(ending: Ending, history: LoopHistory): INodeExecutionD
 			continue;
 		}
 		const { startedAt, checksBefore } = history(job);
-		row.json = { ...row.json, veoWait: { ...carriedWaitOf(job, startedAt, checksBefore) } };
+		// Redacted like the rest of the row (a generation whose id holds the key never gets here: see key-echo.ts).
+		row.json = { ...row.json, veoWait: ending.redact({ ...carriedWaitOf(job, startedAt, checksBefore) }) };
 		running.push(row);
 	}
 	return [done, running];

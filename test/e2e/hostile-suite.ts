@@ -450,6 +450,29 @@ export function describeHostileRun(
 			expect(ended).toHaveLength(1);
 			expect(String(ended[0].json.error)).toContain(`Generation ${generations[0].id} did not finish within "Max Wait"`);
 		});
+
+		test('an API that puts the key into ids, video URLs and status words: no URL fetched, nothing bought twice, the key nowhere in the run or the log', async () => {
+			const { run, counters, output } = await execute('key-echo', IDS.retryContinue, {
+				statusNames: { queued: API_KEY },
+				faults: { keyInIds: 'raw', keyInVideoUrls: 'raw' },
+			});
+			expect(run.status).toBe('success');
+			// The first try's videos were not fetched (their URLs hold the key), so its rows were errors and
+			// n8n ran the node again; the retries found "may exist" in the record and sent nothing.
+			expect(counters.posts).toBe(3);
+			expect(counters.cdnRequests).toBe(0);
+			const tries = progressLines(output);
+			expect(tries.filter((line) => line.includes('3 waiting to submit'))).toHaveLength(1);
+			expect(tries.some((line) => line.includes('[redacted]'))).toBe(true);
+			const rows = outputOf(run, VEO);
+			expect(rows).toHaveLength(3);
+			for (const row of rows) {
+				expect(row.json.generationMayExist).toBe(true);
+				expect(String(row.json.error)).toContain("generation id contained your API key's text");
+			}
+			expect(JSON.stringify(run).includes(API_KEY)).toBe(false);
+			expect(output.includes(API_KEY)).toBe(false);
+		});
 	});
 }
 

@@ -39,6 +39,8 @@ const FAULT_KEYS: Record<keyof SimulatorFaults, true> = {
 	postRedirect: true,
 	notFoundPollsAfterAccept: true,
 	echoRequestInErrors: true,
+	keyInIds: true,
+	keyInVideoUrls: true,
 	cdnStatus: true,
 	cdnCloseMidway: true,
 	cdnDrip: true,

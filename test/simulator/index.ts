@@ -76,6 +76,14 @@ export interface SimulatorFaults {
 	notFoundPollsAfterAccept?: number;
 	/** Every 4xx/5xx error body of the API also carries the request: method, path, all headers (the key too), body. */
 	echoRequestInErrors?: boolean;
+	/**
+	 * Every generation id issued from now on carries the caller's API key before its `:model` part
+	 * ('raw'), or the key as `encodeURIComponent` writes it ('encoded'): an API that derives ids from
+	 * the request. Submit and poll answers carry the id; the poll is found by it as usual.
+	 */
+	keyInIds?: 'raw' | 'encoded';
+	/** Every video URL issued from now on carries the caller's API key in its query (`?token=`), raw or URL-encoded; the CDN still serves it. */
+	keyInVideoUrls?: 'raw' | 'encoded';
 	/** The CDN answers this status instead of the video. */
 	cdnStatus?: number;
 	/** The CDN sends the headers and about half of the body, then destroys the socket. */
@@ -760,7 +768,9 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 		const prompt = body.prompt as string;
 		const baseMs = Math.max(0, options.generationMs ?? DEFAULT_GENERATION_MS);
 		const durationMs = prompt.includes(MARKER_SLOW) ? baseMs * 3 : baseMs;
-		const id = `${crypto.randomUUID()}:${model.upstream}`;
+		const keyForm = (form: 'raw' | 'encoded') => (form === 'raw' ? apiKey() : encodeURIComponent(apiKey()));
+		const keyInId = faults().keyInIds;
+		const id = `${crypto.randomUUID()}${keyInId ? `-${keyForm(keyInId)}` : ''}:${model.upstream}`;
 		const credits = priceCredits(model.id);
 		const stored: StoredGeneration = {
 			credits,
@@ -792,7 +802,9 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 			const animal = ANIMALS[crypto.randomInt(ANIMALS.length)];
 			const videoPath = `/generations/${animal}/${createdAt + durationMs}-${crypto.randomUUID()}.mp4`;
 			issuedVideoPaths.add(videoPath);
-			stored.videoUrl = `${(options.videoOrigin ?? cdnUrl).replace(/\/+$/, '')}${videoPath}`;
+			const keyInUrl = faults().keyInVideoUrls;
+			const token = keyInUrl ? `?token=${keyForm(keyInUrl)}` : '';
+			stored.videoUrl = `${(options.videoOrigin ?? cdnUrl).replace(/\/+$/, '')}${videoPath}${token}`;
 		}
 		store.set(id, stored);
 		generations.push(stored.generation);

@@ -1127,6 +1127,20 @@ describe('AI/ML API simulator', () => {
 			await submit(fastBody());
 			expect(sim.counters().maxInFlight).toBe(1);
 		});
+
+		it.each([
+			['raw', 'sk+echo/KEY=1234'],
+			['encoded', encodeURIComponent('sk+echo/KEY=1234')],
+		] as const)('keyInIds and keyInVideoUrls (%s): ids and video URLs carry the key; both still work', async (form, text) => {
+			await start({ apiKey: 'sk+echo/KEY=1234', progress: { polls: 1 }, faults: { keyInIds: form, keyInVideoUrls: form } });
+			const accepted = await submit(fastBody(), { key: 'sk+echo/KEY=1234' });
+			const { id } = accepted.json();
+			expect(id).toContain(`-${text}:`);
+			const done = (await poll(id, { key: 'sk+echo/KEY=1234' })).json();
+			expect(done).toMatchObject({ id, status: 'completed' });
+			expect(done.video.url).toMatch(new RegExp(`\\.mp4\\?token=${text.replace(/[+]/g, '\\+')}$`));
+			expect((await call(done.video.url)).status).toBe(200);
+		});
 	});
 
 	describe('command line', () => {

@@ -1,6 +1,7 @@
-import type { IExecuteFunctions, INodeProperties, IDataObject } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { readOptions } from '../body-fields';
 import { imageProperties, readImages } from '../image';
 import { modelProperties, readModel } from '../model-choice';
 import type { GenerateRequest } from '../request';
@@ -43,5 +44,5 @@ export const description: INodeProperties[] = [
 export async function requestFor(ctx: IExecuteFunctions, itemIndex: number): Promise<GenerateRequest> {
 	const model = readModel(ctx.getNodeParameter('model', itemIndex));
 	const inputs = { ...(await readVideo(ctx, itemIndex, model)), ...(await readImages(ctx, itemIndex, model)) };
-	return buildGenerateRequest(model, ctx.getNodeParameter('prompt', itemIndex, ''), ctx.getNodeParameter('options', itemIndex, {}) as IDataObject, inputs);
+	return buildGenerateRequest(model, ctx.getNodeParameter('prompt', itemIndex, ''), readOptions(ctx, itemIndex), inputs);
 }
