@@ -44,6 +44,8 @@ const FAULT_KEYS: Record<keyof SimulatorFaults, true> = {
 	cdnDrip: true,
 	cdnBody: true,
 	cdnGzip: true,
+	postReportedCost: true,
+	pollReportedCredits: true,
 };
 
 function parseProgress(value: string): SimulatorProgress {
