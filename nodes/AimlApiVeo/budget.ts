@@ -126,12 +126,19 @@ export class Ledger {
 		this.record.put(submitKey, { counted: usable ?? entry.counted, cost });
 	}
 
-	/** A generation an earlier try of this execution bought, resumed now: counted once, when it is not yet. */
-	resumed(job: Job, cost: Cost | undefined): void {
+	/**
+	 * A generation an earlier try of this execution bought, resumed now: counted once, when it is not
+	 * yet. Returns the cost its row shows: the figure the totals already hold for it (a status answer's
+	 * may have replaced the submit's), else the one remembered.
+	 */
+	resumed(job: Job, cost: Cost | undefined): Cost | undefined {
 		const request = this.sources.requestOf(job);
 		const submitKey = this.sources.submitKeyOf(job);
-		if (!request || !submitKey || this.record.get(submitKey)) return;
+		if (!request || !submitKey) return cost;
+		const counted = this.record.get(submitKey);
+		if (counted) return counted.cost ?? cost;
 		this.record.put(submitKey, { counted: usableCredits(cost) ?? this.estimate(request), cost });
+		return cost;
 	}
 
 	/** A submit an earlier try of this execution sent and lost the answer to: counted once, at its estimate. */

@@ -248,8 +248,7 @@ async function planSubmit(run: Run, job: Job, plan: Plan): Promise<void> {
 	if (!remembered) return;
 	if ('generationId' in remembered) {
 		job.generationId = remembered.generationId;
-		job.cost = remembered.cost;
-		run.ledger.resumed(job, remembered.cost);
+		job.cost = run.ledger.resumed(job, remembered.cost);
 		job.submittedHere = true;
 		job.state = 'pending';
 		return;

@@ -132,14 +132,14 @@ describe('a budget covers one execution of the workflow', () => {
 	const TOOL_TYPE = `${AIMLAPI_VEO_NODE_TYPE}Tool`;
 	const TOOL = 'generate_video';
 
-	it("an agent's tool called 20 times in one execution under Max Videos 1 buys 1 video", async () => {
-		const calls = Array.from({ length: 20 }, (_, i) => ({ prompt: `tool call ${i}` }));
+	/** Calls the tool once per entry of `calls`, in one execution, as n8n's Tool Executor does; what each call answered. */
+	async function callTool(calls: IDataObject[], budget: Record<string, unknown>) {
 		const parameters = {
 			operation: 'generate',
 			model: FAST,
 			prompt: "={{ $fromAI('prompt', 'What the video should show', 'string') }}",
 			waitOptions: { pollInterval: 1, maxWait: 60 },
-			budget: { maxVideos: 1 },
+			budget,
 		};
 		const wf: WorkflowJson = {
 			name: 'tool calls',
@@ -156,11 +156,23 @@ describe('a budget covers one execution of the workflow', () => {
 		};
 		const nodeTypes = { [TOOL_TYPE]: toolVariantOf(loadDefaultNodeTypes()[AIMLAPI_VEO_NODE_TYPE] as never), [TOOL_CALLER_TYPE]: new ToolCaller() };
 		const result = await runWorkflow({ workflow: wf, credentials: credentials(), nodeTypes });
-		const answers = result.items('Tool Caller').map((item) => item.json);
+		return result.items('Tool Caller').map((item) => item.json);
+	}
+
+	it("an agent's tool called 20 times in one execution under Max Videos 1 buys 1 video", async () => {
+		const answers = await callTool(Array.from({ length: 20 }, (_, i) => ({ prompt: `tool call ${i}` })), { maxVideos: 1 });
 		report.push(['an agent calls the tool 20 times, Max Videos 1', String(posts()), String(answers.length), '1', '0', '19']);
 		expect(answers).toHaveLength(20);
 		expect(posts()).toBe(1);
 		expect(answers.filter((answer) => String(answer.error).includes("this execution's budget of 1 video"))).toHaveLength(19);
+	});
+
+	it('the same tool call made again after its video came counts as a new video: Max Videos 2, three calls, 2 videos', async () => {
+		const answers = await callTool(Array(3).fill({ prompt: 'the same paper boat' }), { maxVideos: 2 });
+		report.push(['an agent asks 3 times for the same video, Max Videos 2', String(posts()), String(answers.length), '2', '0', '1']);
+		expect(posts()).toBe(2);
+		expect(answers.slice(0, 2).map((answer) => (answer.answer as IDataObject[])[0].status)).toEqual(['completed', 'completed']);
+		expect(String(answers[2].error)).toContain("this execution's budget of 2 videos");
 	});
 
 	it('a node run once per item of a loop (run index 0..4) under Max Videos 1 buys 1 video', async () => {

@@ -145,3 +145,16 @@ describe('the ledger counts what may have been bought, and never learns a price 
 		expect(JSON.stringify(context)).not.toMatch(/key \d|google/);
 	});
 });
+
+test("a retry resumes a generation with the figure the totals hold for it, so its row and runTotals still agree", () => {
+	const request: GenerateRequest = buildGenerateRequest('google/veo-3.0-fast', 'p', {});
+	const sources = { requestOf: () => request, submitKeyOf: (of: Job) => `key ${of.index}` };
+	const context = {};
+	const first = new Ledger({}, new SpendRecord(context, 0), sources);
+	first.settle(job(0), accepted(2_500_000));
+	first.reported(job(0), { credits: 3_000_000, usd: 1.5 });
+	const retry = new Ledger({}, new SpendRecord(context, 0), sources);
+	// The submit record remembers the submit's figure; the status answer's replaced it.
+	expect(retry.resumed(job(0), { credits: 2_500_000, usd: 1.25 })).toEqual({ credits: 3_000_000, usd: 1.5 });
+	expect(retry.totals()).toMatchObject({ videos: 1, credits: 3_000_000, usd: 1.5 });
+});
