@@ -1,13 +1,19 @@
 /**
- * What a run spends, and the budget it may not pass. The scheduler asks before each submit whether
- * it may be sent; the ledger reserves the estimated cost then, and settles it with the API's own
- * figure once the answer is in. Rounds of submits go out in parallel, but the scheduler decides
- * every submit of a round before sending any, so reservations can never race each other.
+ * What the node spends in one execution, and the budget it may not pass. The scheduler asks before
+ * each submit whether it may be sent; the ledger reserves the estimated cost then, and settles it
+ * once the answer is in. Rounds of submits go out in parallel, but the scheduler decides every
+ * submit of a round before sending any, so reservations can never race each other.
  *
- * Estimates: the highest cost the API reported in this run for the same model and settings; before
- * the first such answer, the price table (prices.ts). And until that first answer is in, only one
- * submit of those settings is sent: the rest wait a round for the API's real figure, so a price table
- * that is too low cannot take a batch past its budget.
+ * What counts: every submit the API accepted or may have accepted (its answer was lost), at the
+ * API's own figure for the generation once it reported a usable one (a number above 0), and at its
+ * estimate until then (for good, when the answer was lost). A later status answer's figure settles
+ * the generation anew, so the budget, the rows' `cost` and `runTotals` follow the same figure. The
+ * counts are kept with the execution (spend.ts), so the budget covers every run of the node in it.
+ *
+ * Estimates: the price table (prices.ts), raised to the highest usable cost the API reported in this
+ * execution for the same model and settings, never lowered: a cost of 0 or none at all cannot make
+ * the rest of a batch look free. Until the first answer for those settings is in, only one submit of
+ * them is sent: the rest wait a round, so a price table that is too low cannot pass the budget.
  */
 import type { Cost } from './cost';
 import { formatUsd, roundUsd, usdOfCredits } from './cost';
@@ -15,45 +21,52 @@ import type { Failure } from './errors';
 import type { Job } from './machine';
 import { priceKey, tableEstimate } from './prices';
 import type { GenerateRequest } from './request';
+import type { SpendRecord } from './spend';
 import type { SubmitOutcome } from './wait';
 
 export interface BudgetLimits {
-	/** The most the run may spend, in USD (kept in credits, so sums are exact). */
+	/** The most the execution may spend, in USD (kept in credits, so sums are exact). */
 	maxUsd?: number;
-	/** The most generations the run may have accepted. */
+	/** The most generations the execution may have accepted or possibly accepted. */
 	maxVideos?: number;
 }
 
-/** The run's totals as the next node sees them on every row. */
+/** The execution's totals for this node, as the next node sees them on every row. */
 export interface RunTotals {
-	/** Generations the API accepted in this run (Retry On Fail tries of this execution included). */
+	/** Generations the API accepted in this execution of the workflow, over every run of this node. */
 	videos: number;
-	/** What the API reported for them. */
+	/** What the API reported for them: the sum of their rows' `cost`. */
 	credits: number;
 	usd: number;
 	/** Accepted generations whose cost the API did not report (not in the figures above). */
 	costNotReported: number;
+	/** Submits whose answer was lost: the API may have accepted (and charged) them. Counted against the budget. */
+	possiblyAccepted: number;
 	/** Items not submitted because the budget was reached. */
 	notSubmittedForBudget: number;
 }
 
+/** Where the ledger finds a job's request and its key in the submit record. */
+export interface LedgerSources {
+	requestOf(job: Job): GenerateRequest | undefined;
+	submitKeyOf(job: Job): string | undefined;
+}
+
+/** A figure the budget may settle a generation with: a number above 0. */
+function usableCredits(cost: Cost | undefined): number | undefined {
+	return cost && Number.isFinite(cost.credits) && cost.credits > 0 ? cost.credits : undefined;
+}
+
 export class Ledger {
 	private readonly maxCredits?: number;
-	private videos = 0;
-	private credits = 0;
-	private usd = 0;
-	private unreported = 0;
-	private refused = 0;
-	/** Credits counted against the budget: reported costs, and estimates where none was reported. */
-	private spent = 0;
+	/** This round's reservations, by item, until their submits are answered. */
 	private readonly reserved = new Map<number, number>();
-	/** The cost to expect per price key, once the API has answered one submit of it. */
-	private readonly known = new Map<string, number>();
 	private readonly probing = new Set<string>();
 
 	constructor(
 		readonly limits: BudgetLimits,
-		private readonly requestOf: (job: Job) => GenerateRequest | undefined,
+		private readonly record: SpendRecord,
+		private readonly sources: LedgerSources,
 	) {
 		if (limits.maxUsd !== undefined) this.maxCredits = Math.round(limits.maxUsd * 2_000_000);
 	}
@@ -64,45 +77,101 @@ export class Ledger {
 
 	/** At the start of a round, before the job's submit is sent: send it, hold it a round, or refuse it. */
 	admit(job: Job): 'send' | 'hold' | Failure {
-		const request = this.requestOf(job);
+		const request = this.sources.requestOf(job);
 		if (!this.limited || !request) return 'send';
-		if (this.limits.maxVideos !== undefined && this.videos + this.reserved.size >= this.limits.maxVideos) return this.refuse(request);
+		if (this.limits.maxVideos !== undefined && this.committedVideos() >= this.limits.maxVideos) return this.refuse(job, request);
 		const key = priceKey(request);
-		if (!this.known.has(key) && this.probing.has(key)) return 'hold';
+		const answered = this.record.learned(key) !== undefined;
+		if (!answered && this.probing.has(key)) return 'hold';
 		const estimate = this.estimate(request);
-		if (this.maxCredits !== undefined && this.spent + this.reservedCredits() + estimate > this.maxCredits) return this.refuse(request);
+		if (this.maxCredits !== undefined && this.committedCredits() + estimate > this.maxCredits) return this.refuse(job, request);
 		this.reserved.set(job.index, estimate);
-		if (!this.known.has(key)) this.probing.add(key);
+		if (!answered) this.probing.add(key);
 		return 'send';
 	}
 
-	/** After the submit: its outcome, or undefined when it was not sent after all. */
+	/**
+	 * After the submit: its outcome, or undefined when it was not sent after all. An accepted
+	 * generation counts at its usable reported cost, else at its estimate; a submit the API may have
+	 * accepted (its answer lost) counts at its estimate; a refused one frees its reservation.
+	 */
 	settle(job: Job, outcome?: SubmitOutcome): void {
-		const request = this.requestOf(job);
+		const request = this.sources.requestOf(job);
+		const submitKey = this.sources.submitKeyOf(job);
 		const reservation = this.reserved.get(job.index);
 		this.reserved.delete(job.index);
 		if (request) this.probing.delete(priceKey(request));
-		if (outcome?.type !== 'accepted' || !request) return;
-		const key = priceKey(request);
-		const counted = outcome.cost?.credits ?? reservation ?? this.estimate(request);
-		this.known.set(key, Math.max(this.known.get(key) ?? 0, counted));
-		this.record(outcome.cost, counted);
+		if (!request || !submitKey) return;
+		const estimate = reservation ?? this.estimate(request);
+		if (outcome?.type === 'accepted') {
+			const usable = usableCredits(outcome.cost);
+			this.record.learn(priceKey(request), usable ?? 0);
+			this.record.put(submitKey, { counted: usable ?? estimate, cost: outcome.cost });
+		} else if (outcome?.type === 'failed' && outcome.failure.kind === 'ambiguous-submit') {
+			this.record.put(submitKey, { counted: estimate, maybe: true });
+		}
 	}
 
-	/** A generation an earlier try of this execution bought, resumed now: it counts as spent. */
-	resumed(cost: Cost | undefined, request: GenerateRequest): void {
-		this.record(cost, cost?.credits ?? this.estimate(request));
+	/**
+	 * A cost a status answer reported for the job's generation: the row shows it from now on, so the
+	 * totals take it too; a usable one also settles what the budget counts for it.
+	 */
+	reported(job: Job, cost: Cost): void {
+		const request = this.sources.requestOf(job);
+		const submitKey = this.sources.submitKeyOf(job);
+		const entry = submitKey ? this.record.get(submitKey) : undefined;
+		if (!request || !submitKey || !entry || entry.maybe) return;
+		const usable = usableCredits(cost);
+		if (usable !== undefined) this.record.learn(priceKey(request), usable);
+		this.record.put(submitKey, { counted: usable ?? entry.counted, cost });
+	}
+
+	/**
+	 * A generation an earlier try of this execution bought, resumed now: counted once, when it is not
+	 * yet. Returns the cost its row shows: the figure the totals already hold for it (a status answer's
+	 * may have replaced the submit's), else the one remembered.
+	 */
+	resumed(job: Job, cost: Cost | undefined): Cost | undefined {
+		const request = this.sources.requestOf(job);
+		const submitKey = this.sources.submitKeyOf(job);
+		if (!request || !submitKey) return cost;
+		const counted = this.record.get(submitKey);
+		if (counted) return counted.cost ?? cost;
+		this.record.put(submitKey, { counted: usableCredits(cost) ?? this.estimate(request), cost });
+		return cost;
+	}
+
+	/** A submit an earlier try of this execution sent and lost the answer to: counted once, at its estimate. */
+	lostEarlier(job: Job): void {
+		const request = this.sources.requestOf(job);
+		const submitKey = this.sources.submitKeyOf(job);
+		if (!request || !submitKey || this.record.get(submitKey)) return;
+		this.record.put(submitKey, { counted: this.estimate(request), maybe: true });
+	}
+
+	/** The submit record forgot the job's generation (a later submit of it is a new one): its count stays, closed. */
+	close(job: Job): void {
+		const submitKey = this.sources.submitKeyOf(job);
+		if (submitKey) this.record.close(submitKey);
 	}
 
 	totals(): RunTotals {
-		return { videos: this.videos, credits: this.credits, usd: roundUsd(this.usd), costNotReported: this.unreported, notSubmittedForBudget: this.refused };
+		const sums = this.record.sums();
+		return {
+			videos: sums.videos,
+			credits: sums.credits,
+			usd: roundUsd(sums.usd),
+			costNotReported: sums.unreported,
+			possiblyAccepted: sums.maybe,
+			notSubmittedForBudget: sums.refused,
+		};
 	}
 
 	/** The batch's estimate for a balance check: the items the budget would let through. */
 	batchEstimate(requests: GenerateRequest[]): number {
-		const counted = this.limits.maxVideos !== undefined ? requests.slice(0, Math.max(0, this.limits.maxVideos - this.videos)) : requests;
+		const counted = this.limits.maxVideos !== undefined ? requests.slice(0, Math.max(0, this.limits.maxVideos - this.committedVideos())) : requests;
 		const sum = this.estimateAll(counted);
-		return this.maxCredits !== undefined ? Math.min(sum, Math.max(0, this.maxCredits - this.spent)) : sum;
+		return this.maxCredits !== undefined ? Math.min(sum, Math.max(0, this.maxCredits - this.committedCredits())) : sum;
 	}
 
 	/**
@@ -112,22 +181,24 @@ export class Ledger {
 	 */
 	refuseUncovered(requests: GenerateRequest[]): Failure | undefined {
 		if (!this.limited || requests.length === 0) return undefined;
-		const videos = this.videos + requests.length;
-		const credits = this.spent + this.estimateAll(requests);
+		const videos = this.committedVideos() + requests.length;
+		const credits = this.committedCredits() + this.estimateAll(requests);
 		const tooMany = this.limits.maxVideos !== undefined && videos > this.limits.maxVideos;
 		if (!tooMany && (this.maxCredits === undefined || credits <= this.maxCredits)) return undefined;
 		const items = `${requests.length} ${requests.length === 1 ? 'item' : 'items'} to submit`;
 		return {
 			kind: 'budget',
-			message: `Not submitted: the run's budget of ${this.budgetText()} cannot cover its ${items}; nothing was charged for this item`,
-			description: `With what this run has already bought, the batch comes to ${videos} ${videos === 1 ? 'video' : 'videos'} estimated at ${formatUsd(usdOfCredits(credits))} (from the node's price table and what this run's generations cost). Without "Continue On Fail" a kept-back item stops the node and no row is output, so nothing was bought. Raise "Max Spend" or "Max Videos" under Budget, send fewer items, or turn on "Continue On Fail" to make what the budget allows and get the rest as "not submitted" rows.`,
+			message: `Not submitted: this execution's budget of ${this.budgetText()} cannot cover its ${items}; nothing was charged for this item`,
+			description: `With what this node has already bought in this execution, the batch comes to ${videos} ${videos === 1 ? 'video' : 'videos'} estimated at ${formatUsd(usdOfCredits(credits))} (from the node's price table and what this execution's generations cost). Without "Continue On Fail" a kept-back item stops the node and no row is output, so nothing was bought. Raise "Max Spend" or "Max Videos" under Budget, send fewer items, or turn on "Continue On Fail" to make what the budget allows and get the rest as "not submitted" rows.`,
 		};
 	}
 
 	/** "$5.85 (11,700,000 credits) on 3 videos", for progress lines and messages. */
 	spentText(): string {
-		const unreported = this.unreported ? `, ${this.unreported} more without a reported cost` : '';
-		return `${formatUsd(roundUsd(this.usd))} (${this.credits.toLocaleString('en-US')} credits) on ${this.videos} ${this.videos === 1 ? 'video' : 'videos'}${unreported}`;
+		const sums = this.record.sums();
+		const unreported = sums.unreported ? `, ${sums.unreported} more without a reported cost` : '';
+		const maybe = sums.maybe ? `, ${sums.maybe} more possibly accepted (answer lost)` : '';
+		return `${formatUsd(roundUsd(sums.usd))} (${sums.credits.toLocaleString('en-US')} credits) on ${sums.videos} ${sums.videos === 1 ? 'video' : 'videos'}${unreported}${maybe}`;
 	}
 
 	budgetText(): string {
@@ -137,44 +208,42 @@ export class Ledger {
 		return parts.join(' or ');
 	}
 
-	/** What counts against the budget: spent, and reserved for the submits of this round. */
+	/** Accepted, possibly accepted, and being submitted this round. */
+	private committedVideos(): number {
+		const sums = this.record.sums();
+		return sums.videos + sums.maybe + this.reserved.size;
+	}
+
+	/** Counted against Max Spend, and reserved for the submits of this round. */
+	private committedCredits(): number {
+		let sum = this.record.sums().counted;
+		for (const credits of this.reserved.values()) sum += credits;
+		return sum;
+	}
+
+	/** What counts against the budget, for a refusal's description. */
 	private committedText(): string {
-		const videos = this.videos + this.reserved.size;
-		return `${formatUsd(usdOfCredits(this.spent + this.reservedCredits()))} on ${videos} ${videos === 1 ? 'video' : 'videos'}`;
+		const videos = this.committedVideos();
+		return `${formatUsd(usdOfCredits(this.committedCredits()))} on ${videos} ${videos === 1 ? 'video' : 'videos'}`;
 	}
 
 	private estimate(request: GenerateRequest): number {
-		return this.known.get(priceKey(request)) ?? tableEstimate(request);
+		return Math.max(tableEstimate(request), this.record.learned(priceKey(request)) ?? 0);
 	}
 
 	private estimateAll(requests: GenerateRequest[]): number {
 		return requests.reduce((sum, request) => sum + this.estimate(request), 0);
 	}
 
-	private reservedCredits(): number {
-		let sum = 0;
-		for (const credits of this.reserved.values()) sum += credits;
-		return sum;
-	}
-
-	private record(cost: Cost | undefined, counted: number): void {
-		this.videos++;
-		this.spent += counted;
-		if (!cost) {
-			this.unreported++;
-			return;
-		}
-		this.credits += cost.credits;
-		this.usd += cost.usd;
-	}
-
-	private refuse(request: GenerateRequest): Failure {
-		this.refused++;
-		const next = this.known.has(priceKey(request)) ? 'from what this run\'s generations with the same model and settings cost' : 'from the node\'s price table';
+	private refuse(job: Job, request: GenerateRequest): Failure {
+		const submitKey = this.sources.submitKeyOf(job);
+		if (submitKey) this.record.refuse(submitKey);
+		const raised = (this.record.learned(priceKey(request)) ?? 0) > tableEstimate(request);
+		const next = raised ? "from what this execution's generations with the same model and settings cost" : "from the node's price table";
 		return {
 			kind: 'budget',
-			message: `Not submitted: the run's budget of ${this.budgetText()} was reached; nothing was charged for this item`,
-			description: `This run has spent or is now submitting ${this.committedText()}; the next ${String(request.body.model)} generation is estimated at ${formatUsd(usdOfCredits(this.estimate(request)))} (${next}). Raise "Max Spend" or "Max Videos" under Budget, or run this item again in a later execution.`,
+			message: `Not submitted: this execution's budget of ${this.budgetText()} was reached; nothing was charged for this item`,
+			description: `This node has spent or is now submitting ${this.committedText()} in this execution (the API's usable costs; estimates for generations without one and for submits whose answer was lost); the next ${String(request.body.model)} generation is estimated at ${formatUsd(usdOfCredits(this.estimate(request)))} (${next}). Raise "Max Spend" or "Max Videos" under Budget, or run this item again in a later execution.`,
 		};
 	}
 }

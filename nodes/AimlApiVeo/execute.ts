@@ -27,7 +27,8 @@ import type { Secret } from './redact';
 import { secretOf } from './redact';
 import type { GenerateRequest } from './request';
 import type { SubmittedRequest } from './resume';
-import { SubmitMemory } from './resume';
+import { keyOf, SubmitMemory } from './resume';
+import { SpendRecord } from './spend';
 import type { StepContext } from './steps';
 import { ambiguousSubmit, pollGeneration, submitGeneration } from './steps';
 import { agentRow, runsAsTool, TOOL_CALL_RUN } from './tool-mode';
@@ -89,7 +90,10 @@ export async function executeItems(ctx: IExecuteFunctions, clock: Clock = realCl
 	for (const job of run.jobs) {
 		const submitted = run.plans[job.index].submitted;
 		const answered = run.asTool && job.state === 'done' && job.result === 'completed';
-		if (submitted && (job.failure?.kind === 'status-error' || answered)) run.memory.forget(submitted);
+		if (submitted && (job.failure?.kind === 'status-error' || answered)) {
+			run.memory.forget(submitted);
+			run.ledger.close(job);
+		}
 	}
 	const failed = run.continueOnFail ? undefined : run.jobs.find((job) => job.state === 'failed');
 	if (failed) throw failureError(run, failed);
@@ -116,8 +120,15 @@ async function prepareRun(ctx: IExecuteFunctions, clock: Clock): Promise<Run> {
 	}
 	const plans: Plan[] = [];
 	const generates = () => plans.some((plan) => plan.request);
-	const ledger = new Ledger(budget, (job) => plans[job.index]?.request);
 	const asTool = runsAsTool(ctx);
+	const { memory, spend } = recordsOf(ctx, asTool);
+	const ledger = new Ledger(budget, spend, {
+		requestOf: (job) => plans[job.index]?.request,
+		submitKeyOf: (job) => {
+			const submitted = plans[job.index]?.submitted;
+			return submitted ? keyOf(submitted) : undefined;
+		},
+	});
 	return {
 		ctx,
 		clock,
@@ -132,7 +143,7 @@ async function prepareRun(ctx: IExecuteFunctions, clock: Clock): Promise<Run> {
 		// A tool has one output, its answer to the agent: no error output to route failures to.
 		errorOutput: node.onError === 'continueErrorOutput' && !asTool,
 		continueOnFail: ctx.continueOnFail(),
-		memory: memoryOf(ctx, asTool),
+		memory,
 		step: { ctx, baseUrl, clock },
 		setupFailure,
 		budget,
@@ -143,17 +154,18 @@ async function prepareRun(ctx: IExecuteFunctions, clock: Clock): Promise<Run> {
 }
 
 /**
- * The record of this run's submits (of every call, for a tool), kept in the node's execution
- * context. Where a context cannot give one (a host that runs the node outside a workflow
- * execution), a record for this call alone.
+ * The record of this run's submits (of every call, for a tool) and of what the node spent in this
+ * execution, both kept in the node's execution context. Where a context cannot give them (a host
+ * that runs the node outside a workflow execution), records for this call alone.
  */
-function memoryOf(ctx: IExecuteFunctions, asTool: boolean): SubmitMemory {
+function recordsOf(ctx: IExecuteFunctions, asTool: boolean): { memory: SubmitMemory; spend: SpendRecord } {
 	try {
-		if (asTool) return new SubmitMemory(ctx.getContext('node') as IDataObject, TOOL_CALL_RUN);
-		const runIndex = Number(ctx.getWorkflowDataProxy(0).$runIndex ?? 0);
-		return new SubmitMemory(ctx.getContext('node') as IDataObject, Number.isInteger(runIndex) ? runIndex : 0);
+		const context = ctx.getContext('node') as IDataObject;
+		const runIndex = asTool ? TOOL_CALL_RUN : Number(ctx.getWorkflowDataProxy(0).$runIndex ?? 0);
+		const run = Number.isInteger(runIndex) ? runIndex : 0;
+		return { memory: new SubmitMemory(context, run), spend: new SpendRecord(context, run) };
 	} catch {
-		return new SubmitMemory({}, 0);
+		return { memory: new SubmitMemory({}, 0), spend: new SpendRecord({}, 0) };
 	}
 }
 
@@ -263,12 +275,12 @@ async function planSubmit(run: Run, job: Job, plan: Plan): Promise<void> {
 	if (!remembered) return;
 	if ('generationId' in remembered) {
 		job.generationId = remembered.generationId;
-		job.cost = remembered.cost;
-		run.ledger.resumed(remembered.cost, plan.request);
+		job.cost = run.ledger.resumed(job, remembered.cost);
 		job.submittedHere = true;
 		job.state = 'pending';
 		return;
 	}
+	run.ledger.lostEarlier(job);
 	job.state = 'failed';
 	job.failure = ambiguousSubmit(`An earlier try of this node in this execution sent this generation and lost the API's answer (${remembered.reason})`);
 }
@@ -294,7 +306,7 @@ function reportProgress(run: Run, progress: Progress): void {
 	const statuses = Object.entries(progress.statuses).map(([status, count]) => `${count} ${status}`);
 	const totals = run.ledger.totals();
 	const budget = run.ledger.limited ? ` of a budget of ${run.ledger.budgetText()}` : '';
-	const spent = totals.videos > 0 || budget ? `; spent ${run.ledger.spentText()}${budget}` : '';
+	const spent = totals.videos > 0 || totals.possiblyAccepted > 0 || budget ? `; spent ${run.ledger.spentText()}${budget}` : '';
 	// Status words are the API's: they may hold anything, the key's text too.
 	const line = run.redact(`${run.node.name}: ${progress.done} done, ${progress.running} running${statuses.length ? ` (${statuses.join(', ')})` : ''}, ${progress.waitingToSubmit} waiting to submit, ${progress.failed} failed (of ${progress.total})${spent}`);
 	if (run.ctx.getMode() === 'manual') run.ctx.sendMessageToUI(line);
@@ -364,5 +376,5 @@ function parallelRequestsOf(run: Run): number {
 
 /** A 403 (out of credits) in the middle of a batch: what the run had spent when it came. */
 function withSpend(run: Run, failure: Failure): Failure {
-	return { ...failure, description: `${failure.description} Before this answer, this run had spent ${run.ledger.spentText()}.` };
+	return { ...failure, description: `${failure.description} Before this answer, this node had spent ${run.ledger.spentText()} in this execution.` };
 }

@@ -36,7 +36,8 @@ interface Entry {
 
 const STORE_KEY = 'veoSubmitted';
 
-function keyOf(request: SubmittedRequest): string {
+/** The submit's key in the record: its item and a hash of what it sends. The spend record keys by it too. */
+export function keyOf(request: SubmittedRequest): string {
 	const fingerprint = createHash('sha256').update(`${request.path}\n${JSON.stringify(request.body)}`).digest('hex');
 	return `${request.itemIndex}:${fingerprint}`;
 }

@@ -54,6 +54,8 @@ export interface Admission {
 	admit(job: Job): 'send' | 'hold' | Failure;
 	/** After the submit: its outcome, or undefined when it was not sent after all. */
 	settle(job: Job, outcome?: SubmitOutcome): void;
+	/** A cost a status answer reported for the job's generation: the row's figure from now on. */
+	reported?(job: Job, cost: Cost): void;
 }
 
 export interface SchedulerDeps {
@@ -305,7 +307,10 @@ class Scheduler {
 		const outcome = await settled(this.deps.poll(job), (error): PollOutcome => ({ type: 'retry', failure: unexpected('poll', error) }));
 		if (outcome.type === 'status') {
 			job.attempts = 0;
-			if (outcome.cost) job.cost = outcome.cost;
+			if (outcome.cost) {
+				job.cost = outcome.cost;
+				this.deps.admission?.reported?.(job, outcome.cost);
+			}
 			this.settle(job, outcome.generation);
 			return;
 		}

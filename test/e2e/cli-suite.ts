@@ -299,8 +299,8 @@ export function describeCliRun(label: string, ensureN8n: () => N8nInstall, extra
 			expect(made).toHaveLength(2);
 			for (const row of made) expect(row.json.cost).toEqual({ credits: 3_900_000, usd: 1.95 });
 			const unsent = rows.filter((row) => row.json.error);
-			expect(unsent.map((row) => row.json.error)).toEqual(Array(3).fill("Not submitted: the run's budget of $5.00 was reached; nothing was charged for this item"));
-			for (const row of rows) expect(row.json.runTotals).toEqual({ videos: 2, credits: 7_800_000, usd: 3.9, costNotReported: 0, notSubmittedForBudget: 3 });
+			expect(unsent.map((row) => row.json.error)).toEqual(Array(3).fill("Not submitted: this execution's budget of $5.00 was reached; nothing was charged for this item"));
+			for (const row of rows) expect(row.json.runTotals).toEqual({ videos: 2, credits: 7_800_000, usd: 3.9, costNotReported: 0, possiblyAccepted: 0, notSubmittedForBudget: 3 });
 			const after = simulator!.counters();
 			expect(after.posts - before.posts).toBe(2);
 			expect(after.billing - before.billing).toBe(1);

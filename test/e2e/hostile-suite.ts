@@ -27,6 +27,7 @@ const IDS = {
 	loopBack: 'e2eHostileLoopBk1',
 	loopEdited: 'e2eHostileLoopEd1',
 	loopDropped: 'e2eHostileLoopDr1',
+	budgetLost: 'e2eHostileBudget1',
 };
 
 type NodeSettings = Record<string, unknown>;
@@ -92,6 +93,9 @@ function hostileWorkflow(name: string, prompts: string[], settings: NodeSettings
 
 const RETRY: NodeSettings = { retryOnFail: true, maxTries: 3, waitBetweenTries: 10 };
 const RETRY_PROMPTS = ['A heron wades at dawn', 'A lynx in fresh snow', 'A koala asleep in a tree'];
+/** Max Videos 2 under Continue On Fail, no download: what a budget makes of submits whose answer was lost. */
+const BUDGET_LOST: NodeSettings = { onError: 'continueRegularOutput', parameters: generateParams({ downloadVideo: false, budget: { maxVideos: 2 } }) };
+const BUDGET_PROMPTS = ['A crane takes off', 'A seal on a rock', 'A moth at a lamp', 'A bison in fog', 'A wren on a fence'];
 
 interface CaseRun {
 	run: WorkflowRun;
@@ -237,6 +241,7 @@ export function describeHostileRun(
 			);
 			write(IDS.cdn, hostileWorkflow('Hostile: what the video host sends', ['A panda eats bamboo'], { onError: 'continueRegularOutput' }));
 			for (const [id, workflow] of durableTrapWorkflows()) write(id, workflow);
+			write(IDS.budgetLost, hostileWorkflow('Hostile: a budget and lost submit answers', BUDGET_PROMPTS, BUDGET_LOST));
 			await instance.importWorkflows(n8n, env, workflows);
 			log(`import credential + workflows: ${seconds(step)}`);
 		});
@@ -472,6 +477,26 @@ export function describeHostileRun(
 			}
 			expect(JSON.stringify(run).includes(API_KEY)).toBe(false);
 			expect(output.includes(API_KEY)).toBe(false);
+		});
+
+		test('Budget: Max Videos 2, 5 prompts, Continue On Fail, every submit accepted then answered 500: 2 POSTs, 5 rows, totals say 2 possibly accepted', async () => {
+			const { run, counters, generations, output } = await execute('budget-lost', IDS.budgetLost, {
+				faults: { postFailAfterAcceptShare: 1, postFailAfterAcceptStatus: 500 },
+			});
+			expect(run.status).toBe('success');
+			expect(counters.posts).toBe(2);
+			expect(generations).toHaveLength(2);
+			const rows = outputOf(run, VEO);
+			expect(rows).toHaveLength(5);
+			rows.forEach((row, index) => expect(pairedIndex(row)).toBe(index));
+			expect(rows.slice(0, 2).map((row) => row.json.generationMayExist)).toEqual([true, true]);
+			for (const row of rows.slice(2)) expect(row.json.error).toBe("Not submitted: this execution's budget of 2 videos was reached; nothing was charged for this item");
+			for (const row of rows) {
+				expect(row.json.runTotals).toEqual({ videos: 0, credits: 0, usd: 0, costNotReported: 0, possiblyAccepted: 2, notSubmittedForBudget: 3 });
+			}
+			expect(progressLines(output).at(-1)).toContain('on 0 videos, 2 more possibly accepted (answer lost) of a budget of 2 videos');
+			expect(JSON.stringify(run)).not.toContain(API_KEY);
+			expect(output).not.toContain(API_KEY);
 		});
 	});
 }

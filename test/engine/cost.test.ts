@@ -50,7 +50,7 @@ describe('cost on every row and the run totals', () => {
 		}
 		const credits = out.reduce((sum, row) => sum + (row.json.cost as { credits: number }).credits, 0);
 		expect(credits).toBe(3 * 1.25 * CREDITS_PER_USD + 2 * 3.2 * CREDITS_PER_USD);
-		for (const row of out) expect(row.json.runTotals).toEqual({ videos: 5, credits, usd: 10.15, costNotReported: 0, notSubmittedForBudget: 0 });
+		for (const row of out) expect(row.json.runTotals).toEqual({ videos: 5, credits, usd: 10.15, costNotReported: 0, possiblyAccepted: 0, notSubmittedForBudget: 0 });
 		expect(messages.at(-1)).toBe('AIML API Veo: 5 done, 0 running, 0 waiting to submit, 0 failed (of 5); spent $10.15 (20,300,000 credits) on 5 videos');
 	});
 
@@ -62,7 +62,7 @@ describe('cost on every row and the run totals', () => {
 		sim.setOptions({ faults: { postUsage: 'none' } });
 		const unreported = await run(rows(2), params());
 		expect(unreported.rows.every((row) => row.json.cost === undefined)).toBe(true);
-		expect(unreported.rows[0].json.runTotals).toEqual({ videos: 2, credits: 0, usd: 0, costNotReported: 2, notSubmittedForBudget: 0 });
+		expect(unreported.rows[0].json.runTotals).toEqual({ videos: 2, credits: 0, usd: 0, costNotReported: 2, possiblyAccepted: 0, notSubmittedForBudget: 0 });
 	});
 });
 
@@ -78,10 +78,11 @@ describe('a budget per run', () => {
 		expect(out.map((row) => row.pairedItem)).toEqual(rows(10).map((_, item) => ({ item })));
 		expect(out.slice(0, 3).every((row) => row.json.status === 'completed')).toBe(true);
 		for (const row of out.slice(3)) {
-			expect(row.json.error).toBe("Not submitted: the run's budget of $3.75 was reached; nothing was charged for this item");
-			expect(row.json.description).toContain('This run has spent or is now submitting $3.75 on 3 videos; the next google/veo-3.0-fast generation is estimated at $1.25');
+			expect(row.json.error).toBe("Not submitted: this execution's budget of $3.75 was reached; nothing was charged for this item");
+			expect(row.json.description).toContain('This node has spent or is now submitting $3.75 on 3 videos in this execution');
+			expect(row.json.description).toContain('the next google/veo-3.0-fast generation is estimated at $1.25');
 		}
-		expect(out[0].json.runTotals).toEqual({ videos: 3, credits: 7_500_000, usd: 3.75, costNotReported: 0, notSubmittedForBudget: 7 });
+		expect(out[0].json.runTotals).toEqual({ videos: 3, credits: 7_500_000, usd: 3.75, costNotReported: 0, possiblyAccepted: 0, notSubmittedForBudget: 7 });
 		expect(messages.at(-1)).toContain('; spent $3.75 (7,500,000 credits) on 3 videos of a budget of $3.75');
 		// The budget costs no request: one submit and two polls per video, no balance check.
 		expect(billingChecks()).toBe(0);
@@ -92,7 +93,7 @@ describe('a budget per run', () => {
 		const { rows: out } = await run(rows(5), params({ maxVideos: 2 }));
 		expect(posts()).toBe(2);
 		expect(out.filter((row) => row.json.error).map((row) => row.json.error)).toEqual(
-			Array(3).fill("Not submitted: the run's budget of 2 videos was reached; nothing was charged for this item"),
+			Array(3).fill("Not submitted: this execution's budget of 2 videos was reached; nothing was charged for this item"),
 		);
 	});
 
@@ -107,7 +108,7 @@ describe('a budget per run', () => {
 	it('without Continue On Fail a batch the budget cannot cover stops before its first submit, and says so', async () => {
 		const { result } = await run(rows(10), params({ maxSpendUsd: threeVideos }), false);
 		expect(result.status).toBe('error');
-		expect(result.error?.message).toMatch(/^Not submitted: the run's budget of \$3\.75 cannot cover its 10 items to submit; nothing was charged for this item \[item 0\]$/);
+		expect(result.error?.message).toMatch(/^Not submitted: this execution's budget of \$3\.75 cannot cover its 10 items to submit; nothing was charged for this item \[item 0\]$/);
 		expect(posts()).toBe(0);
 	});
 
@@ -115,7 +116,7 @@ describe('a budget per run', () => {
 		// The table says $1.20 for an 8 s Veo 3 Fast video; the API charges $1.25: 4 × $1.20 fits $4.90, 4 × $1.25 does not.
 		const { result } = await run(rows(4), params({ maxSpendUsd: 4.9 }), false);
 		expect(result.status).toBe('error');
-		expect(result.error?.message).toMatch(/^Not submitted: the run's budget of \$4\.90 was reached; nothing was charged for this item \[item \d\]$/);
+		expect(result.error?.message).toMatch(/^Not submitted: this execution's budget of \$4\.90 was reached; nothing was charged for this item \[item \d\]$/);
 		expect(posts()).toBeLessThanOrEqual(3);
 		for (const generation of sim.generations) expect(result.error?.description).toContain(generation.id);
 	});
@@ -155,7 +156,7 @@ describe('out of credits in the middle of a batch', () => {
 		sim.setOptions({ progress: { polls: 2 } });
 		const { rows: out } = await run(rows(1), params());
 		expect(out[0].json.httpCode).toBe(403);
-		expect(out[0].json.description).toContain('Before this answer, this run had spent $0.00 (0 credits) on 0 videos.');
+		expect(out[0].json.description).toContain('Before this answer, this node had spent $0.00 (0 credits) on 0 videos in this execution.');
 	});
 
 	it('names what the run had spent when the 403 came', async () => {
@@ -163,7 +164,7 @@ describe('out of credits in the middle of a batch', () => {
 		const { rows: out } = await run(rows(3), params({}, { maxConcurrent: 2 }));
 		expect(out.slice(0, 2).every((row) => row.json.status === 'completed')).toBe(true);
 		expect(out[2].json.httpCode).toBe(403);
-		expect(out[2].json.description).toContain('Before this answer, this run had spent $2.50 (5,000,000 credits) on 2 videos.');
+		expect(out[2].json.description).toContain('Before this answer, this node had spent $2.50 (5,000,000 credits) on 2 videos in this execution.');
 	});
 });
 
@@ -176,7 +177,7 @@ describe('the budget across Retry On Fail', () => {
 		expect(retried.status).toBe('error');
 		expect(retried.runCount(VEO)).toBe(3);
 		expect(posts()).toBe(0);
-		expect(String(retried.error?.message)).toContain("Not submitted: the run's budget of 3 videos cannot cover its 5 items to submit; nothing was charged");
+		expect(String(retried.error?.message)).toContain("Not submitted: this execution's budget of 3 videos cannot cover its 5 items to submit; nothing was charged");
 	});
 
 	it('a retry resumes what an earlier try bought and counts it against the budget', async () => {

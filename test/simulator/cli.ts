@@ -48,6 +48,8 @@ const FAULT_KEYS: Record<keyof SimulatorFaults, true> = {
 	cdnGzip: true,
 	pollOtherIdShare: true,
 	postDelayMs: true,
+	postReportedCost: true,
+	pollReportedCredits: true,
 };
 
 function parseProgress(value: string): SimulatorProgress {

@@ -101,6 +101,13 @@ export interface SimulatorFaults {
 	pollOtherIdShare?: number;
 	/** Every POST waits this long before it is looked at (so a client's submits overlap at the API). */
 	postDelayMs?: number;
+	/**
+	 * The cost an accepted POST reports instead of its price, wherever `postUsage` puts it (credits
+	 * and USD alike): a number such as 0 or -1, or text such as 'NaN'. The balance is still drawn by the price.
+	 */
+	postReportedCost?: number | string;
+	/** Status answers of a generation carry `meta.usage` with this many credits (USD at the documented rate). */
+	pollReportedCredits?: number;
 }
 
 /**
@@ -816,6 +823,8 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 
 	const pollBody = (stored: StoredGeneration): Record<string, unknown> => {
 		const body: Record<string, unknown> = { id: stored.generation.id, status: apiStatus(stored) };
+		const reported = faults().pollReportedCredits;
+		if (reported !== undefined) body.meta = { usage: { credits_used: reported, usd_spent: reported / CREDITS_PER_USD } };
 		if (phaseOf(stored) !== 'ended') return body;
 		const ending = endingOf(stored);
 		if (ending.video && stored.videoUrl) body.video = { url: stored.videoUrl };
@@ -900,7 +909,8 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 			const status = f.postFailAfterAcceptStatus ?? 500;
 			return send(req, res, entry, status, errorBody(status, path, serverErrorMessage(status), now()));
 		}
-		const { credits, usd } = stored.generation;
+		const reported = f.postReportedCost;
+		const { credits, usd } = reported === undefined ? stored.generation : { credits: reported, usd: reported };
 		const body: Record<string, unknown> =
 			f.postAnswer === 'id-only' ? { id: stored.generation.id } : { id: stored.generation.id, status: statusName('queued') };
 		if (f.postAnswer !== 'id-only' && f.postUsage === undefined) body.meta = { usage: { credits_used: credits, usd_spent: usd } };

@@ -1,7 +1,7 @@
 /**
- * Generate Video's Budget: the most one execution of the node may spend, and whether to ask the
- * API for the account's balance before a batch. Read once per run, from the first item, because a
- * budget belongs to the run, not to an item.
+ * Generate Video's Budget: the most this node may spend in one execution of the workflow, over
+ * every run of the node in it, and whether to ask the API for the account's balance before a batch.
+ * Read once per run, from the first item, because a budget belongs to the execution, not to an item.
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
@@ -38,7 +38,7 @@ export const budgetProperties: INodeProperties[] = [
 				typeOptions: { minValue: BUDGET_LIMITS.maxSpendUsd.min, maxValue: BUDGET_LIMITS.maxSpendUsd.max, numberPrecision: 2 },
 				default: 10,
 				description:
-					'The most this execution of the node may spend. A generation that would take the run past it is not submitted (its item ends as "not submitted", nothing charged).',
+					'The most this node may spend in one execution of the workflow, over every run of it (each tool call of an AI agent, each round of a loop, each Retry On Fail try). A generation that would pass it is not submitted (its item ends as "not submitted", nothing charged). A submit whose answer was lost counts at its estimate, and so does a generation whose cost the API reported as 0 or not at all.',
 			},
 			{
 				displayName: 'Max Videos',
@@ -46,7 +46,8 @@ export const budgetProperties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: BUDGET_LIMITS.maxVideos.min, maxValue: BUDGET_LIMITS.maxVideos.max },
 				default: 10,
-				description: 'The most generations this execution of the node may submit; the items after them are not submitted',
+				description:
+					'The most generations this node may submit in one execution of the workflow, over every run of it (tool calls, loop rounds, retries). Submits whose answer was lost count too, as the API may have accepted them. The items after them are not submitted.',
 			},
 		],
 	},
