@@ -45,10 +45,9 @@ function isStoreCapError(error: unknown): boolean {
 	return error.constructor.name === 'FileTooLargeError' || error.message.includes(STORE_CAP_SETTING);
 }
 
-/** Whether the bytes stopped coming from the video host (rather than n8n failing to keep them). */
-function transferBroke(body: VideoStream, error: unknown): boolean {
-	const state = body as { errored?: unknown; readableAborted?: boolean };
-	return Boolean(state.errored) || state.readableAborted === true || errorCode(error) !== undefined;
+/** Whether the whole body came in, so that a failure after it was n8n's store, not the video host. */
+function arrivedWhole(body: VideoStream): boolean {
+	return (body as { readableEnded?: boolean }).readableEnded === true;
 }
 
 function storeRefusal(generationId: string, url: string, bytes: number, error: unknown): Failure {
@@ -146,7 +145,7 @@ export async function downloadVideo(
 			binary = await ctx.helpers.prepareBinaryData(response.body as never, videoFileName(generationId), 'video/mp4');
 		} catch (error) {
 			if (stopped) return failed(stopped);
-			if (isStoreCapError(error) || !transferBroke(response.body, error)) {
+			if (isStoreCapError(error) || arrivedWhole(response.body)) {
 				return { ok: false, failure: storeRefusal(generationId, url, mp4.bytes, error) };
 			}
 			return failed(`the transfer broke off after ${mp4.bytes} bytes: ${networkReason(errorCode(error))}`);

@@ -328,10 +328,12 @@ describe.each([true, false])("videos n8n's binary data store cannot keep, Contin
 			credentials: credentials(),
 			nodeTypes: { [AIMLAPI_VEO_NODE_TYPE]: veoWithStore(verdict, log) },
 		});
+	// Every video the fixture's size unless a case says otherwise (the shared reset keeps videoBytes).
+	const resetSizes = (options: Partial<SimulatorOptions> = {}) => reset({ videoBytes: undefined, ...options });
 	const bigOne = () => sim.generations.find((generation) => itemOf(generation.prompt) === BIG_ITEM) as Generation;
 
 	it('a 6 MiB video over a 5 MiB database-mode cap fails alone, keeping its id and URL; the others are delivered', async () => {
-		reset();
+		resetSizes();
 		const log: StoreLog = { stored: [], refused: [] };
 		const result = await runWithStore('capped store', databaseCap(5), log, generateParams(), { [BIG_ITEM]: videoBytesMarker(SIX_MIB) });
 		audit('6 MiB video, store capped at 5 MiB (n8n database mode)', continueOnFail, result);
@@ -360,7 +362,7 @@ describe.each([true, false])("videos n8n's binary data store cannot keep, Contin
 	});
 
 	it('anything else the store throws is a named download failure too, with what the store said', async () => {
-		reset();
+		resetSizes();
 		const log: StoreLog = { stored: [], refused: [] };
 		const lost = (bytes: number) => (bytes > 1024 * 1024 ? new Error('Connection terminated unexpectedly') : undefined);
 		const result = await runWithStore('failing store', lost, log, generateParams(), { [BIG_ITEM]: videoBytesMarker(2 * 1024 * 1024) });
@@ -376,7 +378,7 @@ describe.each([true, false])("videos n8n's binary data store cannot keep, Contin
 	});
 
 	it('a transfer the host cuts short still reads "broke off", not as a refusal of the store', async () => {
-		reset({ videoBytes: 2 * 1024 * 1024, faults: { cdnCloseMidway: true } });
+		resetSizes({ videoBytes: 2 * 1024 * 1024, faults: { cdnCloseMidway: true } });
 		const log: StoreLog = { stored: [], refused: [] };
 		const result = await runWithStore('cut short', databaseCap(5), log);
 		audit('CDN closes mid-download, store capped at 5 MiB', continueOnFail, result);
@@ -387,7 +389,7 @@ describe.each([true, false])("videos n8n's binary data store cannot keep, Contin
 	});
 
 	it('a video the host announces over Max Video Size is not downloaded: the store never sees it', async () => {
-		reset();
+		resetSizes();
 		const log: StoreLog = { stored: [], refused: [] };
 		const announced = 256 * 1024 * 1024;
 		const params = generateParams({ downloadOptions: { maxSizeMb: 1 } });
