@@ -35,6 +35,39 @@ function downloadFailure(generationId: string, url: string, reason: string): Fai
 
 const megabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
 
+/**
+ * n8n's own cap in `database` binary mode (queue mode's default in n8n 2.x). Its DatabaseManager reads
+ * the whole file into memory, then throws n8n-core's FileTooLargeError naming this setting. A node may
+ * not read the environment, so the cap is only known when n8n refuses a file.
+ */
+const STORE_CAP_SETTING = 'N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE';
+
+function isStoreCapError(error: unknown): boolean {
+	if (!(error instanceof Error)) return false;
+	return error.constructor.name === 'FileTooLargeError' || error.message.includes(STORE_CAP_SETTING);
+}
+
+/** Whether the whole body came in, so that a failure after it was n8n's store, not the video host. */
+function arrivedWhole(body: VideoStream): boolean {
+	return (body as { readableEnded?: boolean }).readableEnded === true;
+}
+
+function storeRefusal(generationId: string, url: string, bytes: number, error: unknown): Failure {
+	const said = error instanceof Error ? error.message : String(error);
+	const limit = isStoreCapError(error) ? /max size limit of ([\d.]+) MB/.exec(said)?.[1] : undefined;
+	const reason = isStoreCapError(error)
+		? `n8n's binary data store refused the ${megabytes(bytes)} video: it is over n8n's size limit${limit ? ` of ${limit} MB` : ''} for stored files (${STORE_CAP_SETTING})`
+		: `n8n's binary data store refused the ${megabytes(bytes)} video: ${said.slice(0, 300)}`;
+	return {
+		kind: 'download',
+		message: `Downloading the video of generation ${generationId} failed: ${reason}`,
+		description:
+			`The video was generated (and charged). Its URL is ${url}; n8n could not keep the file. ` +
+			`Turn off "Download Video" and fetch the URL in a later step (to storage outside n8n), choose a lower resolution or a shorter duration, ` +
+			`or ask the n8n admin to raise ${STORE_CAP_SETTING} (in MiB, 512 by default, 1024 at most) or to store binary data in S3 or Azure.`,
+	};
+}
+
 type Download = { ok: true; binary: IBinaryData } | { ok: false; failure: Failure };
 type VideoStream = NodeJS.ReadableStream & { destroy(error?: Error): void; emit(event: string | symbol, ...args: unknown[]): boolean };
 
@@ -68,6 +101,12 @@ export async function downloadVideo(
 	const deadline = deadlineAfter(clock, limits.timeLimitMs, ctx.getExecutionCancelSignal());
 	const tooSlow = `it did not finish within the download time limit of ${limits.timeLimitMs / 1000} s ("Download Time Limit")`;
 	let stopped: string | undefined;
+	// Hanging up is the request's own abort: in n8n 2.x the HTTP client hands out the body wrapped in a
+	// stream that, destroyed before anything read from it, leaves the connection open and the host sending.
+	const hangUp = new AbortController();
+	const hangUpEarly = () => hangUp.abort();
+	if (deadline.signal.aborted) hangUp.abort();
+	else deadline.signal.addEventListener('abort', hangUpEarly, { once: true });
 	try {
 		let response: { statusCode: number; headers: Record<string, unknown>; body: VideoStream };
 		try {
@@ -78,14 +117,17 @@ export async function downloadVideo(
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
 				timeout: limits.timeLimitMs,
-				abortSignal: deadline.signal,
+				abortSignal: hangUp.signal,
 			})) as typeof response;
 		} catch (error) {
 			return failed(deadline.expired() ? tooSlow : `no answer from the video host: ${networkReason(errorCode(error))}`);
 		}
+		deadline.signal.removeEventListener('abort', hangUpEarly);
 		const stop = (reason: string) => {
 			stopped ??= reason;
 			response.body.destroy(new Error(reason));
+			// After the destroy, so the client sees the body gone and does not emit the abort on it as an error.
+			hangUp.abort();
 		};
 		if (response.statusCode < 200 || response.statusCode >= 300) {
 			stop(`the video host answered HTTP ${response.statusCode}`);
@@ -107,7 +149,11 @@ export async function downloadVideo(
 		try {
 			binary = await ctx.helpers.prepareBinaryData(response.body as never, videoFileName(generationId), 'video/mp4');
 		} catch (error) {
-			return failed(stopped ?? `the transfer broke off after ${mp4.bytes} bytes: ${networkReason(errorCode(error))}`);
+			if (stopped) return failed(stopped);
+			if (isStoreCapError(error) || arrivedWhole(response.body)) {
+				return { ok: false, failure: storeRefusal(generationId, url, mp4.bytes, error) };
+			}
+			return failed(`the transfer broke off after ${mp4.bytes} bytes: ${networkReason(errorCode(error))}`);
 		}
 		if (stopped) return failed(stopped);
 		const verdict = mp4.finish();

@@ -8,8 +8,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { startSimulator, type Simulator } from '../simulator';
-import { buildOnce, cache, instance, queue, seconds, type DeployedWorkflow, type QueueRig, type Workflow } from './support';
+import { startSimulator, videoBytesMarker, type Simulator } from '../simulator';
+import { buildOnce, cache, instance, nodeOf, queue, seconds, type DeployedWorkflow, type QueueRig, type Workflow } from './support';
 
 interface DurableWorkflows {
 	durableWorkflow(options: { prompts: number; waitSeconds: number; label?: string }): Workflow;
@@ -22,6 +22,8 @@ const PROMPTS = 10;
 /** Over n8n's 65 s, so the Wait node saves the execution and the worker lets go of it. */
 const WAIT_S = 66;
 const log = (message: string) => process.stdout.write(`[queue] ${message}\n`);
+/** n8n's cap for one stored binary file in database mode, MiB, on main and workers (n8n's default is 512). */
+const STORE_CAP_MIB = 5;
 
 describe('the durable loop in n8n 2.41.1 queue mode (Postgres, Redis, main + 2 workers)', () => {
 	let rig: QueueRig | undefined;
@@ -67,7 +69,15 @@ describe('the durable loop in n8n 2.41.1 queue mode (Postgres, Redis, main + 2 w
 		simulator = await startSimulator({ progress: { polls: 2 } });
 		const step = Date.now();
 		// n8n's check for executions whose worker vanished runs every minute here (default: 3 hours).
-		rig = await queue.startQueueRig({ n8n, tarball, workers: 2, concurrency: 2, env: { N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL: '1' } });
+		// Binary data stays in n8n's queue-mode default (Postgres), its file cap lowered from 512 to
+		// 5 MiB so a 6 MiB video is too big; the other cases' videos are a few KB.
+		rig = await queue.startQueueRig({
+			n8n,
+			tarball,
+			workers: 2,
+			concurrency: 2,
+			env: { N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL: '1', N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE: String(STORE_CAP_MIB) },
+		});
 		log(`Postgres + Redis + main + 2 workers ready: ${seconds(step)}`);
 		await rig.importCredential({ apiKey: 'sim-test-key', baseUrl: simulator.baseUrl });
 		durable = await rig.deployWebhookWorkflow(workflows.durableWorkflow({ prompts: PROMPTS, waitSeconds: WAIT_S }));
@@ -143,5 +153,49 @@ describe('the durable loop in n8n 2.41.1 queue mode (Postgres, Redis, main + 2 w
 		} finally {
 			simulator.setOptions({ progress: { polls: 2 } });
 		}
+	}));
+
+	test('a 6 MiB video over a 5 MiB database-mode cap ends as a named download failure; the others are delivered', withTails(async (running) => {
+		const prompts = 4;
+		const big = 2;
+		const bigBytes = 6 * 1024 * 1024;
+		const workflow = workflows.inRunWorkflow({ prompts, pollIntervalS: 1, label: 'capped' });
+		const promptsNode = nodeOf(workflow, 'Prompts');
+		const { rows } = JSON.parse(String(promptsNode.parameters.jsonOutput)) as { rows: Array<{ prompt: string }> };
+		rows[big].prompt += ` ${videoBytesMarker(bigBytes)}`;
+		promptsNode.parameters.jsonOutput = JSON.stringify({ rows });
+		nodeOf(workflow, 'Generate Video').onError = 'continueRegularOutput';
+		const deployed = await running.deployWebhookWorkflow(workflow);
+		const posts = simulator.counters().posts;
+		const started = Date.now();
+		const id = await running.trigger(deployed);
+		const done = await running.waitForFinish(id);
+		log(`capped store: execution ${id} ${done.status} ${seconds(started)} after the call`);
+		expect(done.status).toBe('success');
+		expect(simulator.counters().posts - posts).toBe(prompts);
+		const videos = queue.nodeItemsAllRuns(done.runData, 'Videos');
+		expect(videos).toHaveLength(prompts);
+		const failed = videos.filter((video) => video.json.error !== undefined);
+		expect(failed).toHaveLength(1);
+		const [row] = failed;
+		const generation = simulator.generations.find((candidate) => candidate.prompt.includes(videoBytesMarker(bigBytes)));
+		expect(row.json.id).toBe(generation?.id);
+		expect(row.json.error).toBe(
+			`Downloading the video of generation ${generation?.id} failed: n8n's binary data store refused the 6 MB video: it is over n8n's size limit of ${STORE_CAP_MIB} MB for stored files (N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE)`,
+		);
+		expect(String(row.json.videoUrl)).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/generations\//);
+		expect(row.json.description).toContain(String(row.json.videoUrl));
+		expect(row.binary).toBeUndefined();
+		const delivered = videos.filter((video) => video.json.error === undefined);
+		for (const video of delivered) {
+			expect(video.binary?.data?.mimeType).toBe('video/mp4');
+			// Kept by n8n's queue-mode default store, the database.
+			expect(String((video.binary?.data as { id?: string } | undefined)?.id)).toMatch(/^database:/);
+		}
+		expect(delivered).toHaveLength(prompts - 1);
+		const bigAnswer = simulator.requests.find((request) => request.path === new URL(String(row.json.videoUrl)).pathname);
+		expect(bigAnswer?.bodyBytes).toBe(bigBytes);
+		expect(simulator.counters().cdnAuthorizationHeaders).toBe(0);
+		log(`capped store: ${delivered.length} videos delivered, 1 refused (${bigAnswer?.bodyBytes} bytes read whole, then refused); POSTs ${prompts}`);
 	}));
 });

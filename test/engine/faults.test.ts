@@ -12,9 +12,11 @@ import type { INodeExecutionData } from 'n8n-workflow';
 
 import type { RunWorkflowResult } from '../harness/engine';
 import { runWorkflow } from '../harness/engine';
-import type { Simulator, SimulatorOptions } from '../simulator';
-import { startSimulator } from '../simulator';
+import type { Generation, Simulator, SimulatorOptions } from '../simulator';
+import { loadFixture, startSimulator, videoBytesMarker } from '../simulator';
+import { AIMLAPI_VEO_NODE_TYPE } from '../harness/node-types';
 import { printFaultTable } from './fault-table';
+import { databaseCap, veoWithStore, type StoreLog, type StoreVerdict } from './stand-in-store';
 import { VEO, generateParams, getParams, veoNode, workflow } from './workflows';
 
 const SECRET = 'sk-aiml-SECRET-7f3a9c51e2';
@@ -314,5 +316,94 @@ describe('bad input fails before any paid request, naming the item and the field
 		expect(result.error?.description).toContain('Field: Base URL');
 		expect(JSON.stringify(result.error)).not.toContain(SECRET);
 		expect(sim.requests).toHaveLength(0);
+	});
+});
+
+describe.each([true, false])("videos n8n's binary data store cannot keep, Continue On Fail %s", (continueOnFail) => {
+	const SIX_MIB = 6 * 1024 * 1024;
+	const BIG_ITEM = 2;
+	const runWithStore = async (label: string, verdict: StoreVerdict, log: StoreLog, params = generateParams(), extra: Record<number, string> = {}) =>
+		await runWorkflow({
+			workflow: workflow(prompts(label, extra), [veoNode(VEO, params, continueOnFail ? { onError: 'continueRegularOutput' } : {})]),
+			credentials: credentials(),
+			nodeTypes: { [AIMLAPI_VEO_NODE_TYPE]: veoWithStore(verdict, log) },
+		});
+	// Every video the fixture's size unless a case says otherwise (the shared reset keeps videoBytes).
+	const resetSizes = (options: Partial<SimulatorOptions> = {}) => reset({ videoBytes: undefined, ...options });
+	const bigOne = () => sim.generations.find((generation) => itemOf(generation.prompt) === BIG_ITEM) as Generation;
+
+	it('a 6 MiB video over a 5 MiB database-mode cap fails alone, keeping its id and URL; the others are delivered', async () => {
+		resetSizes();
+		const log: StoreLog = { stored: [], refused: [] };
+		const result = await runWithStore('capped store', databaseCap(5), log, generateParams(), { [BIG_ITEM]: videoBytesMarker(SIX_MIB) });
+		audit('6 MiB video, store capped at 5 MiB (n8n database mode)', continueOnFail, result);
+		expect(sim.requests.filter((request) => request.method === 'POST')).toHaveLength(ITEMS);
+		expect(log.refused).toEqual([SIX_MIB]);
+		expect(log.stored).toHaveLength(ITEMS - 1);
+		const message = `Downloading the video of generation ${bigOne().id} failed: n8n's binary data store refused the 6 MB video: it is over n8n's size limit of 5 MB for stored files (N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE)`;
+		if (continueOnFail) {
+			const rows = result.items(VEO);
+			const failed = rows[BIG_ITEM];
+			expect(failed.json.error).toBe(message);
+			expect(failed.json.id).toBe(bigOne().id);
+			expect(failed.json.videoUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/generations\//);
+			expect(failed.json.description).toContain(String(failed.json.videoUrl));
+			expect(failed.json.description).toContain('Turn off "Download Video"');
+			expect(failed.json.description).toContain('lower resolution');
+			expect(failed.json.description).toContain('raise N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE');
+			expect(failed.binary).toBeUndefined();
+			const delivered = rows.filter((row) => row.binary?.data);
+			expect(delivered).toHaveLength(ITEMS - 1);
+			for (const row of delivered) expect((await result.binaryBuffer(row)).equals(loadFixture())).toBe(true);
+		} else {
+			expect(result.status).toBe('error');
+			expect(result.error?.message).toBe(`${message} [item ${BIG_ITEM}]`);
+		}
+	});
+
+	it('anything else the store throws is a named download failure too, with what the store said', async () => {
+		resetSizes();
+		const log: StoreLog = { stored: [], refused: [] };
+		const lost = (bytes: number) => (bytes > 1024 * 1024 ? new Error('Connection terminated unexpectedly') : undefined);
+		const result = await runWithStore('failing store', lost, log, generateParams(), { [BIG_ITEM]: videoBytesMarker(2 * 1024 * 1024) });
+		audit('the binary data store fails on one video', continueOnFail, result);
+		const message = `Downloading the video of generation ${bigOne().id} failed: n8n's binary data store refused the 2 MB video: Connection terminated unexpectedly`;
+		if (continueOnFail) {
+			expect(result.items(VEO)[BIG_ITEM].json.error).toBe(message);
+			expect(result.items(VEO)[BIG_ITEM].json.videoUrl).toBeDefined();
+			expect(result.items(VEO).filter((row) => row.binary?.data)).toHaveLength(ITEMS - 1);
+		} else {
+			expect(result.error?.message).toBe(`${message} [item ${BIG_ITEM}]`);
+		}
+	});
+
+	it('a transfer the host cuts short still reads "broke off", not as a refusal of the store', async () => {
+		resetSizes({ videoBytes: 2 * 1024 * 1024, faults: { cdnCloseMidway: true } });
+		const log: StoreLog = { stored: [], refused: [] };
+		const result = await runWithStore('cut short', databaseCap(5), log);
+		audit('CDN closes mid-download, store capped at 5 MiB', continueOnFail, result);
+		const text = continueOnFail ? JSON.stringify(result.items(VEO).map((row) => row.json.error)) : String(result.error?.message);
+		expect(text).toContain('the transfer broke off after');
+		expect(text).not.toContain('binary data store');
+		expect(log.stored).toEqual([]);
+	});
+
+	it('a video the host announces over Max Video Size is not downloaded: the store never sees it', async () => {
+		resetSizes();
+		const log: StoreLog = { stored: [], refused: [] };
+		const announced = 256 * 1024 * 1024;
+		const params = generateParams({ downloadOptions: { maxSizeMb: 1 } });
+		const result = await runWithStore('announced', databaseCap(5), log, params, { [BIG_ITEM]: videoBytesMarker(announced) });
+		audit('256 MiB announced, Max Video Size 1 MB', continueOnFail, result);
+		expect(log.stored).toHaveLength(ITEMS - 1);
+		expect(log.refused).toEqual([]);
+		const description = continueOnFail ? String(result.items(VEO)[BIG_ITEM].json.description) : String(result.error?.description);
+		const videoPath = new URL(String(/Its URL is (\S+?);/.exec(description)?.[1])).pathname;
+		const answer = await sim.whenRequest((request) => request.path === videoPath && request.bodyBytes !== undefined);
+		process.stdout.write(`announced ${announced} bytes, over Max Video Size: the host sent ${answer.bodyBytes} bytes of the body\n`);
+		// What the loopback's socket buffers took before the node hung up; nothing like the video.
+		expect(answer.bodyBytes).toBeLessThan(announced / 8);
+		const text = continueOnFail ? String(result.items(VEO)[BIG_ITEM].json.error) : String(result.error?.message);
+		expect(text).toContain('the video is 256 MB, more than the limit of 1 MB ("Max Video Size")');
 	});
 });

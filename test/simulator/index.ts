@@ -176,6 +176,11 @@ export interface SimulatorRequest {
 	authorization?: string;
 	/** Arrival time (epoch ms, from the simulator's clock). */
 	at: number;
+	/**
+	 * A video answer from the CDN: how many bytes of its body the connection took. Set once the body is
+	 * over (sent whole, or the client went away), so `whenRequest` can wait for it.
+	 */
+	bodyBytes?: number;
 }
 
 export type GenerationStatus = 'queued' | 'generating' | 'completed' | 'error';
@@ -286,7 +291,14 @@ export const MARKER_SLOW = '[sim:slow]';
 export const statusMarker = (word: string): string => `[sim:status=${word}]`;
 /** `[sim:status-running=WORD]` in a prompt -> polls report WORD instead of queued/generating while it runs. */
 export const runningStatusMarker = (word: string): string => `[sim:status-running=${word}]`;
+/**
+ * `[sim:video-bytes=N]` in a prompt -> the generation's video is N bytes (the fixture padded as for
+ * `videoBytes`), whatever `videoBytes` says: one big video among small ones. A size the fixture cannot
+ * be padded to makes the submit answer 500, so a test with a wrong marker fails at once.
+ */
+export const videoBytesMarker = (bytes: number): string => `[sim:video-bytes=${bytes}]`;
 const STATUS_MARKER = /\[sim:status=([^\]\s]+)\]/;
+const VIDEO_BYTES_MARKER = /\[sim:video-bytes=(\d+)\]/;
 const RUNNING_STATUS_MARKER = /\[sim:status-running=([^\]\s]+)\]/;
 
 /** The body the CDN serves with `cdnBody: 'html'`: what an error page behind a misconfigured CDN looks like. */
@@ -503,7 +515,7 @@ function readBody(req: http.IncomingMessage): Promise<{ text: string; tooLarge: 
  * Writes the chunks with back-pressure and resolves once the last one has been handed to the socket;
  * false when the connection went away first.
  */
-async function writeChunks(res: http.ServerResponse, chunks: Iterable<Buffer>): Promise<boolean> {
+async function writeChunks(res: http.ServerResponse, chunks: Iterable<Buffer>, onSent?: (bytes: number) => void): Promise<boolean> {
 	let lastWrite: Promise<void> = Promise.resolve();
 	for (const chunk of chunks) {
 		if (res.destroyed) return false;
@@ -511,7 +523,11 @@ async function writeChunks(res: http.ServerResponse, chunks: Iterable<Buffer>): 
 		lastWrite = new Promise<void>((resolve) => {
 			written = resolve;
 		});
-		if (!res.write(chunk, () => written())) {
+		const onWritten = (error?: Error | null) => {
+			if (!error) onSent?.(chunk.length);
+			written();
+		};
+		if (!res.write(chunk, onWritten)) {
 			const drained = await new Promise<boolean>((resolve) => {
 				const onDrain = () => {
 					cleanup();
@@ -564,6 +580,8 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 	const generations: Generation[] = [];
 	const store = new Map<string, StoredGeneration>();
 	const issuedVideoPaths = new Set<string>();
+	/** Video paths whose generation asked for its own size with `[sim:video-bytes=N]`. */
+	const videoSizes = new Map<string, number>();
 	const sockets = new Set<Socket>();
 	const timers = new Set<NodeJS.Timeout>();
 	/** The parsed body of each API request, for `echoRequestInErrors`. */
@@ -805,12 +823,15 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 				usd: credits / CREDITS_PER_USD,
 			},
 		};
+		const ownSize = VIDEO_BYTES_MARKER.exec(prompt)?.[1];
+		if (ownSize !== undefined) checkVideoSize(Number(ownSize), fixture.length);
 		if (stored.ending.video) {
 			const animal = ANIMALS[crypto.randomInt(ANIMALS.length)];
 			const videoPath = `/generations/${animal}/${createdAt + durationMs}-${crypto.randomUUID()}.mp4`;
 			issuedVideoPaths.add(videoPath);
 			const keyInUrl = faults().keyInVideoUrls;
 			const token = keyInUrl ? `?token=${keyForm(keyInUrl)}` : '';
+			if (ownSize !== undefined) videoSizes.set(videoPath, Number(ownSize));
 			stored.videoUrl = `${(options.videoOrigin ?? cdnUrl).replace(/\/+$/, '')}${videoPath}${token}`;
 		}
 		store.set(id, stored);
@@ -1043,7 +1064,7 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 	};
 
 	/** Writes one piece every `everyMs`; false when the connection went away first. */
-	const drip = async (res: http.ServerResponse, pieces: Iterable<Buffer>, everyMs: number): Promise<boolean> => {
+	const drip = async (res: http.ServerResponse, pieces: Iterable<Buffer>, everyMs: number, onSent: (bytes: number) => void): Promise<boolean> => {
 		let first = true;
 		for (const piece of pieces) {
 			if (!first) {
@@ -1051,7 +1072,7 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 				if (closed) return false;
 			}
 			first = false;
-			if (!(await writeChunks(res, [piece]))) return false;
+			if (!(await writeChunks(res, [piece], onSent))) return false;
 		}
 		return true;
 	};
@@ -1088,7 +1109,7 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 		}
 		if (f.cdnBody === 'html') return sendText(200, CDN_HTML_ERROR_PAGE, {}, 'video/mp4');
 
-		const videoBytes = options.videoBytes ?? fixture.length;
+		const videoBytes = videoSizes.get(entry.path) ?? options.videoBytes ?? fixture.length;
 		const headers: Record<string, string> = {
 			'content-type': 'video/mp4',
 			'cache-control': 'public, max-age=86400',
@@ -1112,9 +1133,15 @@ export async function startSimulator(initialOptions: SimulatorOptions = {}): Pro
 			return;
 		}
 		if (f.cdnCloseMidway) body = takeBytes(body, Math.floor(length / 2));
+		let sent = 0;
+		const onSent = (bytes: number) => {
+			sent += bytes;
+		};
 		const written = f.cdnDrip
-			? await drip(res, rechunk(body, f.cdnDrip.bytes), f.cdnDrip.everyMs)
-			: await writeChunks(res, body);
+			? await drip(res, rechunk(body, f.cdnDrip.bytes), f.cdnDrip.everyMs, onSent)
+			: await writeChunks(res, body, onSent);
+		entry.bodyBytes = sent;
+		notifyRequest(entry);
 		if (f.cdnCloseMidway) {
 			req.socket.destroy();
 			settle(entry, 'reset');

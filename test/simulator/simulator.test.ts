@@ -13,6 +13,7 @@ import {
 	runningStatusMarker,
 	startSimulator,
 	statusMarker,
+	videoBytesMarker,
 	type Simulator,
 	type SimulatorOptions,
 	type SimulatorRequest,
@@ -676,6 +677,32 @@ describe('AI/ML API simulator', () => {
 			const plain = await call(url, { headers: { 'accept-encoding': 'gzip' } });
 			expect(plain.headers['content-encoding']).toBeUndefined();
 			expect(plain.raw.length).toBe(1_000_000);
+		});
+
+		it('serves one generation a video of its own size with [sim:video-bytes=N], the others videoBytes', async () => {
+			await start({ progress: { polls: 1 }, videoBytes: 10_000 });
+			const bigId: string = (await submit(fastBody({ prompt: `a big one ${videoBytesMarker(300_000)}` }))).json().id;
+			const big = (await waitUntilDone(bigId)).video.url as string;
+			const small = await completedVideoUrl();
+			const bigReply = await call(big);
+			expect(Number(bigReply.headers['content-length'])).toBe(300_000);
+			expect(bigReply.raw.equals(Buffer.concat([...videoChunks(300_000)]))).toBe(true);
+			const smallReply = await call(small);
+			expect(smallReply.raw.equals(Buffer.concat([...videoChunks(10_000)]))).toBe(true);
+			// What each answer's connection took of its body.
+			expect(sim.requests.filter((r) => r.origin === 'cdn').map((r) => r.bodyBytes)).toEqual([300_000, 10_000]);
+			// A size the fixture cannot be padded to fails the submit loudly.
+			const wrong = await submit(fastBody({ prompt: `wrong ${videoBytesMarker(loadFixture().length + 3)}` }));
+			expect(wrong.status).toBe(500);
+		});
+
+		it('records how much of a video body went out before the client hung up', async () => {
+			await start({ progress: { polls: 1 }, videoBytes: 64 * 1024 * 1024 });
+			const { req } = await firstChunk(await completedVideoUrl());
+			req.destroy();
+			const entry = await sim.whenRequest((r) => r.origin === 'cdn' && r.bodyBytes !== undefined);
+			expect(entry.bodyBytes).toBeGreaterThan(0);
+			expect(entry.bodyBytes).toBeLessThan(64 * 1024 * 1024);
 		});
 	});
 

@@ -125,7 +125,8 @@ function downloadProperties(show: Show, download = DOWNLOAD_FOR_NODE): INodeProp
 					type: 'number',
 					typeOptions: { minValue: LIMITS.maxVideoMb.min, maxValue: LIMITS.maxVideoMb.max },
 					default: DEFAULT_MAX_VIDEO_MB,
-					description: 'A download that grows past this size is stopped and fails (a Veo video is usually 3–20 MB)',
+					description:
+						'A download that grows past this size is stopped and fails (a Veo video is usually 3–20 MB). n8n has its own limit for stored files: in queue mode 512 MB by default (N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE); a video over it fails as refused by n8n.',
 				},
 			],
 		},
