@@ -273,8 +273,23 @@ async function ownerCookie(url, owner = OWNER) {
 	return cookie;
 }
 
+/**
+ * fetch keeps connections alive between calls; n8n's server closes one that sat idle for 5 s. On a
+ * busy machine the client can pick such a connection just as the server closes it, and the call fails
+ * with "other side closed" although n8n never read the request. That one case is sent again, once, on
+ * a fresh connection; any other failure is the test's to see.
+ */
+async function fetchOnLiveConnection(url, init) {
+	try {
+		return await fetch(url, init);
+	} catch (error) {
+		if (error?.cause?.code !== 'UND_ERR_SOCKET') throw error;
+		return await fetch(url, init);
+	}
+}
+
 async function rest(url, cookie, method, route, body) {
-	const response = await fetch(`${url}/rest${route}`, {
+	const response = await fetchOnLiveConnection(`${url}/rest${route}`, {
 		method,
 		headers: { cookie: `n8n-auth=${cookie}`, 'content-type': 'application/json', 'browser-id': 'e2e' },
 		body: body === undefined ? undefined : JSON.stringify(body),
