@@ -6,13 +6,13 @@
  */
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
+import type { Clock } from './deadline';
 import { deadlineAfter } from './deadline';
 import type { Failure } from './errors';
 import { keyInUrlFailure } from './key-echo';
 import { Mp4Check } from './mp4';
 import type { Secret } from './redact';
 import { errorCode, networkReason } from './transport';
-import type { Clock } from './wait';
 
 export interface DownloadLimits {
 	/** The whole download, headers to last byte. */

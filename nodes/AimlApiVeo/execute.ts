@@ -13,6 +13,7 @@ import { requestFor } from './actions/generate.operation';
 import { generationIdFor } from './actions/get.operation';
 import { checkBalance } from './balance';
 import { Ledger } from './budget';
+import type { Clock } from './deadline';
 import { rejectOnAbort } from './deadline';
 import { downloadVideo } from './download';
 import type { Failure } from './errors';
@@ -33,7 +34,7 @@ import type { StepContext } from './steps';
 import { ambiguousSubmit, pollGeneration, submitGeneration } from './steps';
 import { agentRow, runsAsTool, TOOL_CALL_RUN } from './tool-mode';
 import { CREDENTIAL_TYPE, resolveBaseUrl } from './transport';
-import type { Clock, Job, Progress, SchedulerDeps, SubmitOutcome } from './wait';
+import type { Job, Progress, SchedulerDeps, SubmitOutcome } from './wait';
 import { runJobs } from './wait';
 
 const PARALLEL_REQUESTS = 16;

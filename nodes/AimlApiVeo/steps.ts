@@ -6,13 +6,14 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { costOfGeneration, costOfSubmit } from './cost';
+import type { Clock } from './deadline';
 import type { Failure } from './errors';
 import { httpFailure } from './errors';
 import { asGeneration } from './generation';
 import type { GenerateRequest } from './request';
 import type { ApiResponse, NetworkProblem } from './transport';
 import { apiRequest, networkReason } from './transport';
-import type { Clock, Job, PollOutcome, SubmitOutcome } from './wait';
+import type { Job, PollOutcome, SubmitOutcome } from './wait';
 
 /** The most one request may take, whatever is left of Max Wait. */
 const SUBMIT_TIMEOUT_MS = 60_000;

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
 
+import type { Clock } from './deadline';
 import { deadlineAfter, rejectOnAbort } from './deadline';
-import type { Clock } from './wait';
 
 export { DEFAULT_BASE_URL, resolveBaseUrl } from './base-url';
 

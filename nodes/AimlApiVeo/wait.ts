@@ -7,6 +7,7 @@
  * jobs' states and transitions are plain data in machine.ts; this file only decides what runs when.
  */
 import type { Cost } from './cost';
+import type { Clock } from './deadline';
 import type { Failure } from './errors';
 import type { Generation } from './generation';
 import { statusOf } from './generation';
@@ -15,12 +16,6 @@ import { acceptJob, AFTER_ROUND, backoffMs, countRetry, expireJob, failJob, fini
 
 export type { Job, JobResult } from './machine';
 export { backoffMs } from './machine';
-
-export interface Clock {
-	now(): number;
-	/** Resolves after `ms`, rejects at once if the signal aborts. */
-	sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
 
 export type SubmitOutcome =
 	/** The API accepted it: a paid generation exists. */

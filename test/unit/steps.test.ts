@@ -2,7 +2,8 @@ import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import type { GenerateRequest } from '../../nodes/AimlApiVeo/request';
 import { pollGeneration, submitGeneration } from '../../nodes/AimlApiVeo/steps';
-import type { Clock, Job } from '../../nodes/AimlApiVeo/wait';
+import type { Clock } from '../../nodes/AimlApiVeo/deadline';
+import type { Job } from '../../nodes/AimlApiVeo/wait';
 import { ManualClock } from './fake-clock';
 
 
