@@ -30,9 +30,9 @@ import type { GenerateRequest } from './request';
 import type { SubmittedRequest } from './resume';
 import { keyOf, SubmitMemory } from './resume';
 import { SpendRecord } from './spend';
-import type { StepContext } from './steps';
 import { ambiguousSubmit, pollGeneration, submitGeneration } from './steps';
 import { agentRow, runsAsTool, TOOL_CALL_RUN } from './tool-mode';
+import type { ApiContext } from './transport';
 import { CREDENTIAL_TYPE, resolveBaseUrl } from './transport';
 import type { Job, Progress, SchedulerDeps, SubmitOutcome } from './wait';
 import { runJobs } from './wait';
@@ -58,7 +58,7 @@ interface Run extends Ending {
 	plans: Plan[];
 	memory: SubmitMemory;
 	continueOnFail: boolean;
-	step: StepContext;
+	step: ApiContext;
 	setupFailure?: Failure;
 	budget: BudgetSettings;
 	/** What the run spends, and its budget. */

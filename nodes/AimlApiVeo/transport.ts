@@ -7,6 +7,13 @@ export { DEFAULT_BASE_URL, resolveBaseUrl } from './base-url';
 
 export const CREDENTIAL_TYPE = 'aimlVeoApi';
 
+/** What every request of a run needs: the node's context (its credential), the base URL, and the clock. */
+export interface ApiContext {
+	ctx: IExecuteFunctions;
+	baseUrl: string;
+	clock: Clock;
+}
+
 export interface ApiResponse {
 	statusCode: number;
 	body: unknown;
