@@ -9,10 +9,22 @@ import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 import type { Clock } from './deadline';
 import { deadlineAfter } from './deadline';
 import type { Failure } from './errors';
-import { keyInUrlFailure } from './key-echo';
 import { Mp4Check } from './mp4';
 import type { Secret } from './redact';
 import { errorCode, networkReason } from './transport';
+
+/** What to do when an API answer echoed the key's text (also said of an id holding it, by the run). */
+export const ROTATE_KEY =
+	'Rotate your API key: create a new one at https://aimlapi.com/app/keys, put it into the "AIML API" credential, then delete the old one; an API that echoes your key may have exposed it elsewhere too.';
+
+/** A video whose URL holds the key: not fetched, and not handed on to be fetched by a later node. */
+export function keyInUrlFailure(generationId: string, url: string): Failure {
+	return {
+		kind: 'download',
+		message: `The video of generation ${generationId} was not downloaded: its URL contains your API key's text, so the node sends no request to it`,
+		description: `The video was generated (and charged). Its URL, with the key removed, is ${url}; the node does not fetch it or pass it on, since that would send your key to the video host. Download the video from your AIML API dashboard. ${ROTATE_KEY}`,
+	};
+}
 
 export interface DownloadLimits {
 	/** The whole download, headers to last byte. */
