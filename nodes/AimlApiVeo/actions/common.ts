@@ -5,7 +5,6 @@
 import type { IDataObject, IExecuteFunctions, INodeParameters, INodeProperties } from 'n8n-workflow';
 
 import { InputError } from '../errors';
-import { runsAsTool } from '../tool-mode';
 
 export const DEFAULT_POLL_INTERVAL_S = 10;
 export const DEFAULT_MAX_WAIT_S = 1000;
@@ -34,6 +33,17 @@ type Show = NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>;
  */
 export const AS_TOOL: Show = { '@tool': [true] };
 export const NOT_AS_TOOL: Show = { '@tool': [false] };
+
+/**
+ * Whether this run is a tool call. n8n's `isToolExecution()` is true only when a tool is invoked
+ * through a sub-node context (agents before version 3, the editor's Tool Executor); an AI Agent
+ * of version 3 runs the tool as a plain workflow step where it says false, and n8n 1.x has no such
+ * method. What every tool call shares is the node's type: the tool variant's name ends in "Tool",
+ * the very test n8n's `@tool` display option makes, and this node's own name does not.
+ */
+export function runsAsTool(ctx: Pick<IExecuteFunctions, 'getNode'>): boolean {
+	return ctx.getNode().type.endsWith('Tool');
+}
 
 const maxConcurrentProperty = (description: string): INodeProperties => ({
 	displayName: 'Max Concurrent Generations',
