@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 
-import { readBoolean, readNumber } from '../../nodes/AimlApiVeo/actions/common';
+import { readBoolean, readNumber } from '../../nodes/AimlApiVeo/params';
 import { deadlineAfter } from '../../nodes/AimlApiVeo/deadline';
 import { inputError } from './input-error';
 import { asGeneration, judge } from '../../nodes/AimlApiVeo/generation';

@@ -7,7 +7,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { BudgetLimits } from '../budget';
 import { InputError } from '../errors';
-import { readBoolean, readNumber } from './common';
+import { readBoolean, readNumber } from '../params';
 
 export const BUDGET_LIMITS = {
 	maxSpendUsd: { min: 0.01, max: 100_000 },
