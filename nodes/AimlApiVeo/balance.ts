@@ -3,8 +3,8 @@
  * for stops before its first submit instead of part-way through on a 403. One request per batch,
  * never per video.
  */
-import type { Failure } from './errors';
-import { apiMessage } from './errors';
+import type { Failure } from './shared/errors';
+import { apiMessage } from './shared/errors';
 import { formatUsd, usdOfCredits } from './cost';
 import type { ApiContext } from './transport';
 import { apiRequest } from './transport';

@@ -17,7 +17,7 @@
  */
 import type { Cost } from './cost';
 import { formatUsd, roundUsd, usdOfCredits } from './cost';
-import type { Failure } from './errors';
+import type { Failure } from './shared/errors';
 import { priceKey, tableEstimate } from './prices';
 import type { GenerateRequest } from './request';
 import type { SpendRecord } from './spend';

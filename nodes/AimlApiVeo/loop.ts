@@ -8,7 +8,7 @@ import { createHash } from 'crypto';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { InputError } from './errors';
+import { InputError } from './shared/errors';
 import { judge } from './generation';
 import type { CarriedWait } from './machine';
 

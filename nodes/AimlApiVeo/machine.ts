@@ -9,7 +9,7 @@
  *     └──refused───────────┴──failed, or past the deadline──▶ failed | done (timedOut)
  */
 import type { Cost } from './cost';
-import type { Failure } from './errors';
+import type { Failure } from './shared/errors';
 import type { Generation } from './generation';
 import { judge } from './generation';
 

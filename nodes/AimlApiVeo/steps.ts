@@ -4,8 +4,8 @@
  * surely did not take it.
  */
 import { costOfGeneration, costOfSubmit } from './cost';
-import type { Failure } from './errors';
-import { httpFailure } from './errors';
+import type { Failure } from './shared/errors';
+import { httpFailure } from './shared/errors';
 import { asGeneration } from './generation';
 import type { GenerateRequest } from './request';
 import type { ApiContext, ApiResponse, NetworkProblem } from './transport';

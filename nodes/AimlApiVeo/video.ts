@@ -7,7 +7,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { httpUrl, readBinaryField } from './binary-input';
-import { InputError } from './errors';
+import { InputError } from './shared/errors';
 import type { VeoModel } from './models';
 import { modelsWithVideo, VIDEO_FIELD } from './models';
 import { Mp4Check } from './mp4';

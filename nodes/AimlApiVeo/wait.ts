@@ -8,7 +8,7 @@
  */
 import type { Cost } from './cost';
 import type { Clock } from './deadline';
-import type { Failure } from './errors';
+import type { Failure } from './shared/errors';
 import type { Generation } from './generation';
 import { statusOf } from './generation';
 import type { Job } from './machine';

@@ -4,7 +4,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { InputError } from '../../nodes/AimlApiVeo/errors';
+import { InputError } from '../../nodes/AimlApiVeo/shared/errors';
 import { LoopMemory, MAX_REMEMBERED_LOOPS, refuseLoopRow } from '../../nodes/AimlApiVeo/loop';
 
 const NOW = Date.parse('2026-11-26T12:00:00.000Z');

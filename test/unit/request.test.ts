@@ -1,4 +1,4 @@
-import { httpFailure } from '../../nodes/AimlApiVeo/errors';
+import { httpFailure } from '../../nodes/AimlApiVeo/shared/errors';
 import { inputError } from './input-error';
 import { asGeneration, judge } from '../../nodes/AimlApiVeo/generation';
 import { GOOGLE_PATH, MODELS } from '../../nodes/AimlApiVeo/models';

@@ -1,12 +1,12 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 
-import { readBoolean, readNumber } from '../../nodes/AimlApiVeo/params';
+import { readBoolean, readNumber } from '../../nodes/AimlApiVeo/shared/params';
 import { deadlineAfter } from '../../nodes/AimlApiVeo/deadline';
 import { inputError } from './input-error';
 import { asGeneration, judge } from '../../nodes/AimlApiVeo/generation';
 import { Mp4Check } from '../../nodes/AimlApiVeo/mp4';
-import { redactorFor } from '../../nodes/AimlApiVeo/redact';
+import { redactorFor } from '../../nodes/AimlApiVeo/shared/redact';
 import { SubmitMemory } from '../../nodes/AimlApiVeo/resume';
 import { ManualClock } from './fake-clock';
 

@@ -1,4 +1,4 @@
-import type { Failure } from '../../nodes/AimlApiVeo/errors';
+import type { Failure } from '../../nodes/AimlApiVeo/shared/errors';
 import type { Generation } from '../../nodes/AimlApiVeo/generation';
 import type { Job, PollOutcome, SchedulerDeps, SubmitOutcome } from '../../nodes/AimlApiVeo/wait';
 import { backoffMs, runJobs } from '../../nodes/AimlApiVeo/wait';

@@ -6,8 +6,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { BudgetLimits } from '../budget';
-import { InputError } from '../errors';
-import { readBoolean, readNumber } from '../params';
+import { InputError } from '../shared/errors';
+import { readBoolean, readNumber } from '../shared/params';
 
 export const BUDGET_LIMITS = {
 	maxSpendUsd: { min: 0.01, max: 100_000 },

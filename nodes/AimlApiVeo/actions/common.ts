@@ -4,8 +4,8 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeParameters, INodeProperties } from 'n8n-workflow';
 
-import { InputError } from '../errors';
-import { readBoolean, readNumber } from '../params';
+import { InputError } from '../shared/errors';
+import { readBoolean, readNumber } from '../shared/params';
 
 export const DEFAULT_POLL_INTERVAL_S = 10;
 export const DEFAULT_MAX_WAIT_S = 1000;
