@@ -6,8 +6,8 @@
 import type { Failure } from './shared/errors';
 import { apiMessage } from './shared/errors';
 import { formatUsd, usdOfCredits } from './cost';
-import type { ApiContext } from './transport';
-import { apiRequest } from './transport';
+import type { ApiContext } from './transport/api';
+import { apiRequest } from './transport/api';
 
 const BALANCE_TIMEOUT_MS = 30_000;
 

@@ -5,7 +5,7 @@
  * submit record saved with the execution, the durable loop's `veoWait`, a row handed on to be
  * checked later) gets nothing that contains it. A URL holding the key is never requested.
  */
-import { keyInUrlFailure, ROTATE_KEY } from './download';
+import { keyInUrlFailure, ROTATE_KEY } from './transport/download';
 import type { Failure } from './shared/errors';
 import type { Job } from './machine';
 import { failJob } from './machine';

@@ -9,7 +9,7 @@ import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import { InputError } from './shared/errors';
-import { judge } from './generation';
+import { judge } from './transport/generation';
 import type { CarriedWait } from './machine';
 
 /**

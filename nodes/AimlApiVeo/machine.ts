@@ -10,8 +10,8 @@
  */
 import type { Cost } from './cost';
 import type { Failure } from './shared/errors';
-import type { Generation } from './generation';
-import { judge } from './generation';
+import type { Generation } from './transport/generation';
+import { judge } from './transport/generation';
 
 export type JobResult = 'completed' | 'running' | 'timedOut';
 

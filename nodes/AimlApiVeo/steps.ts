@@ -6,10 +6,10 @@
 import { costOfGeneration, costOfSubmit } from './cost';
 import type { Failure } from './shared/errors';
 import { httpFailure } from './shared/errors';
-import { asGeneration } from './generation';
+import { asGeneration } from './transport/generation';
 import type { GenerateRequest } from './request';
-import type { ApiContext, ApiResponse, NetworkProblem } from './transport';
-import { apiRequest, networkReason } from './transport';
+import type { ApiContext, ApiResponse, NetworkProblem } from './transport/api';
+import { apiRequest, networkReason } from './transport/api';
 import type { Job, PollOutcome, SubmitOutcome } from './wait';
 
 /** The most one request may take, whatever is left of Max Wait. */

@@ -7,10 +7,10 @@
  * jobs' states and transitions are plain data in machine.ts; this file only decides what runs when.
  */
 import type { Cost } from './cost';
-import type { Clock } from './deadline';
+import type { Clock } from './transport/deadline';
 import type { Failure } from './shared/errors';
-import type { Generation } from './generation';
-import { statusOf } from './generation';
+import type { Generation } from './transport/generation';
+import { statusOf } from './transport/generation';
 import type { Job } from './machine';
 import { acceptJob, AFTER_ROUND, backoffMs, countRetry, expireJob, failJob, finishDownload, isActive, settleJob } from './machine';
 

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import type { GenerateRequest } from '../../nodes/AimlApiVeo/request';
 import { pollGeneration, submitGeneration } from '../../nodes/AimlApiVeo/steps';
-import type { Clock } from '../../nodes/AimlApiVeo/deadline';
+import type { Clock } from '../../nodes/AimlApiVeo/transport/deadline';
 import type { Job } from '../../nodes/AimlApiVeo/wait';
 import { ManualClock } from './fake-clock';
 

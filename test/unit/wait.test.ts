@@ -1,5 +1,5 @@
 import type { Failure } from '../../nodes/AimlApiVeo/shared/errors';
-import type { Generation } from '../../nodes/AimlApiVeo/generation';
+import type { Generation } from '../../nodes/AimlApiVeo/transport/generation';
 import type { Job, PollOutcome, SchedulerDeps, SubmitOutcome } from '../../nodes/AimlApiVeo/wait';
 import { backoffMs, runJobs } from '../../nodes/AimlApiVeo/wait';
 import { FakeClock } from './fake-clock';

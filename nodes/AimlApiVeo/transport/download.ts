@@ -8,10 +8,10 @@ import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
 import type { Clock } from './deadline';
 import { deadlineAfter } from './deadline';
-import type { Failure } from './shared/errors';
+import type { Failure } from '../shared/errors';
 import { Mp4Check } from './mp4';
-import type { Secret } from './shared/redact';
-import { errorCode, networkReason } from './transport';
+import type { Secret } from '../shared/redact';
+import { errorCode, networkReason } from './api';
 
 /** What to do when an API answer echoed the key's text (also said of an id holding it, by the run). */
 export const ROTATE_KEY =
