@@ -19,7 +19,7 @@ import type { Cost } from './cost';
 import { formatUsd, roundUsd, usdOfCredits } from './cost';
 import type { Failure } from './shared/errors';
 import { priceKey, tableEstimate } from './prices';
-import type { GenerateRequest } from './request';
+import type { GenerateRequest } from './request/build';
 import type { SpendRecord } from './spend';
 
 export interface BudgetLimits {

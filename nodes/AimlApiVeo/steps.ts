@@ -7,7 +7,7 @@ import { costOfGeneration, costOfSubmit } from './cost';
 import type { Failure } from './shared/errors';
 import { httpFailure } from './shared/errors';
 import { asGeneration } from './transport/generation';
-import type { GenerateRequest } from './request';
+import type { GenerateRequest } from './request/build';
 import type { ApiContext, ApiResponse, NetworkProblem } from './transport/api';
 import { apiRequest, networkReason } from './transport/api';
 import type { Job, PollOutcome, SubmitOutcome } from './wait';

@@ -8,7 +8,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { GENERATE_TOOL_DESCRIPTION } from '../../nodes/AimlApiVeo/actions/tool';
 import { DEFAULT_MAX_WAIT_S } from '../../nodes/AimlApiVeo/actions/common';
-import { MODELS } from '../../nodes/AimlApiVeo/models';
+import { MODELS } from '../../nodes/AimlApiVeo/request/models';
 import { PRICES } from '../../nodes/AimlApiVeo/prices';
 import type { WorkflowJson, WorkflowNodeJson } from '../harness/engine';
 import { loadDefaultNodeTypes, runWorkflow } from '../harness/engine';

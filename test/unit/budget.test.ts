@@ -2,10 +2,10 @@
 import { Ledger } from '../../nodes/AimlApiVeo/budget';
 import { costOfGeneration, costOfSubmit } from '../../nodes/AimlApiVeo/cost';
 import type { Job } from '../../nodes/AimlApiVeo/machine';
-import { MODELS } from '../../nodes/AimlApiVeo/models';
+import { MODELS } from '../../nodes/AimlApiVeo/request/models';
 import { PRICES, tableEstimate } from '../../nodes/AimlApiVeo/prices';
-import type { GenerateRequest } from '../../nodes/AimlApiVeo/request';
-import { buildGenerateRequest } from '../../nodes/AimlApiVeo/request';
+import type { GenerateRequest } from '../../nodes/AimlApiVeo/request/build';
+import { buildGenerateRequest } from '../../nodes/AimlApiVeo/request/build';
 import { SpendRecord } from '../../nodes/AimlApiVeo/spend';
 
 const job = (index: number) => ({ index }) as Job;

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
-import type { GenerateRequest } from '../../nodes/AimlApiVeo/request';
+import type { GenerateRequest } from '../../nodes/AimlApiVeo/request/build';
 import { pollGeneration, submitGeneration } from '../../nodes/AimlApiVeo/steps';
 import type { Clock } from '../../nodes/AimlApiVeo/transport/deadline';
 import type { Job } from '../../nodes/AimlApiVeo/wait';
