@@ -5,14 +5,14 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import type { BudgetSettings } from './actions/budget';
-import { readBudget } from './actions/budget';
+import type { BudgetSettings } from './spend/options';
+import { readBudget } from './spend/options';
 import type { WaitSettings } from './actions/common';
 import { LIMITS, readWaitSettings, runsAsTool, splitsOutputs } from './actions/common';
 import { requestFor } from './actions/generate.operation';
 import { generationIdFor } from './actions/get.operation';
-import { checkBalance } from './balance';
-import { Ledger } from './budget';
+import { checkBalance } from './spend/balance';
+import { Ledger } from './spend/ledger';
 import type { Clock } from './transport/deadline';
 import { rejectOnAbort } from './transport/deadline';
 import { downloadVideo } from './transport/download';
@@ -29,7 +29,7 @@ import { secretOf } from './shared/redact';
 import type { GenerateRequest } from './request/build';
 import type { SubmittedRequest } from './resume';
 import { keyOf, SubmitMemory } from './resume';
-import { SpendRecord } from './spend';
+import { SpendRecord } from './spend/record';
 import { ambiguousSubmit, pollGeneration, submitGeneration } from './steps';
 import { agentRow, TOOL_CALL_RUN } from './tool-mode';
 import type { ApiContext } from './transport/api';

@@ -6,7 +6,7 @@
 import type { IBinaryData, IDataObject, INode, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { RunTotals } from './budget';
+import type { RunTotals } from './spend/ledger';
 import type { Failure } from './shared/errors';
 import type { Redact } from './shared/redact';
 import type { Job } from './machine';

@@ -3,7 +3,7 @@
  * answers may be sent again is decided here, and only here: a submit is re-sent only when the API
  * surely did not take it.
  */
-import { costOfGeneration, costOfSubmit } from './cost';
+import { costOfGeneration, costOfSubmit } from './spend/cost';
 import type { Failure } from './shared/errors';
 import { httpFailure } from './shared/errors';
 import { asGeneration } from './transport/generation';

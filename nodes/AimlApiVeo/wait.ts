@@ -6,7 +6,7 @@
  * Pure of n8n: requests, clock and sleep are injected, so tests drive it with a fake clock. The
  * jobs' states and transitions are plain data in machine.ts; this file only decides what runs when.
  */
-import type { Cost } from './cost';
+import type { Cost } from './spend/cost';
 import type { Clock } from './transport/deadline';
 import type { Failure } from './shared/errors';
 import type { Generation } from './transport/generation';

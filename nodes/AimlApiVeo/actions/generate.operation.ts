@@ -7,7 +7,7 @@ import { modelProperties, readModel } from '../request/model-choice';
 import type { GenerateRequest } from '../request/build';
 import { buildGenerateRequest, optionProperties } from '../request/build';
 import { readVideo, videoProperties } from '../request/video';
-import { budgetProperties } from './budget';
+import { budgetProperties } from '../spend/options';
 import { waitProperties } from './common';
 
 const properties: INodeProperties[] = [

@@ -17,10 +17,10 @@
  */
 import type { Cost } from './cost';
 import { formatUsd, roundUsd, usdOfCredits } from './cost';
-import type { Failure } from './shared/errors';
+import type { Failure } from '../shared/errors';
 import { priceKey, tableEstimate } from './prices';
-import type { GenerateRequest } from './request/build';
-import type { SpendRecord } from './spend';
+import type { GenerateRequest } from '../request/build';
+import type { SpendRecord } from './record';
 
 export interface BudgetLimits {
 	/** The most the execution may spend, in USD (kept in credits, so sums are exact). */

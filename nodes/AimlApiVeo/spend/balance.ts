@@ -3,11 +3,11 @@
  * for stops before its first submit instead of part-way through on a 403. One request per batch,
  * never per video.
  */
-import type { Failure } from './shared/errors';
-import { apiMessage } from './shared/errors';
+import type { Failure } from '../shared/errors';
+import { apiMessage } from '../shared/errors';
 import { formatUsd, usdOfCredits } from './cost';
-import type { ApiContext } from './transport/api';
-import { apiRequest } from './transport/api';
+import type { ApiContext } from '../transport/api';
+import { apiRequest } from '../transport/api';
 
 const BALANCE_TIMEOUT_MS = 30_000;
 

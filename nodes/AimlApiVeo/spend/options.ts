@@ -5,7 +5,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { BudgetLimits } from '../budget';
+import type { BudgetLimits } from './ledger';
 import { InputError } from '../shared/errors';
 import { readBoolean, readNumber } from '../shared/params';
 
