@@ -6,7 +6,7 @@ import { OUTPUTS_EXPRESSION } from './actions/common';
 import * as generate from './actions/generate.operation';
 import * as get from './actions/get.operation';
 import * as tool from './actions/tool';
-import { executeItems } from './execute';
+import { executeItems } from './run/execute';
 import { searchModels } from './request/model-choice';
 
 export class AimlApiVeo implements INodeType {

@@ -1,7 +1,7 @@
 /** The price table, the API's cost figures, and the ledger's decisions before each submit. */
 import { Ledger } from '../../nodes/AimlApiVeo/spend/ledger';
 import { costOfGeneration, costOfSubmit } from '../../nodes/AimlApiVeo/spend/cost';
-import type { Job } from '../../nodes/AimlApiVeo/machine';
+import type { Job } from '../../nodes/AimlApiVeo/run/machine';
 import { MODELS } from '../../nodes/AimlApiVeo/request/models';
 import { PRICES, tableEstimate } from '../../nodes/AimlApiVeo/spend/prices';
 import type { GenerateRequest } from '../../nodes/AimlApiVeo/request/build';

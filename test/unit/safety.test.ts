@@ -7,7 +7,7 @@ import { inputError } from './input-error';
 import { asGeneration, judge } from '../../nodes/AimlApiVeo/transport/generation';
 import { Mp4Check } from '../../nodes/AimlApiVeo/transport/mp4';
 import { redactorFor } from '../../nodes/AimlApiVeo/shared/redact';
-import { SubmitMemory } from '../../nodes/AimlApiVeo/resume';
+import { SubmitMemory } from '../../nodes/AimlApiVeo/run/resume';
 import { ManualClock } from './fake-clock';
 
 const fixture = readFileSync(join(__dirname, '..', 'fixtures', 'sample.mp4'));

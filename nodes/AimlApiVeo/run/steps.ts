@@ -3,13 +3,13 @@
  * answers may be sent again is decided here, and only here: a submit is re-sent only when the API
  * surely did not take it.
  */
-import { costOfGeneration, costOfSubmit } from './spend/cost';
-import type { Failure } from './shared/errors';
-import { httpFailure } from './shared/errors';
-import { asGeneration } from './transport/generation';
-import type { GenerateRequest } from './request/build';
-import type { ApiContext, ApiResponse, NetworkProblem } from './transport/api';
-import { apiRequest, networkReason } from './transport/api';
+import { costOfGeneration, costOfSubmit } from '../spend/cost';
+import type { Failure } from '../shared/errors';
+import { httpFailure } from '../shared/errors';
+import { asGeneration } from '../transport/generation';
+import type { GenerateRequest } from '../request/build';
+import type { ApiContext, ApiResponse, NetworkProblem } from '../transport/api';
+import { apiRequest, networkReason } from '../transport/api';
 import type { Job, PollOutcome, SubmitOutcome } from './wait';
 
 /** The most one request may take, whatever is left of Max Wait. */

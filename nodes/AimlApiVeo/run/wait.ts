@@ -6,11 +6,11 @@
  * Pure of n8n: requests, clock and sleep are injected, so tests drive it with a fake clock. The
  * jobs' states and transitions are plain data in machine.ts; this file only decides what runs when.
  */
-import type { Cost } from './spend/cost';
-import type { Clock } from './transport/deadline';
-import type { Failure } from './shared/errors';
-import type { Generation } from './transport/generation';
-import { statusOf } from './transport/generation';
+import type { Cost } from '../spend/cost';
+import type { Clock } from '../transport/deadline';
+import type { Failure } from '../shared/errors';
+import type { Generation } from '../transport/generation';
+import { statusOf } from '../transport/generation';
 import type { Job } from './machine';
 import { acceptJob, AFTER_ROUND, backoffMs, countRetry, expireJob, failJob, finishDownload, isActive, settleJob } from './machine';
 

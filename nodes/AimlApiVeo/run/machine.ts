@@ -8,10 +8,10 @@
  *     │                    │ └──still running, not waiting──▶ done (running) ─▶ the item carries it
  *     └──refused───────────┴──failed, or past the deadline──▶ failed | done (timedOut)
  */
-import type { Cost } from './spend/cost';
-import type { Failure } from './shared/errors';
-import type { Generation } from './transport/generation';
-import { judge } from './transport/generation';
+import type { Cost } from '../spend/cost';
+import type { Failure } from '../shared/errors';
+import type { Generation } from '../transport/generation';
+import { judge } from '../transport/generation';
 
 export type JobResult = 'completed' | 'running' | 'timedOut';
 

@@ -5,11 +5,11 @@
  * submit record saved with the execution, the durable loop's `veoWait`, a row handed on to be
  * checked later) gets nothing that contains it. A URL holding the key is never requested.
  */
-import { keyInUrlFailure, ROTATE_KEY } from './transport/download';
-import type { Failure } from './shared/errors';
+import { keyInUrlFailure, ROTATE_KEY } from '../transport/download';
+import type { Failure } from '../shared/errors';
 import type { Job } from './machine';
 import { failJob } from './machine';
-import type { Secret } from './shared/redact';
+import type { Secret } from '../shared/redact';
 
 /** Why the submit record holds "may exist" instead of the id: a retry must not buy it again, and cannot resume it. */
 export const KEY_IN_ID_REASON = "the API's generation id contained your API key's text, so the node kept no record of it";
