@@ -42,7 +42,10 @@ const PARALLEL_DOWNLOADS = 8;
 /** Without waiting, a submit refused for the account's limit is tried again for this long. */
 const NO_WAIT_SUBMIT_BUDGET_MS = 120_000;
 
-interface Plan {
+/** One input item through the run: its job in the wait loop, and what the run planned for it. */
+interface Item {
+	job: Job;
+	/** Absent only for an item that failed before its settings were read. */
 	settings?: WaitSettings;
 	request?: GenerateRequest;
 	submitted?: SubmittedRequest;
@@ -55,7 +58,7 @@ interface Run extends Ending {
 	ctx: IExecuteFunctions;
 	clock: Clock;
 	start: number;
-	plans: Plan[];
+	items: Item[];
 	memory: SubmitMemory;
 	continueOnFail: boolean;
 	step: ApiContext;
@@ -88,8 +91,7 @@ export async function executeItems(ctx: IExecuteFunctions, clock: Clock = realCl
 	// A generation the API ended with its documented, uncharged error may be bought again by a retry;
 	// everything else stays remembered for this run, so a retry resumes it instead of paying twice.
 	// A tool call that ended with its video is done with it (see TOOL_CALL_RUN).
-	for (const job of run.jobs) {
-		const submitted = run.plans[job.index].submitted;
+	for (const { job, submitted } of run.items) {
 		const answered = run.asTool && job.state === 'done' && job.result === 'completed';
 		if (submitted && (job.failure?.kind === 'status-error' || answered)) {
 			run.memory.forget(submitted);
@@ -99,7 +101,7 @@ export async function executeItems(ctx: IExecuteFunctions, clock: Clock = realCl
 	const failed = run.continueOnFail ? undefined : run.jobs.find((job) => job.state === 'failed');
 	if (failed) throw failureError(run, failed);
 	if (!splitsOutputs(run.node.parameters)) return [run.asTool ? rowsOf(run).map(agentRow) : rowsOf(run)];
-	return splitRows(run, (job) => run.plans[job.index].loop ?? { startedAt: run.start, checksBefore: 0 });
+	return splitRows(run, (job) => itemOf(run, job).loop ?? { startedAt: run.start, checksBefore: 0 });
 }
 
 /** The credential, the run's memory of earlier tries, and how failures leave the node. */
@@ -119,14 +121,14 @@ async function prepareRun(ctx: IExecuteFunctions, clock: Clock): Promise<Run> {
 		if (!(error instanceof InputError)) throw new NodeOperationError(node, error as Error);
 		setupFailure = inputFailure(error);
 	}
-	const plans: Plan[] = [];
-	const generates = () => plans.some((plan) => plan.request);
+	const items: Item[] = [];
+	const generates = () => items.some((item) => item.request);
 	const asTool = runsAsTool(ctx);
 	const { memory, spend } = recordsOf(ctx, asTool);
 	const ledger = new Ledger(budget, spend, {
-		requestOf: (job) => plans[job.index]?.request,
+		requestOf: (job) => items[job.index]?.request,
 		submitKeyOf: (job) => {
-			const submitted = plans[job.index]?.submitted;
+			const submitted = items[job.index]?.submitted;
 			return submitted ? keyOf(submitted) : undefined;
 		},
 	});
@@ -136,9 +138,9 @@ async function prepareRun(ctx: IExecuteFunctions, clock: Clock): Promise<Run> {
 		node,
 		start: clock.now(),
 		jobs: [],
-		plans,
+		items,
 		binaries: new Map<number, IBinaryData>(),
-		binaryPropertyOf: (job) => (plans[job.index].settings as WaitSettings).binaryProperty,
+		binaryPropertyOf: (job) => (items[job.index].settings as WaitSettings).binaryProperty,
 		redact: secret.redact,
 		secret,
 		// A tool has one output, its answer to the agent: no error output to route failures to.
@@ -190,17 +192,18 @@ async function planItem(run: Run, itemIndex: number): Promise<void> {
 		nextAt: run.start,
 		attempts: 0,
 	};
-	const plan: Plan = { pollPath: UNIVERSAL_PATH };
+	const item: Item = { job, pollPath: UNIVERSAL_PATH };
 	run.jobs.push(job);
-	run.plans.push(plan);
+	run.items.push(item);
 	try {
 		if (run.setupFailure) throw new InputError('Setup', run.setupFailure.message);
-		plan.settings = readWaitSettings(run.ctx, itemIndex);
-		applySettings(run, job, plan.settings);
+		const settings = readWaitSettings(run.ctx, itemIndex);
+		item.settings = settings;
+		applySettings(run, job, settings);
 		if (run.ctx.getNodeParameter('operation', itemIndex) === 'generate') {
 			refuseLoopRow(run.ctx.getInputData()[itemIndex]?.json ?? {});
-			await planSubmit(run, job, plan);
-		} else planCheck(run, job, plan);
+			await planSubmit(run, item);
+		} else planCheck(run, item, settings);
 	} catch (error) {
 		// An expression that fails for this item is this item's failure too, not the whole run's.
 		if (!(error instanceof InputError) && !run.continueOnFail) throw new NodeOperationError(run.node, error as Error, { itemIndex });
@@ -234,11 +237,11 @@ function applySettings(run: Run, job: Job, settings: WaitSettings): void {
  * `veoWait`, or Max Wait from now for a generation never seen. A `veoWait` this node could not have
  * written is refused before anything is sent, and its figures (cost among them) are not used.
  */
-function planCheck(run: Run, job: Job, plan: Plan): void {
+function planCheck(run: Run, item: Item, settings: WaitSettings): void {
+	const { job } = item;
 	const generationId = generationIdFor(run.ctx, job.index);
 	job.generationId = generationId;
 	job.state = 'pending';
-	const settings = plan.settings as WaitSettings;
 	if (!settings.split) return;
 	const carried = readCarriedWait(run.ctx.getInputData()[job.index]?.json?.veoWait, generationId, { now: run.start, maxLoopMs: LIMITS.maxWait.max * 1000 });
 	if (carried && 'refused' in carried) {
@@ -250,7 +253,7 @@ function planCheck(run: Run, job: Job, plan: Plan): void {
 	}
 	const span = loopsOf(run).join(generationId, carried, { startedAt: run.start, deadline: run.start + settings.maxWaitMs });
 	job.loopDeadline = span.deadline;
-	plan.loop = { startedAt: span.startedAt, checksBefore: carried?.checks ?? 0 };
+	item.loop = { startedAt: span.startedAt, checksBefore: carried?.checks ?? 0 };
 	if (carried?.cost) job.cost = carried.cost;
 }
 
@@ -268,11 +271,13 @@ function loopsOf(run: Run): LoopMemory {
 }
 
 /** Builds the item's request, or picks up what an earlier try of this run did with it. */
-async function planSubmit(run: Run, job: Job, plan: Plan): Promise<void> {
-	plan.request = await requestFor(run.ctx, job.index);
-	plan.pollPath = plan.request.path;
-	plan.submitted = { itemIndex: job.index, path: plan.request.path, body: plan.request.body };
-	const remembered = run.memory.recall(plan.submitted);
+async function planSubmit(run: Run, item: Item): Promise<void> {
+	const { job } = item;
+	const request = await requestFor(run.ctx, job.index);
+	item.request = request;
+	item.pollPath = request.path;
+	item.submitted = { itemIndex: job.index, path: request.path, body: request.body };
+	const remembered = run.memory.recall(item.submitted);
 	if (!remembered) return;
 	if ('generationId' in remembered) {
 		job.generationId = remembered.generationId;
@@ -297,10 +302,15 @@ async function checkBatchFirst(run: Run): Promise<void> {
 
 /** Every item still to submit ends unsent with the failure `decide` gives for their requests, or none does. */
 async function refuseBatchIf(run: Run, decide: (requests: GenerateRequest[]) => Failure | undefined | Promise<Failure | undefined>): Promise<void> {
-	const waiting = run.jobs.filter((job) => job.state === 'submit');
+	const waiting = run.items.filter((item) => item.job.state === 'submit');
 	if (waiting.length === 0) return;
-	const failure = await decide(waiting.map((job) => run.plans[job.index].request as GenerateRequest));
-	if (failure) for (const job of waiting) failJob(job, failure);
+	const failure = await decide(waiting.map((item) => item.request as GenerateRequest));
+	if (failure) for (const { job } of waiting) failJob(job, failure);
+}
+
+/** The item a job of the wait loop stands for: jobs are numbered by their item's index. */
+function itemOf(run: Run, job: Job): Item {
+	return run.items[job.index];
 }
 
 function reportProgress(run: Run, progress: Progress): void {
@@ -315,29 +325,28 @@ function reportProgress(run: Run, progress: Progress): void {
 }
 
 function schedulerDeps(run: Run): SchedulerDeps {
-	const settingsOf = (job: Job) => run.plans[job.index].settings as WaitSettings;
 	return {
 		clock: run.clock,
 		signal: run.ctx.getExecutionCancelSignal(),
 		submit: async (job) => {
-			const plan = run.plans[job.index];
+			const item = itemOf(run, job);
 			let outcome: SubmitOutcome;
 			try {
-				outcome = await submitGeneration(run.step, plan.request as GenerateRequest, job);
+				outcome = await submitGeneration(run.step, item.request as GenerateRequest, job);
 			} catch (error) {
 				outcome = { type: 'failed', failure: ambiguousSubmit(`The submit failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`) };
 			}
 			if (outcome.type === 'failed' && outcome.failure.httpCode === 403) outcome = { ...outcome, failure: withSpend(run, outcome.failure) };
 			if (outcome.type === 'failed' && outcome.failure.kind === 'ambiguous-submit') {
 				// Kept with the execution's data, so it never holds the key's text.
-				run.memory.mayExist(plan.submitted as SubmittedRequest, run.redact(outcome.failure.message));
+				run.memory.mayExist(item.submitted as SubmittedRequest, run.redact(outcome.failure.message));
 			}
 			return outcome;
 		},
-		poll: async (job) => await pollGeneration(run.step, run.plans[job.index].pollPath, job),
-		download: run.jobs.some((job) => run.plans[job.index].settings?.download)
+		poll: async (job) => await pollGeneration(run.step, itemOf(run, job).pollPath, job),
+		download: run.items.some((item) => item.settings?.download)
 			? async (job) => {
-					const settings = settingsOf(job);
+					const settings = itemOf(run, job).settings as WaitSettings;
 					if (!settings.download) return undefined;
 					// The id names the file and the failure: redacted, it can hold no key.
 					const download = await downloadVideo(run.ctx, run.clock, run.redact(job.generationId as string), job.videoUrl as string, {
@@ -350,7 +359,7 @@ function schedulerDeps(run: Run): SchedulerDeps {
 				}
 			: undefined,
 		onAccepted: (job) => {
-			const submitted = run.plans[job.index].submitted;
+			const { submitted } = itemOf(run, job);
 			if (!submitted) return;
 			// The record is saved with the execution: an id holding the key's text is not written there,
 			// and a retry must still never buy the generation again.
@@ -359,7 +368,7 @@ function schedulerDeps(run: Run): SchedulerDeps {
 		},
 		admission: run.ledger,
 		onProgress: (progress) => reportProgress(run, progress),
-		maxRunning: run.plans.find((plan) => plan.settings)?.settings?.maxConcurrent ?? 1,
+		maxRunning: run.items.find((item) => item.settings)?.settings?.maxConcurrent ?? 1,
 		parallelRequests: parallelRequestsOf(run),
 		parallelDownloads: PARALLEL_DOWNLOADS,
 		stopOnFailure: !run.continueOnFail,
@@ -371,7 +380,7 @@ function schedulerDeps(run: Run): SchedulerDeps {
  * Generations (Loop Options) caps the node's requests instead: submits and checks alike.
  */
 function parallelRequestsOf(run: Run): number {
-	const settings = run.plans.find((plan) => plan.settings)?.settings;
+	const settings = run.items.find((item) => item.settings)?.settings;
 	return settings?.split ? Math.min(PARALLEL_REQUESTS, settings.maxConcurrent) : PARALLEL_REQUESTS;
 }
 
