@@ -21,7 +21,7 @@ import { InputError } from '../shared/errors';
 import { KEY_IN_ID_REASON, refuseKeyEchoes } from './key-echo';
 import { UNIVERSAL_PATH } from '../request/models';
 import { LoopMemory, refuseLoopRow } from './loop';
-import { failJob, readCarriedWait } from './machine';
+import { ambiguousSubmit, failJob, readCarriedWait } from './machine';
 import type { Ending } from './outcome';
 import { cancelledError, failureError, rowsOf, splitRows } from './outcome';
 import type { Secret } from '../shared/redact';
@@ -30,7 +30,7 @@ import type { GenerateRequest } from '../request/build';
 import type { SubmittedRequest } from './resume';
 import { keyOf, SubmitMemory } from './resume';
 import { SpendRecord } from '../spend/record';
-import { ambiguousSubmit, pollGeneration, submitGeneration } from './steps';
+import { pollGeneration, submitGeneration } from './steps';
 import { agentRow, TOOL_CALL_RUN } from './tool-mode';
 import type { ApiContext } from '../transport/api';
 import { CREDENTIAL_TYPE, resolveBaseUrl } from '../transport/api';
@@ -88,16 +88,7 @@ export async function executeItems(ctx: IExecuteFunctions, clock: Clock = realCl
 	const ending = await runJobs(run.jobs, schedulerDeps(run));
 	if (ending === 'cancelled') throw cancelledError(run);
 	refuseKeyEchoes(run.jobs, run.secret, (job) => run.binaries.has(job.index));
-	// A generation the API ended with its documented, uncharged error may be bought again by a retry;
-	// everything else stays remembered for this run, so a retry resumes it instead of paying twice.
-	// A tool call that ended with its video is done with it (see TOOL_CALL_RUN).
-	for (const { job, submitted } of run.items) {
-		const answered = run.asTool && job.state === 'done' && job.result === 'completed';
-		if (submitted && (job.failure?.kind === 'status-error' || answered)) {
-			run.memory.forget(submitted);
-			run.ledger.close(job);
-		}
-	}
+	for (const item of run.items) updateSubmitRecord(run, item);
 	const failed = run.continueOnFail ? undefined : run.jobs.find((job) => job.state === 'failed');
 	if (failed) throw failureError(run, failed);
 	if (!splitsOutputs(run.node.parameters)) return [run.asTool ? rowsOf(run).map(agentRow) : rowsOf(run)];
@@ -308,6 +299,33 @@ async function refuseBatchIf(run: Run, decide: (requests: GenerateRequest[]) => 
 	if (failure) for (const { job } of waiting) failJob(job, failure);
 }
 
+/**
+ * The submit record, kept with the execution so that a retry resumes a generation instead of paying
+ * twice: the one place that writes it. After a submit (`outcome`): the generation it bought, or that
+ * one may exist. After the wait (no `outcome`): a generation the API ended with its documented,
+ * uncharged error may be bought again by a retry, and a tool call that ended with its video is done
+ * with it (see TOOL_CALL_RUN); everything else stays remembered for this run.
+ */
+function updateSubmitRecord(run: Run, item: Item, outcome?: SubmitOutcome): void {
+	const { job, submitted } = item;
+	if (!submitted) return;
+	if (!outcome) {
+		const answered = run.asTool && job.state === 'done' && job.result === 'completed';
+		if (job.failure?.kind === 'status-error' || answered) {
+			run.memory.forget(submitted);
+			run.ledger.close(job);
+		}
+	} else if (outcome.type === 'accepted') {
+		// The record is saved with the execution: an id holding the key's text is not written there,
+		// and a retry must still never buy the generation again.
+		if (run.secret.reveals(job.generationId as string)) run.memory.mayExist(submitted, KEY_IN_ID_REASON);
+		else run.memory.accepted(submitted, job.generationId as string, job.cost);
+	} else if (outcome.type === 'failed' && outcome.failure.kind === 'ambiguous-submit') {
+		// Kept with the execution's data, so it never holds the key's text.
+		run.memory.mayExist(submitted, run.redact(outcome.failure.message));
+	}
+}
+
 /** The item a job of the wait loop stands for: jobs are numbered by their item's index. */
 function itemOf(run: Run, job: Job): Item {
 	return run.items[job.index];
@@ -329,20 +347,10 @@ function schedulerDeps(run: Run): SchedulerDeps {
 		clock: run.clock,
 		signal: run.ctx.getExecutionCancelSignal(),
 		submit: async (job) => {
-			const item = itemOf(run, job);
-			let outcome: SubmitOutcome;
-			try {
-				outcome = await submitGeneration(run.step, item.request as GenerateRequest, job);
-			} catch (error) {
-				outcome = { type: 'failed', failure: ambiguousSubmit(`The submit failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`) };
-			}
-			if (outcome.type === 'failed' && outcome.failure.httpCode === 403) outcome = { ...outcome, failure: withSpend(run, outcome.failure) };
-			if (outcome.type === 'failed' && outcome.failure.kind === 'ambiguous-submit') {
-				// Kept with the execution's data, so it never holds the key's text.
-				run.memory.mayExist(item.submitted as SubmittedRequest, run.redact(outcome.failure.message));
-			}
-			return outcome;
+			const outcome = await submitGeneration(run.step, itemOf(run, job).request as GenerateRequest, job);
+			return outcome.type === 'failed' && outcome.failure.httpCode === 403 ? { ...outcome, failure: withSpend(run, outcome.failure) } : outcome;
 		},
+		onSubmitted: (job, outcome) => updateSubmitRecord(run, itemOf(run, job), outcome),
 		poll: async (job) => await pollGeneration(run.step, itemOf(run, job).pollPath, job),
 		download: run.items.some((item) => item.settings?.download)
 			? async (job) => {
@@ -358,14 +366,6 @@ function schedulerDeps(run: Run): SchedulerDeps {
 					return undefined;
 				}
 			: undefined,
-		onAccepted: (job) => {
-			const { submitted } = itemOf(run, job);
-			if (!submitted) return;
-			// The record is saved with the execution: an id holding the key's text is not written there,
-			// and a retry must still never buy the generation again.
-			if (run.secret.reveals(job.generationId as string)) run.memory.mayExist(submitted, KEY_IN_ID_REASON);
-			else run.memory.accepted(submitted, job.generationId as string, job.cost);
-		},
 		admission: run.ledger,
 		onProgress: (progress) => reportProgress(run, progress),
 		maxRunning: run.items.find((item) => item.settings)?.settings?.maxConcurrent ?? 1,

@@ -63,6 +63,14 @@ export interface CarriedWait {
 /** Marks a job as due one interval after the end of the current round. */
 export const AFTER_ROUND = -1;
 
+export const AMBIGUOUS_SUBMIT =
+	'The API may have accepted this generation (and may charge for it) but its answer was lost. The node did not send the request again, to avoid paying twice, and will not on a retry of this execution either. Look for the generation in your AIML API dashboard before running this item again.';
+
+/** A submit that may have reached the API: it is never sent again, and a retry does not buy it again. */
+export function ambiguousSubmit(message: string): Failure {
+	return { kind: 'ambiguous-submit', message, description: AMBIGUOUS_SUBMIT };
+}
+
 export function failJob(job: Job, failure: Failure): void {
 	job.state = 'failed';
 	job.failure = failure;

@@ -10,6 +10,7 @@ import { asGeneration } from '../transport/generation';
 import type { GenerateRequest } from '../request/build';
 import type { ApiContext, ApiResponse, NetworkProblem } from '../transport/api';
 import { apiRequest, networkReason } from '../transport/api';
+import { AMBIGUOUS_SUBMIT, ambiguousSubmit } from './machine';
 import type { Job, PollOutcome, SubmitOutcome } from './wait';
 
 /** The most one request may take, whatever is left of Max Wait. */
@@ -19,9 +20,6 @@ const POLL_TIMEOUT_MS = 30_000;
 const MIN_TIMEOUT_MS = 1_000;
 /** Polls of a generation this node submitted that may answer 404 while the API catches up. */
 const NOT_FOUND_GRACE = 4;
-
-const AMBIGUOUS_SUBMIT =
-	'The API may have accepted this generation (and may charge for it) but its answer was lost. The node did not send the request again, to avoid paying twice, and will not on a retry of this execution either. Look for the generation in your AIML API dashboard before running this item again.';
 
 /** What is left of the job's wait, within the per-request bound. */
 function timeoutFor(step: ApiContext, job: Job, cap: number): number {
@@ -48,10 +46,6 @@ function redirectFailure(response: ApiResponse, generationId?: string): Failure 
 		description:
 			'The node does not follow redirects, so your API key and prompt stay with the Base URL. Check the Base URL of the "AIML API" credential; if the API has moved, enter its new https address there.',
 	};
-}
-
-export function ambiguousSubmit(message: string): Failure {
-	return { kind: 'ambiguous-submit', message, description: AMBIGUOUS_SUBMIT };
 }
 
 /** A failure of a submit the API may nevertheless have processed. */
