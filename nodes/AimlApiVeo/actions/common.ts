@@ -46,6 +46,7 @@ export function runsAsTool(ctx: Pick<IExecuteFunctions, 'getNode'>): boolean {
 	return ctx.getNode().type.endsWith('Tool');
 }
 
+/** A setting of the whole batch, not of an item: the run reads it once, from the first item. */
 const maxConcurrentProperty = (description: string): INodeProperties => ({
 	displayName: 'Max Concurrent Generations',
 	name: 'maxConcurrent',
@@ -53,6 +54,7 @@ const maxConcurrentProperty = (description: string): INodeProperties => ({
 	typeOptions: { minValue: LIMITS.maxConcurrent.min, maxValue: LIMITS.maxConcurrent.max },
 	default: DEFAULT_MAX_CONCURRENT,
 	description,
+	hint: "Read from the first item: an expression that differs per item counts only the first item's value.",
 });
 
 const maxWaitProperty = (description: string): INodeProperties => ({
@@ -197,7 +199,7 @@ function splitProperties(show: Show): INodeProperties[] {
 			displayOptions: { show: whenSplit },
 			options: [
 				maxConcurrentProperty(
-					'The most requests of this node to the API at once, submits and status checks alike (and never more than 16). Nothing waits in the run, so this does not cap how many generations run at the API: every item is submitted, this many at a time. A "Too Many Requests" answer to a submit is retried for up to two minutes.',
+					'The most requests of this node to the API at once, submits and status checks alike (and never more than 16). Nothing waits in the run, so this does not cap how many generations run at the API: every item is submitted, this many at a time. A "Too Many Requests" answer to a submit is retried for up to two minutes. One setting for the whole batch, read from the first item.',
 				),
 				maxWaitProperty(
 					'How long the loop may go round for one generation, counted from its submit (or its first check); the deadline rides in the item as veoWait.deadline. At most 86400 (a day).',
@@ -214,7 +216,7 @@ export function waitProperties(operation: string, waitByDefault: boolean, withCo
 		...(withConcurrency
 			? [
 					maxConcurrentProperty(
-						'The most generations of this run at the API at once; the rest wait for a free slot. If the account\'s own limit is lower, the node notices the API\'s "Too Many Requests" answer and waits for its own generations to finish.',
+						'The most generations of this run at the API at once; the rest wait for a free slot. If the account\'s own limit is lower, the node notices the API\'s "Too Many Requests" answer and waits for its own generations to finish. One setting for the whole batch, read from the first item.',
 					),
 				]
 			: []),

@@ -368,7 +368,7 @@ function schedulerDeps(run: Run): SchedulerDeps {
 			: undefined,
 		admission: run.ledger,
 		onProgress: (progress) => reportProgress(run, progress),
-		maxRunning: run.items.find((item) => item.settings)?.settings?.maxConcurrent ?? 1,
+		maxRunning: batchSettingsOf(run)?.maxConcurrent ?? 1,
 		parallelRequests: parallelRequestsOf(run),
 		parallelDownloads: PARALLEL_DOWNLOADS,
 		stopOnFailure: !run.continueOnFail,
@@ -376,11 +376,19 @@ function schedulerDeps(run: Run): SchedulerDeps {
 }
 
 /**
+ * The settings that belong to the batch, not to an item (Max Concurrent Generations): those of the
+ * first item, the first whose settings could be read when an item before it failed its checks.
+ */
+function batchSettingsOf(run: Run): WaitSettings | undefined {
+	return run.items.find((item) => item.settings)?.settings;
+}
+
+/**
  * The most requests in flight at once. In the durable loop nothing waits in the run, so Max Concurrent
  * Generations (Loop Options) caps the node's requests instead: submits and checks alike.
  */
 function parallelRequestsOf(run: Run): number {
-	const settings = run.items.find((item) => item.settings)?.settings;
+	const settings = batchSettingsOf(run);
 	return settings?.split ? Math.min(PARALLEL_REQUESTS, settings.maxConcurrent) : PARALLEL_REQUESTS;
 }
 
