@@ -96,6 +96,16 @@ function watchChunks(stream: VideoStream, inspect: (chunk: Buffer) => void): voi
 	};
 }
 
+/** A URL the node sends no request to: not a URL, not HTTP(S), or holding the key's text. */
+function urlRefusal(generationId: string, url: string, secret: Pick<Secret, 'reveals'>): Failure | undefined {
+	if (!URL.canParse(url)) return downloadFailure(generationId, url, 'the video URL is not a URL');
+	const { protocol } = new URL(url);
+	if (protocol !== 'https:' && protocol !== 'http:') return downloadFailure(generationId, url, `unsupported URL scheme ${protocol}`);
+	// A request to it would hand the key to the video host (and to every log on the way).
+	if (secret.reveals(url)) return keyInUrlFailure(generationId, url);
+	return undefined;
+}
+
 export async function downloadVideo(
 	ctx: IExecuteFunctions,
 	clock: Clock,
@@ -104,12 +114,9 @@ export async function downloadVideo(
 	limits: DownloadLimits,
 	secret: Pick<Secret, 'reveals'>,
 ): Promise<Download> {
+	const refused = urlRefusal(generationId, url, secret);
+	if (refused) return { ok: false, failure: refused };
 	const failed = (reason: string): Download => ({ ok: false, failure: downloadFailure(generationId, url, reason) });
-	if (!URL.canParse(url)) return failed('the video URL is not a URL');
-	const { protocol } = new URL(url);
-	if (protocol !== 'https:' && protocol !== 'http:') return failed(`unsupported URL scheme ${protocol}`);
-	// A request to it would hand the key to the video host (and to every log on the way).
-	if (secret.reveals(url)) return { ok: false, failure: keyInUrlFailure(generationId, url) };
 	const deadline = deadlineAfter(clock, limits.timeLimitMs, ctx.getExecutionCancelSignal());
 	const tooSlow = `it did not finish within the download time limit of ${limits.timeLimitMs / 1000} s ("Download Time Limit")`;
 	let stopped: string | undefined;
