@@ -8,7 +8,7 @@
  * API's own figure for the generation once it reported a usable one (a number above 0), and at its
  * estimate until then (for good, when the answer was lost). A later status answer's figure settles
  * the generation anew, so the budget, the rows' `cost` and `runTotals` follow the same figure. The
- * counts are kept with the execution (spend.ts), so the budget covers every run of the node in it.
+ * counts are kept with the execution (record.ts), so the budget covers every run of the node in it.
  *
  * Estimates: the price table (prices.ts), raised to the highest usable cost the API reported in this
  * execution for the same model and settings, never lowered: a cost of 0 or none at all cannot make
