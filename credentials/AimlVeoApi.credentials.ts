@@ -7,7 +7,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { assertKeyMayBeSent } from '../nodes/AimlApiVeo/base-url';
+import { assertKeyMayBeSent } from '../nodes/AimlApiVeo/transport/base-url';
 
 export class AimlVeoApi implements ICredentialType {
 	// Not `aimlApi`: the older AIML API community package registers that name, and

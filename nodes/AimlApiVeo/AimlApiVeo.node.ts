@@ -6,8 +6,8 @@ import { OUTPUTS_EXPRESSION } from './actions/common';
 import * as generate from './actions/generate.operation';
 import * as get from './actions/get.operation';
 import * as tool from './actions/tool';
-import { executeItems } from './execute';
-import { searchModels } from './model-choice';
+import { executeItems } from './run/execute';
+import { searchModels } from './request/model-choice';
 
 export class AimlApiVeo implements INodeType {
 	description: INodeTypeDescription = {

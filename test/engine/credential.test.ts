@@ -11,7 +11,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType } fr
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { AimlVeoApi } from '../../credentials/AimlVeoApi.credentials';
-import { baseUrlProblem } from '../../nodes/AimlApiVeo/base-url';
+import { baseUrlProblem } from '../../nodes/AimlApiVeo/transport/base-url';
 import { runWorkflow, testCredential } from '../harness/engine';
 import type { Simulator } from '../simulator';
 import { DEFAULT_API_KEY, startSimulator } from '../simulator';

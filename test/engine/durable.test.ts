@@ -12,7 +12,7 @@ import { NodeConnectionTypes, NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { splitsOutputs } from '../../nodes/AimlApiVeo/actions/common';
 import { AimlApiVeo } from '../../nodes/AimlApiVeo/AimlApiVeo.node';
-import { executeItems } from '../../nodes/AimlApiVeo/execute';
+import { executeItems } from '../../nodes/AimlApiVeo/run/execute';
 import type { RunWorkflowResult, WorkflowJson } from '../harness/engine';
 import { runWorkflow } from '../harness/engine';
 import { AIMLAPI_VEO_NODE_TYPE, HarnessNodeTypes } from '../harness/node-types';

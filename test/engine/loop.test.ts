@@ -9,7 +9,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { AimlApiVeo } from '../../nodes/AimlApiVeo/AimlApiVeo.node';
-import { executeItems } from '../../nodes/AimlApiVeo/execute';
+import { executeItems } from '../../nodes/AimlApiVeo/run/execute';
 import type { RunWorkflowResult, WorkflowJson, WorkflowNodeJson } from '../harness/engine';
 import { runWorkflow } from '../harness/engine';
 import { AIMLAPI_VEO_NODE_TYPE } from '../harness/node-types';

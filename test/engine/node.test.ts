@@ -5,7 +5,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 
 import { AimlVeoApi } from '../../credentials/AimlVeoApi.credentials';
-import { MODELS } from '../../nodes/AimlApiVeo/models';
+import { MODELS } from '../../nodes/AimlApiVeo/request/models';
 import { runWorkflow, testCredential } from '../harness/engine';
 import type { Simulator } from '../simulator';
 import { DEFAULT_API_KEY, startSimulator } from '../simulator';

@@ -8,7 +8,7 @@ import { FileTooLargeError } from 'n8n-core';
 import type { IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
 
 import { AimlApiVeo } from '../../nodes/AimlApiVeo/AimlApiVeo.node';
-import { executeItems } from '../../nodes/AimlApiVeo/execute';
+import { executeItems } from '../../nodes/AimlApiVeo/run/execute';
 
 /** What the store says to a file of `bytes`: an error to throw, or nothing to keep it. */
 export type StoreVerdict = (bytes: number, fileName: string | undefined) => Error | undefined;

@@ -8,8 +8,8 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { GENERATE_TOOL_DESCRIPTION } from '../../nodes/AimlApiVeo/actions/tool';
 import { DEFAULT_MAX_WAIT_S } from '../../nodes/AimlApiVeo/actions/common';
-import { MODELS } from '../../nodes/AimlApiVeo/models';
-import { PRICES } from '../../nodes/AimlApiVeo/prices';
+import { MODELS } from '../../nodes/AimlApiVeo/request/models';
+import { PRICES } from '../../nodes/AimlApiVeo/spend/prices';
 import type { WorkflowJson, WorkflowNodeJson } from '../harness/engine';
 import { loadDefaultNodeTypes, runWorkflow } from '../harness/engine';
 import { AIMLAPI_VEO_NODE_TYPE } from '../harness/node-types';

@@ -5,7 +5,7 @@ import {
 	requestTargetUrl,
 	resolveBaseUrl,
 	type RequestTarget,
-} from '../../nodes/AimlApiVeo/base-url';
+} from '../../nodes/AimlApiVeo/transport/base-url';
 import { inputError } from './input-error';
 
 

@@ -1,6 +1,6 @@
 /** Additional Body Fields: bounded depth and size, no object internals, no second spelling of a field; URL lists by line. */
-import { MAX_BODY_FIELDS_BYTES, checkAdditionalFields } from '../../nodes/AimlApiVeo/body-fields';
-import { urlListOf } from '../../nodes/AimlApiVeo/binary-input';
+import { MAX_BODY_FIELDS_BYTES, checkAdditionalFields } from '../../nodes/AimlApiVeo/request/body-fields';
+import { urlListOf } from '../../nodes/AimlApiVeo/request/binary-input';
 import { inputError } from './input-error';
 
 const nestedText = (depth: number) => `${'{"a":'.repeat(depth - 1)}{"b":1}${'}'.repeat(depth - 1)}`;

@@ -1,12 +1,12 @@
 /** The price table, the API's cost figures, and the ledger's decisions before each submit. */
-import { Ledger } from '../../nodes/AimlApiVeo/budget';
-import { costOfGeneration, costOfSubmit } from '../../nodes/AimlApiVeo/cost';
-import type { Job } from '../../nodes/AimlApiVeo/machine';
-import { MODELS } from '../../nodes/AimlApiVeo/models';
-import { PRICES, tableEstimate } from '../../nodes/AimlApiVeo/prices';
-import type { GenerateRequest } from '../../nodes/AimlApiVeo/request';
-import { buildGenerateRequest } from '../../nodes/AimlApiVeo/request';
-import { SpendRecord } from '../../nodes/AimlApiVeo/spend';
+import { Ledger } from '../../nodes/AimlApiVeo/spend/ledger';
+import { costOfGeneration, costOfSubmit } from '../../nodes/AimlApiVeo/spend/cost';
+import type { Job } from '../../nodes/AimlApiVeo/run/machine';
+import { MODELS } from '../../nodes/AimlApiVeo/request/models';
+import { PRICES, tableEstimate } from '../../nodes/AimlApiVeo/spend/prices';
+import type { GenerateRequest } from '../../nodes/AimlApiVeo/request/build';
+import { buildGenerateRequest } from '../../nodes/AimlApiVeo/request/build';
+import { SpendRecord } from '../../nodes/AimlApiVeo/spend/record';
 
 const job = (index: number) => ({ index }) as Job;
 const accepted = (credits?: number) =>

@@ -1,4 +1,4 @@
-import type { Clock } from '../../nodes/AimlApiVeo/wait';
+import type { Clock } from '../../nodes/AimlApiVeo/transport/deadline';
 
 /** A clock whose sleep advances time instantly, recording every sleep. */
 export class FakeClock implements Clock {

@@ -1,4 +1,4 @@
-import { InputError } from '../../nodes/AimlApiVeo/errors';
+import { InputError } from '../../nodes/AimlApiVeo/shared/errors';
 
 /** The InputError `run` throws; fails the test if it throws nothing or something else. */
 export function inputError(run: () => unknown): InputError {

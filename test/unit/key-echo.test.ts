@@ -1,7 +1,7 @@
 /** What becomes of a job whose generation id or video URL holds the key's text, once the wait is over. */
-import { refuseKeyEchoes } from '../../nodes/AimlApiVeo/key-echo';
-import type { Job } from '../../nodes/AimlApiVeo/machine';
-import { secretOf } from '../../nodes/AimlApiVeo/redact';
+import { refuseKeyEchoes } from '../../nodes/AimlApiVeo/run/key-echo';
+import type { Job } from '../../nodes/AimlApiVeo/run/machine';
+import { secretOf } from '../../nodes/AimlApiVeo/shared/redact';
 
 const KEY = 'sk-key-echo-12345';
 const secret = secretOf(KEY);

@@ -4,8 +4,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { InputError } from '../../nodes/AimlApiVeo/errors';
-import { LoopMemory, MAX_REMEMBERED_LOOPS, refuseLoopRow } from '../../nodes/AimlApiVeo/loop';
+import { InputError } from '../../nodes/AimlApiVeo/shared/errors';
+import { LoopMemory, MAX_REMEMBERED_LOOPS, refuseLoopRow } from '../../nodes/AimlApiVeo/run/loop';
 
 const NOW = Date.parse('2026-11-26T12:00:00.000Z');
 const runTotals = { videos: 1, credits: 3_900_000, usd: 1.95 };

@@ -2,8 +2,8 @@
  * The job state machine as plain data: a running job written into an item and read back keeps its
  * deadline, and the transitions the in-run wait and the durable loop share end jobs the same way.
  */
-import type { Job } from '../../nodes/AimlApiVeo/machine';
-import { carriedWaitOf, expireJob, readCarriedWait, settleJob } from '../../nodes/AimlApiVeo/machine';
+import type { Job } from '../../nodes/AimlApiVeo/run/machine';
+import { carriedWaitOf, expireJob, readCarriedWait, settleJob } from '../../nodes/AimlApiVeo/run/machine';
 
 const NOW = Date.parse('2026-11-26T12:00:00.000Z');
 

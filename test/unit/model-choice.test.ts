@@ -4,8 +4,8 @@
  */
 import type { ILoadOptionsFunctions } from 'n8n-workflow';
 
-import { readModel, searchModels } from '../../nodes/AimlApiVeo/model-choice';
-import { buildGenerateRequest } from '../../nodes/AimlApiVeo/request';
+import { readModel, searchModels } from '../../nodes/AimlApiVeo/request/model-choice';
+import { buildGenerateRequest } from '../../nodes/AimlApiVeo/request/build';
 import { validateSubmitBody } from '../simulator';
 import { inputError } from './input-error';
 

@@ -1,5 +1,5 @@
 /** The redactor: the key's text in any form an id, a URL or an echoed request may carry it. */
-import { redactorFor, secretOf } from '../../nodes/AimlApiVeo/redact';
+import { redactorFor, secretOf } from '../../nodes/AimlApiVeo/shared/redact';
 
 const KEY = 'sk+aiml/SECRET=key-7f3a9c';
 

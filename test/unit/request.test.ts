@@ -1,9 +1,9 @@
-import { httpFailure } from '../../nodes/AimlApiVeo/errors';
+import { httpFailure } from '../../nodes/AimlApiVeo/shared/errors';
 import { inputError } from './input-error';
-import { asGeneration, judge } from '../../nodes/AimlApiVeo/generation';
-import { GOOGLE_PATH, MODELS } from '../../nodes/AimlApiVeo/models';
-import { buildGenerateRequest, optionProperties } from '../../nodes/AimlApiVeo/request';
-import { resolveBaseUrl } from '../../nodes/AimlApiVeo/transport';
+import { asGeneration, judge } from '../../nodes/AimlApiVeo/transport/generation';
+import { GOOGLE_PATH, MODELS } from '../../nodes/AimlApiVeo/request/models';
+import { buildGenerateRequest, optionProperties } from '../../nodes/AimlApiVeo/request/build';
+import { resolveBaseUrl } from '../../nodes/AimlApiVeo/transport/api';
 
 
 describe('request building', () => {

@@ -1,13 +1,13 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 
-import { readBoolean, readNumber } from '../../nodes/AimlApiVeo/actions/common';
-import { deadlineAfter } from '../../nodes/AimlApiVeo/deadline';
+import { readBoolean, readNumber } from '../../nodes/AimlApiVeo/shared/params';
+import { deadlineAfter } from '../../nodes/AimlApiVeo/transport/deadline';
 import { inputError } from './input-error';
-import { asGeneration, judge } from '../../nodes/AimlApiVeo/generation';
-import { Mp4Check } from '../../nodes/AimlApiVeo/mp4';
-import { redactorFor } from '../../nodes/AimlApiVeo/redact';
-import { SubmitMemory } from '../../nodes/AimlApiVeo/resume';
+import { asGeneration, judge } from '../../nodes/AimlApiVeo/transport/generation';
+import { Mp4Check } from '../../nodes/AimlApiVeo/transport/mp4';
+import { redactorFor } from '../../nodes/AimlApiVeo/shared/redact';
+import { SubmitMemory } from '../../nodes/AimlApiVeo/run/resume';
 import { ManualClock } from './fake-clock';
 
 const fixture = readFileSync(join(__dirname, '..', 'fixtures', 'sample.mp4'));

@@ -1,8 +1,9 @@
 import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
-import type { GenerateRequest } from '../../nodes/AimlApiVeo/request';
-import { pollGeneration, submitGeneration } from '../../nodes/AimlApiVeo/steps';
-import type { Clock, Job } from '../../nodes/AimlApiVeo/wait';
+import type { GenerateRequest } from '../../nodes/AimlApiVeo/request/build';
+import { pollGeneration, submitGeneration } from '../../nodes/AimlApiVeo/run/steps';
+import type { Clock } from '../../nodes/AimlApiVeo/transport/deadline';
+import type { Job } from '../../nodes/AimlApiVeo/run/wait';
 import { ManualClock } from './fake-clock';
 
 

@@ -1,7 +1,7 @@
-import type { Failure } from '../../nodes/AimlApiVeo/errors';
-import type { Generation } from '../../nodes/AimlApiVeo/generation';
-import type { Job, PollOutcome, SchedulerDeps, SubmitOutcome } from '../../nodes/AimlApiVeo/wait';
-import { backoffMs, runJobs } from '../../nodes/AimlApiVeo/wait';
+import type { Failure } from '../../nodes/AimlApiVeo/shared/errors';
+import type { Generation } from '../../nodes/AimlApiVeo/transport/generation';
+import type { Job, PollOutcome, SchedulerDeps, SubmitOutcome } from '../../nodes/AimlApiVeo/run/wait';
+import { backoffMs, runJobs } from '../../nodes/AimlApiVeo/run/wait';
 import { FakeClock } from './fake-clock';
 
 const failure = (message: string, httpCode?: number): Failure => ({ kind: 'http', message, description: '', httpCode });

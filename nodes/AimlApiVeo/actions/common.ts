@@ -4,8 +4,8 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeParameters, INodeProperties } from 'n8n-workflow';
 
-import { InputError } from '../errors';
-import { runsAsTool } from '../tool-mode';
+import { InputError } from '../shared/errors';
+import { readBoolean, readNumber } from '../shared/params';
 
 export const DEFAULT_POLL_INTERVAL_S = 10;
 export const DEFAULT_MAX_WAIT_S = 1000;
@@ -35,6 +35,18 @@ type Show = NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>;
 export const AS_TOOL: Show = { '@tool': [true] };
 export const NOT_AS_TOOL: Show = { '@tool': [false] };
 
+/**
+ * Whether this run is a tool call. n8n's `isToolExecution()` is true only when a tool is invoked
+ * through a sub-node context (agents before version 3, the editor's Tool Executor); an AI Agent
+ * of version 3 runs the tool as a plain workflow step where it says false, and n8n 1.x has no such
+ * method. What every tool call shares is the node's type: the tool variant's name ends in "Tool",
+ * the very test n8n's `@tool` display option makes, and this node's own name does not.
+ */
+export function runsAsTool(ctx: Pick<IExecuteFunctions, 'getNode'>): boolean {
+	return ctx.getNode().type.endsWith('Tool');
+}
+
+/** A setting of the whole batch, not of an item: the run reads it once, from the first item. */
 const maxConcurrentProperty = (description: string): INodeProperties => ({
 	displayName: 'Max Concurrent Generations',
 	name: 'maxConcurrent',
@@ -42,6 +54,7 @@ const maxConcurrentProperty = (description: string): INodeProperties => ({
 	typeOptions: { minValue: LIMITS.maxConcurrent.min, maxValue: LIMITS.maxConcurrent.max },
 	default: DEFAULT_MAX_CONCURRENT,
 	description,
+	hint: "Read from the first item: an expression that differs per item counts only the first item's value.",
 });
 
 const maxWaitProperty = (description: string): INodeProperties => ({
@@ -186,7 +199,7 @@ function splitProperties(show: Show): INodeProperties[] {
 			displayOptions: { show: whenSplit },
 			options: [
 				maxConcurrentProperty(
-					'The most requests of this node to the API at once, submits and status checks alike (and never more than 16). Nothing waits in the run, so this does not cap how many generations run at the API: every item is submitted, this many at a time. A "Too Many Requests" answer to a submit is retried for up to two minutes.',
+					'The most requests of this node to the API at once, submits and status checks alike (and never more than 16). Nothing waits in the run, so this does not cap how many generations run at the API: every item is submitted, this many at a time. A "Too Many Requests" answer to a submit is retried for up to two minutes. One setting for the whole batch, read from the first item.',
 				),
 				maxWaitProperty(
 					'How long the loop may go round for one generation, counted from its submit (or its first check); the deadline rides in the item as veoWait.deadline. At most 86400 (a day).',
@@ -203,7 +216,7 @@ export function waitProperties(operation: string, waitByDefault: boolean, withCo
 		...(withConcurrency
 			? [
 					maxConcurrentProperty(
-						'The most generations of this run at the API at once; the rest wait for a free slot. If the account\'s own limit is lower, the node notices the API\'s "Too Many Requests" answer and waits for its own generations to finish.',
+						'The most generations of this run at the API at once; the rest wait for a free slot. If the account\'s own limit is lower, the node notices the API\'s "Too Many Requests" answer and waits for its own generations to finish. One setting for the whole batch, read from the first item.',
 					),
 				]
 			: []),
@@ -270,32 +283,6 @@ export interface WaitSettings {
 	binaryProperty: string;
 	downloadLimitMs: number;
 	maxVideoBytes: number;
-}
-
-type Bounds = { min: number; max: number };
-
-/**
- * A number from a field or an expression, checked strictly: numeric text is read as a number,
- * anything else (text, an object, NaN) is an error, as is a value out of bounds or, for a
- * whole-number field, a fraction. Nothing is silently replaced by a default.
- */
-export function readNumber(field: string, value: unknown, fallback: number, bounds: Bounds, whole = false, unit = ''): number {
-	if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return fallback;
-	const number = typeof value === 'number' ? value : typeof value === 'string' ? Number(value.trim()) : NaN;
-	const shown = typeof value === 'object' ? JSON.stringify(value) : String(value);
-	const kind = whole ? 'a whole number' : 'a number';
-	const range = `from ${bounds.min} to ${bounds.max}${unit}`;
-	if (!Number.isFinite(number)) throw new InputError(field, `${field} must be ${kind} ${range}, got "${shown}"`);
-	if (whole && !Number.isInteger(number)) throw new InputError(field, `${field} must be a whole number ${range}, got "${shown}"`);
-	if (number < bounds.min || number > bounds.max) throw new InputError(field, `${field} must be ${range}, got "${shown}"`);
-	return number;
-}
-
-export function readBoolean(field: string, value: unknown, fallback: boolean): boolean {
-	if (value === undefined || value === null) return fallback;
-	if (typeof value === 'boolean') return value;
-	if (value === 'true' || value === 'false') return value === 'true';
-	throw new InputError(field, `${field} must be true or false, got "${typeof value === 'object' ? JSON.stringify(value) : String(value)}"`);
 }
 
 function readOnTimeout(value: unknown): 'fail' | 'return' {

@@ -1,13 +1,13 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { readOptions } from '../body-fields';
-import { imageProperties, readImages } from '../image';
-import { modelProperties, readModel } from '../model-choice';
-import type { GenerateRequest } from '../request';
-import { buildGenerateRequest, optionProperties } from '../request';
-import { readVideo, videoProperties } from '../video';
-import { budgetProperties } from './budget';
+import { readOptions } from '../request/body-fields';
+import { imageProperties, readImages } from '../request/image';
+import { modelProperties, readModel } from '../request/model-choice';
+import type { GenerateRequest } from '../request/build';
+import { buildGenerateRequest, optionProperties } from '../request/build';
+import { readVideo, videoProperties } from '../request/video';
+import { budgetProperties } from '../spend/options';
 import { waitProperties } from './common';
 
 const properties: INodeProperties[] = [

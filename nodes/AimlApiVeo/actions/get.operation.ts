@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { InputError } from '../errors';
+import { InputError } from '../shared/errors';
 import { waitProperties } from './common';
 
 const properties: INodeProperties[] = [

@@ -10,8 +10,8 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_MODEL, MODELS } from '../models';
-import { DEFAULT_DURATION_S, PRICES } from '../prices';
+import { DEFAULT_MODEL, MODELS } from '../request/models';
+import { DEFAULT_DURATION_S, PRICES } from '../spend/prices';
 import { AS_TOOL, DEFAULT_MAX_WAIT_S } from './common';
 
 /**

@@ -7,7 +7,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { InputError } from './errors';
+import { InputError } from '../shared/errors';
 import { knownIds } from './models';
 
 const FIELD = 'Additional Body Fields';

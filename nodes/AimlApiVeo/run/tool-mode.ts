@@ -5,18 +5,7 @@
  * can act on — where the video is, which generation it was, how it ended, what it cost — and
  * downloads the MP4 only when the tool's own "Download Video" option asks for it.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-
-/**
- * Whether this run is a tool call. n8n's `isToolExecution()` is true only when a tool is invoked
- * through a sub-node context (agents before version 3, the editor's Tool Executor); an AI Agent
- * of version 3 runs the tool as a plain workflow step where it says false, and n8n 1.x has no such
- * method. What every tool call shares is the node's type: the tool variant's name ends in "Tool",
- * the very test n8n's `@tool` display option makes, and this node's own name does not.
- */
-export function runsAsTool(ctx: Pick<IExecuteFunctions, 'getNode'>): boolean {
-	return ctx.getNode().type.endsWith('Tool');
-}
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 /**
  * The run index under which a tool call's submits are remembered: all of them, one record for the

@@ -8,10 +8,10 @@
  *     │                    │ └──still running, not waiting──▶ done (running) ─▶ the item carries it
  *     └──refused───────────┴──failed, or past the deadline──▶ failed | done (timedOut)
  */
-import type { Cost } from './cost';
-import type { Failure } from './errors';
-import type { Generation } from './generation';
-import { judge } from './generation';
+import type { Cost } from '../spend/cost';
+import type { Failure } from '../shared/errors';
+import type { Generation } from '../transport/generation';
+import { judge } from '../transport/generation';
 
 export type JobResult = 'completed' | 'running' | 'timedOut';
 
@@ -62,6 +62,14 @@ export interface CarriedWait {
 
 /** Marks a job as due one interval after the end of the current round. */
 export const AFTER_ROUND = -1;
+
+export const AMBIGUOUS_SUBMIT =
+	'The API may have accepted this generation (and may charge for it) but its answer was lost. The node did not send the request again, to avoid paying twice, and will not on a retry of this execution either. Look for the generation in your AIML API dashboard before running this item again.';
+
+/** A submit that may have reached the API: it is never sent again, and a retry does not buy it again. */
+export function ambiguousSubmit(message: string): Failure {
+	return { kind: 'ambiguous-submit', message, description: AMBIGUOUS_SUBMIT };
+}
 
 export function failJob(job: Job, failure: Failure): void {
 	job.state = 'failed';

@@ -8,8 +8,8 @@ import { createHash } from 'crypto';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { InputError } from './errors';
-import { judge } from './generation';
+import { InputError } from '../shared/errors';
+import { judge } from '../transport/generation';
 import type { CarriedWait } from './machine';
 
 /**

@@ -4,7 +4,12 @@
  * absolute deadline, whatever the host does, and also when the execution is cancelled.
  * The timer is the clock's sleep (n8n's `sleep` in production), so tests can drive it.
  */
-import type { Clock } from './wait';
+/** The time and the timer, injected so tests drive every wait with a fake clock. */
+export interface Clock {
+	now(): number;
+	/** Resolves after `ms`, rejects at once if the signal aborts. */
+	sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
 
 export interface Deadline {
 	signal: AbortSignal;

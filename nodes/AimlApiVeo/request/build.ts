@@ -5,7 +5,7 @@
  */
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { InputError } from './errors';
+import { InputError } from '../shared/errors';
 import type { OptionName, VeoModel } from './models';
 import { allValues, findModel, frameField, MODELS, modelsWithoutOption, REFERENCE_FIELD, VIDEO_FIELD } from './models';
 import { additionalFieldsProperty, checkAdditionalFields } from './body-fields';

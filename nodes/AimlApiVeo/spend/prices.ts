@@ -20,7 +20,7 @@
  * know is priced as the dearest row.
  */
 import { creditsOfUsd } from './cost';
-import type { GenerateRequest } from './request';
+import type { GenerateRequest } from '../request/build';
 
 export interface ModelPrice {
 	/** USD per second of video, with audio. */

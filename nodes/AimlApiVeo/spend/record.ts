@@ -107,7 +107,7 @@ function addEntry(sums: SpendSums, entry: Counted): void {
 export class SpendRecord {
 	private readonly stored: Stored;
 
-	/** `context` is the node's execution context; `run` the run the submit record keeps (see resume.ts). */
+	/** `context` is the node's execution context; `run` the run the submit record keeps (see run/resume.ts). */
 	constructor(
 		context: IDataObject,
 		private readonly run: number,

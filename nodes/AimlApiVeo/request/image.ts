@@ -7,7 +7,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { MediaKind } from './binary-input';
 import { httpUrl, listOf, readBinaryField, urlListOf } from './binary-input';
-import { InputError } from './errors';
+import { InputError } from '../shared/errors';
 import type { Frame, VeoModel } from './models';
 import { frameField, modelsWithFrame, modelsWithReferences, MODELS, REFERENCE_FIELD, takesFrame } from './models';
 

@@ -7,7 +7,7 @@
  */
 import type { ILoadOptionsFunctions, INodeListSearchResult, INodeProperties } from 'n8n-workflow';
 
-import { InputError } from './errors';
+import { InputError } from '../shared/errors';
 import type { VeoModel } from './models';
 import { DEFAULT_MODEL, findModel, MODELS, unknownModel } from './models';
 

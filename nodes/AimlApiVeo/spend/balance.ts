@@ -3,16 +3,16 @@
  * for stops before its first submit instead of part-way through on a 403. One request per batch,
  * never per video.
  */
-import type { Failure } from './errors';
-import { apiMessage } from './errors';
+import type { Failure } from '../shared/errors';
+import { apiMessage } from '../shared/errors';
 import { formatUsd, usdOfCredits } from './cost';
-import type { StepContext } from './steps';
-import { apiRequest } from './transport';
+import type { ApiContext } from '../transport/api';
+import { apiRequest } from '../transport/api';
 
 const BALANCE_TIMEOUT_MS = 30_000;
 
 /** The balance in USD as the API reports it, or why it could not be read. */
-async function readBalance(step: StepContext): Promise<{ usd: number; currency: string } | { problem: string }> {
+async function readBalance(step: ApiContext): Promise<{ usd: number; currency: string } | { problem: string }> {
 	const result = await apiRequest(step.ctx, step.baseUrl, step.clock, { method: 'GET', path: '/v2/billing', timeoutMs: BALANCE_TIMEOUT_MS });
 	if (!result.ok) return { problem: 'the API did not answer' };
 	const { statusCode, body } = result.response;
@@ -24,7 +24,7 @@ async function readBalance(step: StepContext): Promise<{ usd: number; currency: 
 }
 
 /** Undefined when the balance covers `estimateCredits`; otherwise the failure every item of the batch ends with. */
-export async function checkBalance(step: StepContext, estimateCredits: number, items: number): Promise<Failure | undefined> {
+export async function checkBalance(step: ApiContext, estimateCredits: number, items: number): Promise<Failure | undefined> {
 	const balance = await readBalance(step);
 	const estimate = formatUsd(usdOfCredits(estimateCredits));
 	const batch = `${items} ${items === 1 ? 'item' : 'items'} to submit, estimated at ${estimate}`;

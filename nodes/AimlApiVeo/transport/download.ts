@@ -6,13 +6,25 @@
  */
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
+import type { Clock } from './deadline';
 import { deadlineAfter } from './deadline';
-import type { Failure } from './errors';
-import { keyInUrlFailure } from './key-echo';
+import type { Failure } from '../shared/errors';
 import { Mp4Check } from './mp4';
-import type { Secret } from './redact';
-import { errorCode, networkReason } from './transport';
-import type { Clock } from './wait';
+import type { Secret } from '../shared/redact';
+import { errorCode, networkReason } from './api';
+
+/** What to do when an API answer echoed the key's text (also said of an id holding it, by the run). */
+export const ROTATE_KEY =
+	'Rotate your API key: create a new one at https://aimlapi.com/app/keys, put it into the "AIML API" credential, then delete the old one; an API that echoes your key may have exposed it elsewhere too.';
+
+/** A video whose URL holds the key: not fetched, and not handed on to be fetched by a later node. */
+export function keyInUrlFailure(generationId: string, url: string): Failure {
+	return {
+		kind: 'download',
+		message: `The video of generation ${generationId} was not downloaded: its URL contains your API key's text, so the node sends no request to it`,
+		description: `The video was generated (and charged). Its URL, with the key removed, is ${url}; the node does not fetch it or pass it on, since that would send your key to the video host. Download the video from your AIML API dashboard. ${ROTATE_KEY}`,
+	};
+}
 
 export interface DownloadLimits {
 	/** The whole download, headers to last byte. */
@@ -84,6 +96,16 @@ function watchChunks(stream: VideoStream, inspect: (chunk: Buffer) => void): voi
 	};
 }
 
+/** A URL the node sends no request to: not a URL, not HTTP(S), or holding the key's text. */
+function urlRefusal(generationId: string, url: string, secret: Pick<Secret, 'reveals'>): Failure | undefined {
+	if (!URL.canParse(url)) return downloadFailure(generationId, url, 'the video URL is not a URL');
+	const { protocol } = new URL(url);
+	if (protocol !== 'https:' && protocol !== 'http:') return downloadFailure(generationId, url, `unsupported URL scheme ${protocol}`);
+	// A request to it would hand the key to the video host (and to every log on the way).
+	if (secret.reveals(url)) return keyInUrlFailure(generationId, url);
+	return undefined;
+}
+
 export async function downloadVideo(
 	ctx: IExecuteFunctions,
 	clock: Clock,
@@ -92,12 +114,9 @@ export async function downloadVideo(
 	limits: DownloadLimits,
 	secret: Pick<Secret, 'reveals'>,
 ): Promise<Download> {
+	const refused = urlRefusal(generationId, url, secret);
+	if (refused) return { ok: false, failure: refused };
 	const failed = (reason: string): Download => ({ ok: false, failure: downloadFailure(generationId, url, reason) });
-	if (!URL.canParse(url)) return failed('the video URL is not a URL');
-	const { protocol } = new URL(url);
-	if (protocol !== 'https:' && protocol !== 'http:') return failed(`unsupported URL scheme ${protocol}`);
-	// A request to it would hand the key to the video host (and to every log on the way).
-	if (secret.reveals(url)) return { ok: false, failure: keyInUrlFailure(generationId, url) };
 	const deadline = deadlineAfter(clock, limits.timeLimitMs, ctx.getExecutionCancelSignal());
 	const tooSlow = `it did not finish within the download time limit of ${limits.timeLimitMs / 1000} s ("Download Time Limit")`;
 	let stopped: string | undefined;

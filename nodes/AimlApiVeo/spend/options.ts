@@ -5,9 +5,9 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { BudgetLimits } from '../budget';
-import { InputError } from '../errors';
-import { readBoolean, readNumber } from './common';
+import type { BudgetLimits } from './ledger';
+import { InputError } from '../shared/errors';
+import { readBoolean, readNumber } from '../shared/params';
 
 export const BUDGET_LIMITS = {
 	maxSpendUsd: { min: 0.01, max: 100_000 },

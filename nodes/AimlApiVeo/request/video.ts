@@ -7,10 +7,10 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { httpUrl, readBinaryField } from './binary-input';
-import { InputError } from './errors';
+import { InputError } from '../shared/errors';
 import type { VeoModel } from './models';
 import { modelsWithVideo, VIDEO_FIELD } from './models';
-import { Mp4Check } from './mp4';
+import { Mp4Check } from '../transport/mp4';
 
 /** Inline, a video grows by a third inside the JSON body; a Veo 720p clip is a few MB. */
 export const MAX_INPUT_VIDEO_BYTES = 20 * 1024 * 1024;

@@ -1,11 +1,18 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
 
+import type { Clock } from './deadline';
 import { deadlineAfter, rejectOnAbort } from './deadline';
-import type { Clock } from './wait';
 
 export { DEFAULT_BASE_URL, resolveBaseUrl } from './base-url';
 
 export const CREDENTIAL_TYPE = 'aimlVeoApi';
+
+/** What every request of a run needs: the node's context (its credential), the base URL, and the clock. */
+export interface ApiContext {
+	ctx: IExecuteFunctions;
+	baseUrl: string;
+	clock: Clock;
+}
 
 export interface ApiResponse {
 	statusCode: number;

@@ -8,7 +8,7 @@
  * API's own figure for the generation once it reported a usable one (a number above 0), and at its
  * estimate until then (for good, when the answer was lost). A later status answer's figure settles
  * the generation anew, so the budget, the rows' `cost` and `runTotals` follow the same figure. The
- * counts are kept with the execution (spend.ts), so the budget covers every run of the node in it.
+ * counts are kept with the execution (record.ts), so the budget covers every run of the node in it.
  *
  * Estimates: the price table (prices.ts), raised to the highest usable cost the API reported in this
  * execution for the same model and settings, never lowered: a cost of 0 or none at all cannot make
@@ -17,12 +17,10 @@
  */
 import type { Cost } from './cost';
 import { formatUsd, roundUsd, usdOfCredits } from './cost';
-import type { Failure } from './errors';
-import type { Job } from './machine';
+import type { Failure } from '../shared/errors';
 import { priceKey, tableEstimate } from './prices';
-import type { GenerateRequest } from './request';
-import type { SpendRecord } from './spend';
-import type { SubmitOutcome } from './wait';
+import type { GenerateRequest } from '../request/build';
+import type { SpendRecord } from './record';
 
 export interface BudgetLimits {
 	/** The most the execution may spend, in USD (kept in credits, so sums are exact). */
@@ -46,10 +44,21 @@ export interface RunTotals {
 	notSubmittedForBudget: number;
 }
 
+/**
+ * What the ledger knows of a run's job: the item it stands for. The run's jobs carry more; they
+ * fit this shape as they are, so the budget needs nothing from the run.
+ */
+export interface BudgetItem {
+	index: number;
+}
+
+/** How a submit went, as far as the budget cares; the wait loop's submit outcomes fit this shape. */
+export type SubmitAnswer = { type: 'accepted'; cost?: Cost } | { type: 'limited' | 'retry' | 'failed'; failure: Failure };
+
 /** Where the ledger finds a job's request and its key in the submit record. */
 export interface LedgerSources {
-	requestOf(job: Job): GenerateRequest | undefined;
-	submitKeyOf(job: Job): string | undefined;
+	requestOf(job: BudgetItem): GenerateRequest | undefined;
+	submitKeyOf(job: BudgetItem): string | undefined;
 }
 
 /** A figure the budget may settle a generation with: a number above 0. */
@@ -76,7 +85,7 @@ export class Ledger {
 	}
 
 	/** At the start of a round, before the job's submit is sent: send it, hold it a round, or refuse it. */
-	admit(job: Job): 'send' | 'hold' | Failure {
+	admit(job: BudgetItem): 'send' | 'hold' | Failure {
 		const request = this.sources.requestOf(job);
 		if (!this.limited || !request) return 'send';
 		if (this.limits.maxVideos !== undefined && this.committedVideos() >= this.limits.maxVideos) return this.refuse(job, request);
@@ -95,7 +104,7 @@ export class Ledger {
 	 * generation counts at its usable reported cost, else at its estimate; a submit the API may have
 	 * accepted (its answer lost) counts at its estimate; a refused one frees its reservation.
 	 */
-	settle(job: Job, outcome?: SubmitOutcome): void {
+	settle(job: BudgetItem, outcome?: SubmitAnswer): void {
 		const request = this.sources.requestOf(job);
 		const submitKey = this.sources.submitKeyOf(job);
 		const reservation = this.reserved.get(job.index);
@@ -116,7 +125,7 @@ export class Ledger {
 	 * A cost a status answer reported for the job's generation: the row shows it from now on, so the
 	 * totals take it too; a usable one also settles what the budget counts for it.
 	 */
-	reported(job: Job, cost: Cost): void {
+	reported(job: BudgetItem, cost: Cost): void {
 		const request = this.sources.requestOf(job);
 		const submitKey = this.sources.submitKeyOf(job);
 		const entry = submitKey ? this.record.get(submitKey) : undefined;
@@ -131,7 +140,7 @@ export class Ledger {
 	 * yet. Returns the cost its row shows: the figure the totals already hold for it (a status answer's
 	 * may have replaced the submit's), else the one remembered.
 	 */
-	resumed(job: Job, cost: Cost | undefined): Cost | undefined {
+	resumed(job: BudgetItem, cost: Cost | undefined): Cost | undefined {
 		const request = this.sources.requestOf(job);
 		const submitKey = this.sources.submitKeyOf(job);
 		if (!request || !submitKey) return cost;
@@ -142,7 +151,7 @@ export class Ledger {
 	}
 
 	/** A submit an earlier try of this execution sent and lost the answer to: counted once, at its estimate. */
-	lostEarlier(job: Job): void {
+	lostEarlier(job: BudgetItem): void {
 		const request = this.sources.requestOf(job);
 		const submitKey = this.sources.submitKeyOf(job);
 		if (!request || !submitKey || this.record.get(submitKey)) return;
@@ -150,7 +159,7 @@ export class Ledger {
 	}
 
 	/** The submit record forgot the job's generation (a later submit of it is a new one): its count stays, closed. */
-	close(job: Job): void {
+	close(job: BudgetItem): void {
 		const submitKey = this.sources.submitKeyOf(job);
 		if (submitKey) this.record.close(submitKey);
 	}
@@ -235,7 +244,7 @@ export class Ledger {
 		return requests.reduce((sum, request) => sum + this.estimate(request), 0);
 	}
 
-	private refuse(job: Job, request: GenerateRequest): Failure {
+	private refuse(job: BudgetItem, request: GenerateRequest): Failure {
 		const submitKey = this.sources.submitKeyOf(job);
 		if (submitKey) this.record.refuse(submitKey);
 		const raised = (this.record.learned(priceKey(request)) ?? 0) > tableEstimate(request);

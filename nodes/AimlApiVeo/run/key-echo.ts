@@ -5,13 +5,11 @@
  * submit record saved with the execution, the durable loop's `veoWait`, a row handed on to be
  * checked later) gets nothing that contains it. A URL holding the key is never requested.
  */
-import type { Failure } from './errors';
+import { keyInUrlFailure, ROTATE_KEY } from '../transport/download';
+import type { Failure } from '../shared/errors';
 import type { Job } from './machine';
 import { failJob } from './machine';
-import type { Secret } from './redact';
-
-const ROTATE =
-	'Rotate your API key: create a new one at https://aimlapi.com/app/keys, put it into the "AIML API" credential, then delete the old one; an API that echoes your key may have exposed it elsewhere too.';
+import type { Secret } from '../shared/redact';
 
 /** Why the submit record holds "may exist" instead of the id: a retry must not buy it again, and cannot resume it. */
 export const KEY_IN_ID_REASON = "the API's generation id contained your API key's text, so the node kept no record of it";
@@ -21,20 +19,11 @@ export function keyInIdFailure(): Failure {
 	return {
 		kind: 'key-in-answer',
 		message: "The API gave this generation an id that contains your API key's text, so the node cannot hand the id on",
-		description: `The generation exists at the API and may be charged. Its id is kept nowhere (not in the output, the loop's veoWait or the execution's record), because it would reveal your key, so the node cannot check on it again and a retry does not buy it again. Find the generation in your AIML API dashboard. ${ROTATE}`,
+		description: `The generation exists at the API and may be charged. Its id is kept nowhere (not in the output, the loop's veoWait or the execution's record), because it would reveal your key, so the node cannot check on it again and a retry does not buy it again. Find the generation in your AIML API dashboard. ${ROTATE_KEY}`,
 	};
 }
 
-/** A video whose URL holds the key: not fetched, and not handed on to be fetched by a later node. */
-export function keyInUrlFailure(generationId: string, url: string): Failure {
-	return {
-		kind: 'download',
-		message: `The video of generation ${generationId} was not downloaded: its URL contains your API key's text, so the node sends no request to it`,
-		description: `The video was generated (and charged). Its URL, with the key removed, is ${url}; the node does not fetch it or pass it on, since that would send your key to the video host. Download the video from your AIML API dashboard. ${ROTATE}`,
-	};
-}
-
-const KEY_IN_ID_NOTE = `The API's id for this generation contains your API key's text, so it is shown redacted and cannot be used with Get Generation: find the generation in your AIML API dashboard. ${ROTATE}`;
+const KEY_IN_ID_NOTE = `The API's id for this generation contains your API key's text, so it is shown redacted and cannot be used with Get Generation: find the generation in your AIML API dashboard. ${ROTATE_KEY}`;
 
 /**
  * After the wait: an item whose row would hand on a key-bearing id or video URL for later use (a

@@ -4,7 +4,7 @@
  * uses this credential): https anywhere, plain http only to this machine, never a user name or
  * password in the URL, and never a host other than the Base URL's.
  */
-import { InputError } from './errors';
+import { InputError } from '../shared/errors';
 
 export const DEFAULT_BASE_URL = 'https://api.aimlapi.com';
 

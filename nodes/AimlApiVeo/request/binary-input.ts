@@ -5,7 +5,7 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { InputError } from './errors';
+import { InputError } from '../shared/errors';
 
 export interface MediaKind {
 	/** The UI field a problem is reported on, e.g. "Image Binary Field". */

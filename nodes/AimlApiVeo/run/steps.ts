@@ -3,16 +3,15 @@
  * answers may be sent again is decided here, and only here: a submit is re-sent only when the API
  * surely did not take it.
  */
-import type { IExecuteFunctions } from 'n8n-workflow';
-
-import { costOfGeneration, costOfSubmit } from './cost';
-import type { Failure } from './errors';
-import { httpFailure } from './errors';
-import { asGeneration } from './generation';
-import type { GenerateRequest } from './request';
-import type { ApiResponse, NetworkProblem } from './transport';
-import { apiRequest, networkReason } from './transport';
-import type { Clock, Job, PollOutcome, SubmitOutcome } from './wait';
+import { costOfGeneration, costOfSubmit } from '../spend/cost';
+import type { Failure } from '../shared/errors';
+import { httpFailure } from '../shared/errors';
+import { asGeneration } from '../transport/generation';
+import type { GenerateRequest } from '../request/build';
+import type { ApiContext, ApiResponse, NetworkProblem } from '../transport/api';
+import { apiRequest, networkReason } from '../transport/api';
+import { AMBIGUOUS_SUBMIT, ambiguousSubmit } from './machine';
+import type { Job, PollOutcome, SubmitOutcome } from './wait';
 
 /** The most one request may take, whatever is left of Max Wait. */
 const SUBMIT_TIMEOUT_MS = 60_000;
@@ -22,17 +21,8 @@ const MIN_TIMEOUT_MS = 1_000;
 /** Polls of a generation this node submitted that may answer 404 while the API catches up. */
 const NOT_FOUND_GRACE = 4;
 
-const AMBIGUOUS_SUBMIT =
-	'The API may have accepted this generation (and may charge for it) but its answer was lost. The node did not send the request again, to avoid paying twice, and will not on a retry of this execution either. Look for the generation in your AIML API dashboard before running this item again.';
-
-export interface StepContext {
-	ctx: IExecuteFunctions;
-	baseUrl: string;
-	clock: Clock;
-}
-
 /** What is left of the job's wait, within the per-request bound. */
-function timeoutFor(step: StepContext, job: Job, cap: number): number {
+function timeoutFor(step: ApiContext, job: Job, cap: number): number {
 	return Math.max(MIN_TIMEOUT_MS, Math.min(cap, job.deadline - step.clock.now()));
 }
 
@@ -58,16 +48,12 @@ function redirectFailure(response: ApiResponse, generationId?: string): Failure 
 	};
 }
 
-export function ambiguousSubmit(message: string): Failure {
-	return { kind: 'ambiguous-submit', message, description: AMBIGUOUS_SUBMIT };
-}
-
 /** A failure of a submit the API may nevertheless have processed. */
 function possiblyAccepted(failure: Failure): Failure {
 	return { ...failure, kind: 'ambiguous-submit', description: `${failure.description} ${AMBIGUOUS_SUBMIT}` };
 }
 
-export async function submitGeneration(step: StepContext, request: GenerateRequest, job: Job): Promise<SubmitOutcome> {
+export async function submitGeneration(step: ApiContext, request: GenerateRequest, job: Job): Promise<SubmitOutcome> {
 	const result = await apiRequest(step.ctx, step.baseUrl, step.clock, {
 		method: 'POST',
 		path: request.path,
@@ -115,7 +101,7 @@ function otherGeneration(asked: string, answered: string): Failure {
 	};
 }
 
-export async function pollGeneration(step: StepContext, pollPath: string, job: Job): Promise<PollOutcome> {
+export async function pollGeneration(step: ApiContext, pollPath: string, job: Job): Promise<PollOutcome> {
 	const id = job.generationId as string;
 	const result = await apiRequest(step.ctx, step.baseUrl, step.clock, {
 		method: 'GET',

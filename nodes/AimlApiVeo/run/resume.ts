@@ -13,8 +13,8 @@ import { createHash } from 'crypto';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Cost } from './cost';
-import { readCost } from './cost';
+import type { Cost } from '../spend/cost';
+import { readCost } from '../spend/cost';
 
 export interface SubmittedRequest {
 	itemIndex: number;

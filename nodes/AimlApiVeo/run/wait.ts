@@ -6,21 +6,16 @@
  * Pure of n8n: requests, clock and sleep are injected, so tests drive it with a fake clock. The
  * jobs' states and transitions are plain data in machine.ts; this file only decides what runs when.
  */
-import type { Cost } from './cost';
-import type { Failure } from './errors';
-import type { Generation } from './generation';
-import { statusOf } from './generation';
+import type { Cost } from '../spend/cost';
+import type { Clock } from '../transport/deadline';
+import type { Failure } from '../shared/errors';
+import type { Generation } from '../transport/generation';
+import { statusOf } from '../transport/generation';
 import type { Job } from './machine';
-import { acceptJob, AFTER_ROUND, backoffMs, countRetry, expireJob, failJob, finishDownload, isActive, settleJob } from './machine';
+import { acceptJob, AFTER_ROUND, ambiguousSubmit, backoffMs, countRetry, expireJob, failJob, finishDownload, isActive, settleJob } from './machine';
 
 export type { Job, JobResult } from './machine';
 export { backoffMs } from './machine';
-
-export interface Clock {
-	now(): number;
-	/** Resolves after `ms`, rejects at once if the signal aborts. */
-	sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
 
 export type SubmitOutcome =
 	/** The API accepted it: a paid generation exists. */
@@ -65,8 +60,11 @@ export interface SchedulerDeps {
 	poll(job: Job): Promise<PollOutcome>;
 	/** Fetch the finished video; absent when no download is wanted. Resolves to a Failure if it failed. */
 	download?(job: Job): Promise<Failure | undefined>;
-	/** Called once per accepted generation, before anything else happens to it. */
-	onAccepted?(job: Job): void;
+	/**
+	 * Called once per submit sent, with how it went (a submit that threw as an ambiguous one), before
+	 * anything else happens to its job; for an accepted one, once the job holds its generation.
+	 */
+	onSubmitted?(job: Job, outcome: SubmitOutcome): void;
 	onProgress?(progress: Progress): void;
 	admission?: Admission;
 	/** The most generations of this run running at the API at once. */
@@ -92,17 +90,15 @@ async function settled<T>(step: Promise<T>, onError: (error: unknown) => T): Pro
 	}
 }
 
-/** An exception in a step, as a failure; a submit that threw may have reached the API. */
+/**
+ * An exception in a step, as a failure: the one place a throwing step is classified. A submit that
+ * threw may have reached the API, so it is an ambiguous submit: never sent again, and remembered so.
+ */
 function unexpected(step: 'submit' | 'poll' | 'download', error: unknown): Failure {
 	const reason = error instanceof Error ? error.message : String(error);
-	return {
-		kind: step === 'submit' ? 'ambiguous-submit' : step === 'download' ? 'download' : 'network',
-		message: `The ${step} failed unexpectedly: ${reason}`,
-		description:
-			step === 'submit'
-				? 'The node cannot tell whether the API received this generation, so it was not sent again. Look for it in your AIML API dashboard before running this item again.'
-				: 'Run Get Generation with this id to try again.',
-	};
+	const message = `The ${step} failed unexpectedly: ${reason}`;
+	if (step === 'submit') return ambiguousSubmit(message);
+	return { kind: step === 'download' ? 'download' : 'network', message, description: 'Run Get Generation with this id to try again.' };
 }
 
 async function inParallel<T>(limit: number, tasks: Array<() => Promise<T>>): Promise<void> {
@@ -280,9 +276,9 @@ class Scheduler {
 		}
 		const outcome = await settled(this.deps.submit(job), (error): SubmitOutcome => ({ type: 'failed', failure: unexpected('submit', error) }));
 		this.deps.admission?.settle(job, outcome);
+		if (outcome.type === 'accepted') acceptJob(job, outcome.generation, outcome.cost);
+		this.deps.onSubmitted?.(job, outcome);
 		if (outcome.type === 'accepted') {
-			acceptJob(job, outcome.generation, outcome.cost);
-			this.deps.onAccepted?.(job);
 			// Waiting, the first poll need not come before one interval has passed.
 			this.settle(job, outcome.generation);
 			return;

@@ -6,9 +6,9 @@
 import type { IBinaryData, IDataObject, INode, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { RunTotals } from './budget';
-import type { Failure } from './errors';
-import type { Redact } from './redact';
+import type { RunTotals } from '../spend/ledger';
+import type { Failure } from '../shared/errors';
+import type { Redact } from '../shared/redact';
 import type { Job } from './machine';
 import { carriedWaitOf } from './machine';
 
