@@ -37,7 +37,7 @@ import type {
 } from 'n8n-workflow';
 import { BINARY_ENCODING, createRunExecutionData, Workflow } from 'n8n-workflow';
 
-import { baseNodeTypes, NoOpStandIn } from './base-nodes';
+import { baseNodeTypes, CaptureStandIn, pinnedNodeTypes } from './base-nodes';
 import { HarnessCredentialsHelper } from './credentials';
 import {
 	HarnessNodeTypes,
@@ -157,11 +157,8 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunWorkf
 		restrictFileAccessTo: options.restrictFileAccessTo,
 	});
 	try {
-		const nodeTypes = new HarnessNodeTypes({
-			...baseNodeTypes(),
-			...loadDefaultNodeTypes(),
-			...options.nodeTypes,
-		});
+		const known = { ...baseNodeTypes(), ...loadDefaultNodeTypes(), ...options.nodeTypes };
+		const nodeTypes = new HarnessNodeTypes({ ...pinnedNodeTypes(workflowJson, known), ...known });
 		const credentialsHelper = new HarnessCredentialsHelper(
 			credentialTypeMap(options.credentialTypes),
 			{ ...options.credentials },
@@ -515,7 +512,7 @@ export async function testCredential(
 		return { status: 'Error', message: (error as Error).message };
 	}
 
-	const noOp = new NoOpStandIn();
+	const noOp = new CaptureStandIn();
 	const testNodeType: INodeType = {
 		description: {
 			...noOp.description,
