@@ -24,8 +24,8 @@ function batchWorkflow(n: number, maxConcurrent: number, download: boolean, labe
 	const rows = Array.from({ length: n }, (_, i) => ({ prompt: `${label} video ${i + 1}` }));
 	const nodes = [
 		{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-		{ name: 'Rows', type: 'n8n-nodes-base.set', typeVersion: 3.4, position: [200, 0], parameters: { mode: 'raw', jsonOutput: JSON.stringify({ rows }), options: {} } },
-		{ name: 'Items', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [400, 0], parameters: { fieldToSplitOut: 'rows', options: {} } },
+		// One item per row, pinned: n8n's own nodes do not run in-process.
+		{ name: 'Rows', type: 'n8n-nodes-base.set', typeVersion: 3.4, position: [200, 0], parameters: {} },
 		{
 			name: 'Veo',
 			type: VEO_TYPE,
@@ -48,7 +48,7 @@ function batchWorkflow(n: number, maxConcurrent: number, download: boolean, labe
 	];
 	const connections: Record<string, unknown> = {};
 	for (let i = 0; i < nodes.length - 1; i++) connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
-	return { name: `bench ${label}`, nodes, connections, settings: { executionOrder: 'v1' } };
+	return { name: `bench ${label}`, nodes, connections, pinData: { Rows: rows.map((json) => ({ json })) }, settings: { executionOrder: 'v1' } };
 }
 
 const REPEATS = 3;

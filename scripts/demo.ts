@@ -5,7 +5,7 @@
  *
  *   npm run demo -- "a prompt"
  */
-import { mkdirSync, openSync, readFileSync, readSync, closeSync, statSync } from 'fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { join, relative, resolve } from 'path';
 
 import type { WorkflowJson } from '../test/harness/engine';
@@ -16,14 +16,6 @@ import { startSimulator } from '../test/simulator';
 const root = resolve(__dirname, '..', '..');
 const stamp = () => new Date().toISOString().slice(11, 19);
 const say = (line: string) => process.stdout.write(`${stamp()}  ${line}\n`);
-
-function looksLikeMp4(file: string): boolean {
-	const fd = openSync(file, 'r');
-	const head = Buffer.alloc(8);
-	readSync(fd, head, 0, 8, 0);
-	closeSync(fd);
-	return head.toString('latin1', 4, 8) === 'ftyp';
-}
 
 async function main(): Promise<number> {
 	const prompt = process.argv.slice(2).join(' ').trim() || 'A red fox trots through fresh snow at dawn, breath steaming, cinematic slow motion';
@@ -44,14 +36,11 @@ async function main(): Promise<number> {
 	const outputFile = join(outputDir, `veo-${new Date().toISOString().replace(/[:.]/g, '-')}.mp4`);
 
 	const workflow = JSON.parse(readFileSync(join(root, 'examples', 'text-to-video.json'), 'utf8')) as WorkflowJson;
-	const request = workflow.nodes.find((node) => node.name === 'Video request');
 	const veo = workflow.nodes.find((node) => node.name === 'Generate video');
-	if (!request || !veo) throw new Error('examples/text-to-video.json has changed: "Video request" or "Generate video" is missing');
-	const assignments = (request.parameters as { assignments: { assignments: Array<{ name: string; value: string }> } }).assignments.assignments;
-	for (const assignment of assignments) {
-		if (assignment.name === 'prompt') assignment.value = prompt;
-		if (assignment.name === 'outputFile') assignment.value = outputFile;
-	}
+	if (!veo || !workflow.nodes.some((node) => node.name === 'Video request')) throw new Error('examples/text-to-video.json has changed: "Video request" or "Generate video" is missing');
+	// n8n's own nodes do not run in-process: "Video request" is pinned to what it would set, and the
+	// MP4 its "Save MP4" node receives is written here.
+	workflow.pinData = { 'Video request': [{ json: { prompt, outputFile } }] };
 	// The simulator finishes in seconds: poll it every 2 s instead of the real API's 10 s.
 	if (simulator) (veo.parameters as { waitOptions: Record<string, unknown> }).waitOptions = { pollInterval: 2 };
 
@@ -61,7 +50,6 @@ async function main(): Promise<number> {
 		workflow,
 		credentials: { aimlVeoApi: credentials },
 		binaryMode: 'filesystem',
-		restrictFileAccessTo: outputDir,
 		onMessageToUI: (_node, message) => say(String(message)),
 	});
 	await simulator?.close();
@@ -74,12 +62,13 @@ async function main(): Promise<number> {
 	}
 	const row = result.items('Generate video')[0];
 	say(`Generation ${String(row.json.id)}: ${String(row.json.status)}, video ${String(row.json.videoUrl)}`);
-	const size = statSync(outputFile).size;
-	if (!looksLikeMp4(outputFile)) {
-		say(`${relative(process.cwd(), outputFile)} was written but is not an MP4`);
+	const video = await result.binaryBuffer(result.items('Save MP4')[0]);
+	if (video.toString('latin1', 4, 8) !== 'ftyp') {
+		say('The video received is not an MP4');
 		return 1;
 	}
-	say(`Saved ${relative(process.cwd(), outputFile) || outputFile} (${size} bytes, MP4) in ${seconds} s.`);
+	writeFileSync(outputFile, video);
+	say(`Saved ${relative(process.cwd(), outputFile) || outputFile} (${video.length} bytes, MP4) in ${seconds} s.`);
 	return 0;
 }
 

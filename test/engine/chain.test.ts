@@ -2,20 +2,15 @@
  * Veo into Veo, reference images, models the table does not know, and workflows saved before the
  * model picker, on n8n's engine against the simulator (whose validation is strict per model).
  */
-import { mkdtempSync, readFileSync } from 'fs';
-import { createServer } from 'http';
-import type { AddressInfo } from 'net';
-import { tmpdir } from 'os';
+import { readFileSync } from 'fs';
 import { join } from 'path';
 
 import type { WorkflowJson } from '../harness/engine';
 import { runWorkflow } from '../harness/engine';
 import type { Simulator } from '../simulator';
 import { DEFAULT_API_KEY, loadFixture, startSimulator } from '../simulator';
-import { VEO, generateParams, veoNode, workflow } from './workflows';
+import { VEO, fieldsOf, generateParams, mp4Header, pin, readExample, veoNode, workflow } from './workflows';
 
-const EXAMPLES = join(__dirname, '..', '..', 'examples');
-const readExample = (name: string) => JSON.parse(readFileSync(join(EXAMPLES, name), 'utf8')) as WorkflowJson;
 const byId = (value: string) => ({ __rl: true, mode: 'id', value });
 const fromList = (value: string) => ({ __rl: true, mode: 'list', value });
 
@@ -40,23 +35,17 @@ beforeAll(async () => {
 afterAll(async () => await sim.close());
 beforeEach(() => sim.reset());
 
-/** Shortens the example's waits for the simulator and writes its MP4 into a temporary folder. */
-function prepare(example: WorkflowJson, out: string): WorkflowJson {
+/** Shortens the example's waits for the simulator and pins its "Video request" to the fields it sets. */
+function prepare(example: WorkflowJson): WorkflowJson {
 	for (const node of example.nodes) {
 		if (node.type.endsWith('.aimlApiVeo')) (node.parameters as { waitOptions: object }).waitOptions = { pollInterval: 1 };
-		if (node.name === 'Video request') {
-			const { assignments } = (node.parameters as { assignments: { assignments: Array<{ name: string; value: string }> } }).assignments;
-			const file = assignments.find((assignment) => assignment.name === 'outputFile');
-			if (file) file.value = join(out, 'video.mp4');
-		}
 	}
-	return example;
+	return pin(example, 'Video request', [fieldsOf(example, 'Video request')]);
 }
 
 describe('examples/extend-video.json: Generate → Extend → Extend', () => {
-	it('extends the downloaded MP4, then the URL the extend returned, and saves one MP4', async () => {
-		const out = mkdtempSync(join(tmpdir(), 'veo-extend-'));
-		const result = await runWorkflow({ workflow: prepare(readExample('extend-video.json'), out), credentials: credentials(), restrictFileAccessTo: out });
+	it('extends the downloaded MP4, then the URL the extend returned, and hands one MP4 to Save MP4', async () => {
+		const result = await runWorkflow({ workflow: prepare(readExample('extend-video.json')), credentials: credentials() });
 		expect(result.error?.message).toBeUndefined();
 		const [generate, fromBinary, fromUrl] = sim.generations;
 		expect(sim.generations).toHaveLength(3);
@@ -71,31 +60,19 @@ describe('examples/extend-video.json: Generate → Extend → Extend', () => {
 		const firstExtend = result.items('Extend from the MP4')[0].json;
 		expect(fromUrl.body).toMatchObject({ model: 'google/veo3-1-fast-extend-video', video_url: firstExtend.videoUrl });
 		expect(typeof firstExtend.videoUrl).toBe('string');
-		expect(readFileSync(join(out, 'video.mp4')).toString('latin1', 4, 8)).toBe('ftyp');
+		expect(result.items('Save MP4')).toHaveLength(1);
+		expect(await mp4Header(result, 'Save MP4')).toBe('ftyp');
 	});
 
 	it('refuses a file that is not an MP4, whatever its declared type, before anything is sent', async () => {
+		// What an HTTP Request node downloading it hands on: a PNG the server called video/mp4.
 		const png = readFileSync(join(__dirname, '..', 'fixtures', 'first-frame.png'));
-		const server = createServer((_req, res) => {
-			res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': png.length });
-			res.end(png);
-		});
-		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-		try {
-			const download = {
-				name: 'Download',
-				type: 'n8n-nodes-base.httpRequest',
-				typeVersion: 4.2,
-				position: [400, 0] as [number, number],
-				parameters: { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/clip.mp4`, options: { response: { response: { responseFormat: 'file', outputPropertyName: 'data' } } } },
-			};
-			const extend = veoNode(VEO, generateParams({ model: fromList('google/veo3-1-extend-video'), prompt: 'go on', videoSource: 'binary' }), { typeVersion: 2 });
-			const result = await runWorkflow({ workflow: workflow([{}], [download, extend]), credentials: credentials() });
-			expect(result.error?.message).toBe('The video in "data" is not a usable MP4: it is not an MP4 (its first bytes are not an MP4 header) (declared "video/mp4") [item 0]');
-			expect(sim.requests).toHaveLength(0);
-		} finally {
-			server.close();
-		}
+		const download = { name: 'Download', type: 'n8n-nodes-base.httpRequest', typeVersion: 4.2, position: [400, 0] as [number, number], parameters: {} };
+		const extend = veoNode(VEO, generateParams({ model: fromList('google/veo3-1-extend-video'), prompt: 'go on', videoSource: 'binary' }), { typeVersion: 2 });
+		const clip = { data: png.toString('base64'), mimeType: 'video/mp4', fileName: 'clip.mp4' };
+		const result = await runWorkflow({ workflow: pin(workflow([{}], [download, extend]), 'Download', [{ json: {}, binary: { data: clip } }]), credentials: credentials() });
+		expect(result.error?.message).toBe('The video in "data" is not a usable MP4: it is not an MP4 (its first bytes are not an MP4 header) (declared "video/mp4") [item 0]');
+		expect(sim.requests).toHaveLength(0);
 	});
 
 	it('an item without the binary field fails before anything is sent', async () => {
@@ -158,13 +135,12 @@ describe('a model the node does not list, By ID', () => {
 
 describe('workflows saved before the model picker', () => {
 	it('examples/text-to-video.json (node version 1, the model as a plain id) loads and runs unchanged', async () => {
-		const out = mkdtempSync(join(tmpdir(), 'veo-v1-'));
 		const example = readExample('text-to-video.json');
 		const veo = example.nodes.find((node) => node.name === 'Generate video');
 		expect(veo).toMatchObject({ typeVersion: 1, parameters: { model: 'google/veo-3.0-fast' } });
-		const result = await runWorkflow({ workflow: prepare(example, out), credentials: credentials(), restrictFileAccessTo: out });
+		const result = await runWorkflow({ workflow: prepare(example), credentials: credentials() });
 		expect(result.error?.message).toBeUndefined();
 		expect(sim.generations[0]).toMatchObject({ path: '/v2/generate/video/google/generation', body: { model: 'google/veo-3.0-fast', aspect_ratio: '16:9', resolution: '720P' } });
-		expect(readFileSync(join(out, 'video.mp4')).toString('latin1', 4, 8)).toBe('ftyp');
+		expect(await mp4Header(result, 'Save MP4')).toBe('ftyp');
 	});
 });

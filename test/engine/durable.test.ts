@@ -7,19 +7,20 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeHelpers, Workflow } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { splitsOutputs } from '../../nodes/AimlApiVeo/actions/common';
 import { AimlApiVeo } from '../../nodes/AimlApiVeo/AimlApiVeo.node';
 import { executeItems } from '../../nodes/AimlApiVeo/run/execute';
-import type { RunWorkflowResult, WorkflowJson } from '../harness/engine';
+import type { RunWorkflowResult } from '../harness/engine';
 import { runWorkflow } from '../harness/engine';
+import { waitStandIn } from '../harness/base-nodes';
 import { AIMLAPI_VEO_NODE_TYPE, HarnessNodeTypes } from '../harness/node-types';
 import type { Simulator } from '../simulator';
 import { DEFAULT_API_KEY, startSimulator, SUBMIT_CREDITS_USED, SUBMIT_USD_SPENT } from '../simulator';
 import { ManualClock } from '../unit/fake-clock';
-import { VEO, generateParams, getParams, veoNode, workflow } from './workflows';
+import { VEO, fieldsOf, generateParams, getParams, pin, readExample, veoNode, workflow } from './workflows';
 
 const FIXTURE = readFileSync(join(__dirname, '..', 'fixtures', 'sample.mp4'));
 
@@ -55,35 +56,12 @@ async function run(rows: Array<Record<string, unknown>>, parameters: Record<stri
 	});
 }
 
-/**
- * n8n's Wait node as the loop sees it: the items come out unchanged, later. (In n8n a wait over 65 s
- * saves the execution and ends it; the resume carries on from here, as the e2e tests show.)
- */
-class WaitStandIn implements INodeType {
-	description: INodeTypeDescription = {
-		displayName: 'Wait',
-		name: 'wait',
-		group: ['organization'],
-		version: [1, 1.1],
-		description: 'Passes items on after a while',
-		defaults: { name: 'Wait' },
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		properties: [
-			{ displayName: 'Resume', name: 'resume', type: 'string', default: 'timeInterval' },
-			{ displayName: 'Amount', name: 'amount', type: 'number', default: 1 },
-			{ displayName: 'Unit', name: 'unit', type: 'string', default: 'hours' },
-		],
-	};
-
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const unit = this.getNodeParameter('unit', 0) as string;
-		const seconds = (this.getNodeParameter('amount', 0) as number) * (unit === 'minutes' ? 60 : unit === 'hours' ? 3600 : 1);
+/** n8n's Wait node on the run's clock; it counts the items of each wait. */
+const waitOnClock = () =>
+	waitStandIn((seconds, items) => {
 		clockOfRun.time += seconds * 1000;
-		waits.push(this.getInputData().length);
-		return [this.getInputData()];
-	}
-}
+		waits.push(items.length);
+	});
 let waits: number[] = [];
 
 /** The in-run wait, on n8n's own timers (it sleeps a poll interval of 1 s between rounds). */
@@ -299,14 +277,14 @@ describe('the durable loop: check once, split by state', () => {
 	});
 
 	it('examples/durable-batch.json: every video reaches Videos, one POST per prompt, going round the Wait node', async () => {
-		const example = JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', 'durable-batch.json'), 'utf8')) as WorkflowJson;
-		const prompts = example.nodes.find((node) => node.name === 'Prompts');
-		const rows = (JSON.parse(String(prompts?.parameters?.jsonOutput)) as { rows: unknown[] }).rows;
+		const example = readExample('durable-batch.json');
+		const rows = fieldsOf(example, 'Prompts').rows as IDataObject[];
 		expect(rows.length).toBeGreaterThanOrEqual(3);
+		pin(pin(example, 'Prompts', [{ rows }]), 'One item per prompt', rows);
 		const result = await runWorkflow({
 			workflow: example,
 			credentials: credentials(),
-			nodeTypes: { [AIMLAPI_VEO_NODE_TYPE]: new VeoOnClock(), 'n8n-nodes-base.wait': new WaitStandIn() },
+			nodeTypes: { [AIMLAPI_VEO_NODE_TYPE]: new VeoOnClock(), 'n8n-nodes-base.wait': waitOnClock() },
 		});
 		expect(result.status).toBe('success');
 		const videos = result.run.data.resultData.runData.Videos.flatMap((run) => run.data?.main[0] ?? []);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -116,15 +116,12 @@ const manualTrigger: WorkflowNodeJson = {
 	parameters: {},
 };
 
-function setRaw(name: string, jsonOutput: string): WorkflowNodeJson {
-	return {
-		id: name,
-		name,
-		type: 'n8n-nodes-base.set',
-		typeVersion: 3.4,
-		parameters: { mode: 'raw', jsonOutput, options: {} },
-	};
+/** An Edit Fields node; a test pins its output (n8n's real node runs in the e2e tests). */
+function fields(name: string): WorkflowNodeJson {
+	return { id: name, name, type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: {} };
 }
+
+const json = (...objects: IDataObject[]) => objects.map((object) => ({ json: object }));
 
 function sha256(data: Buffer): string {
 	return createHash('sha256').update(data).digest('hex');
@@ -151,7 +148,7 @@ function gate(): { promise: Promise<void>; open: () => void } {
 // ------------------------------------------------------------------------ tests
 
 describe('runWorkflow', () => {
-	it('runs Manual Trigger → Set (raw JSON) → Split Out → a node calling the API with the AIML API credential', async () => {
+	it('runs Manual Trigger → pinned items → a node calling the API with the AIML API credential', async () => {
 		const api = await startServer((_req, body, res) => {
 			const { prompt } = JSON.parse(body) as { prompt: string };
 			sendJson(res, 200, { id: `task-${prompt}`, status: 'queued' });
@@ -182,32 +179,28 @@ describe('runWorkflow', () => {
 			);
 
 			const result = await runWorkflow({
-				workflow: chain([
-					manualTrigger,
-					setRaw('Prompts', '{ "prompts": [ { "prompt": "cat" }, { "prompt": "dog" } ] }'),
-					{
-						id: 'split',
-						name: 'Split Out',
-						type: 'n8n-nodes-base.splitOut',
-						typeVersion: 1,
-						parameters: { fieldToSplitOut: 'prompts', options: {} },
-					},
-					{
-						id: 'call',
-						name: 'Call API',
-						type: 'harness-test.callApi',
-						typeVersion: 1,
-						parameters: {},
-						credentials: { aimlVeoApi: { id: 'cred-1', name: 'AIML API account' } },
-					},
-				]),
+				workflow: chain(
+					[
+						manualTrigger,
+						fields('Prompts'),
+						{
+							id: 'call',
+							name: 'Call API',
+							type: 'harness-test.callApi',
+							typeVersion: 1,
+							parameters: {},
+							credentials: { aimlVeoApi: { id: 'cred-1', name: 'AIML API account' } },
+						},
+					],
+					{ pinData: { Prompts: json({ prompt: 'cat' }, { prompt: 'dog' }) } },
+				),
 				nodeTypes: { 'harness-test.callApi': callApi },
 				credentials: { aimlVeoApi: { apiKey: 'test-key-123', baseUrl: api.baseUrl } },
 			});
 
 			expect(result.error).toBeUndefined();
 			expect(result.status).toBe('success');
-			expect(result.items('Split Out').map((item) => item.json)).toEqual([
+			expect(result.items('Prompts').map((item) => item.json)).toEqual([
 				{ prompt: 'cat' },
 				{ prompt: 'dog' },
 			]);
@@ -226,64 +219,22 @@ describe('runWorkflow', () => {
 		}
 	});
 
-	it('resolves Set expressions per item, in raw JSON and in manual assignments', async () => {
-		const result = await runWorkflow({
-			workflow: chain([
-				manualTrigger,
-				setRaw('Prompts', '{ "prompts": [ { "prompt": "a cat" }, { "prompt": "a dog" } ] }'),
-				{
-					id: 'split',
-					name: 'Split Out',
-					type: 'n8n-nodes-base.splitOut',
-					typeVersion: 1,
-					parameters: { fieldToSplitOut: 'prompts', options: {} },
-				},
-				setRaw('Raw', '={ "label": "{{ $json.prompt }} #{{ $itemIndex }}", "meta": {{ $json }} }'),
-				{
-					id: 'manual',
-					name: 'Manual',
-					type: 'n8n-nodes-base.set',
-					typeVersion: 3.4,
-					parameters: {
-						mode: 'manual',
-						assignments: {
-							assignments: [
-								{ id: 'a', name: 'upper', value: '={{ $json.label.toUpperCase() }}', type: 'string' },
-								{ id: 'b', name: 'length', value: '={{ $json.meta.prompt.length }}', type: 'number' },
-								{ id: 'c', name: 'nested.flag', value: true, type: 'boolean' },
-							],
-						},
-						includeOtherFields: true,
-						options: {},
-					},
-				},
-			]),
-		});
-
-		expect(result.status).toBe('success');
-		expect(result.items('Raw').map((item) => item.json)).toEqual([
-			{ label: 'a cat #0', meta: { prompt: 'a cat' } },
-			{ label: 'a dog #1', meta: { prompt: 'a dog' } },
-		]);
-		expect(result.items('Manual').map((item) => item.json)).toEqual([
-			{ label: 'a cat #0', meta: { prompt: 'a cat' }, upper: 'A CAT #0', length: 5, nested: { flag: true } },
-			{ label: 'a dog #1', meta: { prompt: 'a dog' }, upper: 'A DOG #1', length: 5, nested: { flag: true } },
-		]);
-	});
-
 	it('starts from a Schedule Trigger and passes items through No Operation', async () => {
 		const result = await runWorkflow({
-			workflow: chain([
-				{
-					id: 'schedule',
-					name: 'Schedule Trigger',
-					type: 'n8n-nodes-base.scheduleTrigger',
-					typeVersion: 1.2,
-					parameters: { rule: { interval: [{ field: 'hours' }] } },
-				},
-				setRaw('Data', '{ "n": 1 }'),
-				{ id: 'noop', name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} },
-			]),
+			workflow: chain(
+				[
+					{
+						id: 'schedule',
+						name: 'Schedule Trigger',
+						type: 'n8n-nodes-base.scheduleTrigger',
+						typeVersion: 1.2,
+						parameters: { rule: { interval: [{ field: 'hours' }] } },
+					},
+					fields('Data'),
+					{ id: 'noop', name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} },
+				],
+				{ pinData: { Data: json({ n: 1 }) } },
+			),
 		});
 		expect(result.status).toBe('success');
 		expect(result.items('Schedule Trigger').map((item) => item.json)).toEqual([{}]);
@@ -321,7 +272,24 @@ describe('runWorkflow', () => {
 		).rejects.toThrow('Unrecognized node type: n8n-nodes-base.googleSheets');
 	});
 
+	it('runs a pinned node of a type it has no stand-in for, with as many inputs as are wired to it', async () => {
+		const workflow = chain(
+			[manualTrigger, fields('Left'), { id: 'm', name: 'Merge', type: 'n8n-nodes-base.merge', typeVersion: 3.2, parameters: {} }],
+			{ pinData: { Left: json({ side: 'left' }), Merge: json({ merged: true }) } },
+		);
+		workflow.connections[manualTrigger.name] = { main: [[{ node: 'Left', type: 'main', index: 0 }, { node: 'Merge', type: 'main', index: 1 }]] };
+		const result = await runWorkflow({ workflow });
+		expect(result.status).toBe('success');
+		expect(result.items('Merge').map((item) => item.json)).toEqual([{ merged: true }]);
+		// Unpinned, the same node type is unknown: nothing stands in for what n8n's node would do.
+		delete workflow.pinData?.Merge;
+		await expect(runWorkflow({ workflow })).rejects.toThrow('Unrecognized node type: n8n-nodes-base.merge');
+	});
+
 	it('refuses a workflow with parameter issues, as n8n does', async () => {
+		const needsField = testNode('needsField', async function () {
+			return [this.getInputData()];
+		}, { properties: [{ displayName: 'Field To Split Out', name: 'fieldToSplitOut', type: 'string', default: '', required: true }] });
 		await expect(
 			runWorkflow({
 				workflow: chain([
@@ -329,11 +297,12 @@ describe('runWorkflow', () => {
 					{
 						id: 'split',
 						name: 'Split Out',
-						type: 'n8n-nodes-base.splitOut',
+						type: 'harness-test.needsField',
 						typeVersion: 1,
 						parameters: { fieldToSplitOut: '' },
 					},
 				]),
+				nodeTypes: { 'harness-test.needsField': needsField },
 			}),
 		).rejects.toThrow(/Split Out/);
 	});
@@ -465,19 +434,22 @@ describe('errors, retries and cancellation', () => {
 
 	it("honours onError 'continueRegularOutput' (the input items go on)", async () => {
 		const result = await runWorkflow({
-			workflow: chain([
-				manualTrigger,
-				setRaw('Data', '{ "prompt": "x" }'),
-				{
-					id: 'f',
-					name: 'Fails',
-					type: 'harness-test.failing',
-					typeVersion: 1,
-					parameters: {},
-					onError: 'continueRegularOutput',
-				},
-				{ id: 'noop', name: 'After', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} },
-			]),
+			workflow: chain(
+				[
+					manualTrigger,
+					fields('Data'),
+					{
+						id: 'f',
+						name: 'Fails',
+						type: 'harness-test.failing',
+						typeVersion: 1,
+						parameters: {},
+						onError: 'continueRegularOutput',
+					},
+					{ id: 'noop', name: 'After', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} },
+				],
+				{ pinData: { Data: json({ prompt: 'x' }) } },
+			),
 			nodeTypes: { 'harness-test.failing': failing },
 		});
 		expect(result.status).toBe('success');
@@ -501,25 +473,21 @@ describe('errors, retries and cancellation', () => {
 				),
 			];
 		});
-		const workflow = chain([
-			manualTrigger,
-			setRaw('Data', '{ "list": [ { "n": 1 }, { "n": 2, "bad": true } ] }'),
-			{
-				id: 'split',
-				name: 'Split Out',
-				type: 'n8n-nodes-base.splitOut',
-				typeVersion: 1,
-				parameters: { fieldToSplitOut: 'list', options: {} },
-			},
-			{
-				id: 'p',
-				name: 'Per Item',
-				type: 'harness-test.perItem',
-				typeVersion: 1,
-				parameters: {},
-				onError: 'continueErrorOutput',
-			},
-		]);
+		const workflow = chain(
+			[
+				manualTrigger,
+				fields('List'),
+				{
+					id: 'p',
+					name: 'Per Item',
+					type: 'harness-test.perItem',
+					typeVersion: 1,
+					parameters: {},
+					onError: 'continueErrorOutput',
+				},
+			],
+			{ pinData: { List: json({ n: 1 }, { n: 2, bad: true }) } },
+		);
 		const result = await runWorkflow({ workflow, nodeTypes: { 'harness-test.perItem': perItem } });
 		expect(result.status).toBe('success');
 		expect(result.items('Per Item', 0).map((item) => item.json)).toEqual([{ n: 1 }]);
@@ -660,66 +628,24 @@ describe('binary data', () => {
 		return [out];
 	});
 
-	it('writes binary data to disk with Read/Write Files from Disk', async () => {
-		const dir = tempDir('harness-write-');
-		mkdirSync(join(dir, 'out'));
+	it('keeps binary data inline by default and reads it back', async () => {
 		const result = await runWorkflow({
-			workflow: chain([
-				manualTrigger,
-				setRaw('Data', `{ "dir": ${JSON.stringify(dir)}, "name": "world" }`),
-				{ id: 'm', name: 'Make File', type: 'harness-test.makeFile', typeVersion: 1, parameters: {} },
-				{
-					id: 'w',
-					name: 'Write File',
-					type: 'n8n-nodes-base.readWriteFile',
-					typeVersion: 1,
-					parameters: {
-						operation: 'write',
-						fileName: '={{ $json.dir }}/out/{{ $json.name }}.txt',
-						options: {},
-					},
-				},
-			]),
+			workflow: chain(
+				[
+					manualTrigger,
+					fields('Data'),
+					{ id: 'm', name: 'Make File', type: 'harness-test.makeFile', typeVersion: 1, parameters: {} },
+					{ id: 'w', name: 'Write File', type: 'n8n-nodes-base.readWriteFile', typeVersion: 1, parameters: {} },
+				],
+				{ pinData: { Data: json({ name: 'world' }) } },
+			),
 			nodeTypes: { 'harness-test.makeFile': makeFile },
-			restrictFileAccessTo: dir,
 		});
 		expect(result.error).toBeUndefined();
-		const written = join(dir, 'out', 'world.txt');
-		expect(readFileSync(written, 'utf8')).toBe('hello world');
+		// What the Write File node received, as the e2e tests see the real node write it.
 		const [item] = result.items('Write File');
-		expect(item.json.fileName).toBe(written);
 		expect(item.binary?.data.data).toBe(Buffer.from('hello world').toString('base64'));
 		expect((await result.binaryBuffer(item)).toString()).toBe('hello world');
-	});
-
-	it('applies n8n’s file access rules: outside the allowed folders and missing folders fail', async () => {
-		const allowed = tempDir('harness-allowed-');
-		const elsewhere = tempDir('harness-elsewhere-');
-		const run = (fileName: string) =>
-			runWorkflow({
-				workflow: chain([
-					manualTrigger,
-					setRaw('Data', '{ "name": "x" }'),
-					{ id: 'm', name: 'Make File', type: 'harness-test.makeFile', typeVersion: 1, parameters: {} },
-					{
-						id: 'w',
-						name: 'Write File',
-						type: 'n8n-nodes-base.readWriteFile',
-						typeVersion: 1,
-						parameters: { operation: 'write', fileName, options: {} },
-					},
-				]),
-				nodeTypes: { 'harness-test.makeFile': makeFile },
-				restrictFileAccessTo: allowed,
-			});
-
-		const outside = await run(join(elsewhere, 'x.txt'));
-		expect(outside.status).toBe('error');
-		expect(outside.error?.message).toContain('Access to the file is not allowed');
-
-		const missingFolder = await run(join(allowed, 'not-there', 'x.txt'));
-		expect(missingFolder.status).toBe('error');
-		expect(JSON.stringify(missingFolder.error)).toContain('ENOENT');
 	});
 
 	it('stores a 20 MB stream on disk in filesystem mode and reads it back', async () => {
@@ -742,23 +668,14 @@ describe('binary data', () => {
 		});
 
 		const storage = tempDir('harness-binary-');
-		const outDir = tempDir('harness-out-');
 		const result = await runWorkflow({
 			workflow: chain([
 				manualTrigger,
 				{ id: 'b', name: 'Big File', type: 'harness-test.bigFile', typeVersion: 1, parameters: {} },
-				{
-					id: 'w',
-					name: 'Write File',
-					type: 'n8n-nodes-base.readWriteFile',
-					typeVersion: 1,
-					parameters: { operation: 'write', fileName: join(outDir, 'big.bin'), options: {} },
-				},
 			]),
 			nodeTypes: { 'harness-test.bigFile': bigFile },
 			binaryMode: 'filesystem',
 			binaryDataDir: storage,
-			restrictFileAccessTo: outDir,
 		});
 
 		expect(result.error).toBeUndefined();
@@ -772,17 +689,17 @@ describe('binary data', () => {
 		const buffer = await result.binaryBuffer(item);
 		expect(buffer.length).toBe(size);
 		expect(sha256(buffer)).toBe(expectedHash);
-		// Read/Write Files streamed it from the store to the target file.
-		expect(statSync(join(outDir, 'big.bin')).size).toBe(size);
-		expect(sha256(readFileSync(join(outDir, 'big.bin')))).toBe(expectedHash);
 
 		// A default-mode run afterwards keeps binary data inline again.
 		const inline = await runWorkflow({
-			workflow: chain([
-				manualTrigger,
-				setRaw('Data', '{ "name": "again" }'),
-				{ id: 'm', name: 'Make File', type: 'harness-test.makeFile', typeVersion: 1, parameters: {} },
-			]),
+			workflow: chain(
+				[
+					manualTrigger,
+					fields('Data'),
+					{ id: 'm', name: 'Make File', type: 'harness-test.makeFile', typeVersion: 1, parameters: {} },
+				],
+				{ pinData: { Data: json({ name: 'again' }) } },
+			),
 			nodeTypes: { 'harness-test.makeFile': makeFile },
 		});
 		const [inlineItem] = inline.items('Make File');

@@ -5,13 +5,14 @@
  * Concurrent Generations. Each loop runs as one execution, as in n8n, with the Wait node's time and
  * the node's own sleeps on the test's clock: no outcome depends on how fast the machine is.
  */
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { AimlApiVeo } from '../../nodes/AimlApiVeo/AimlApiVeo.node';
 import { executeItems } from '../../nodes/AimlApiVeo/run/execute';
 import type { RunWorkflowResult, WorkflowJson, WorkflowNodeJson } from '../harness/engine';
 import { runWorkflow } from '../harness/engine';
+import { waitStandIn } from '../harness/base-nodes';
 import { AIMLAPI_VEO_NODE_TYPE } from '../harness/node-types';
 import type { Simulator } from '../simulator';
 import { DEFAULT_API_KEY, otherIdOf, startSimulator } from '../simulator';
@@ -48,35 +49,51 @@ class VeoOnClock extends AimlApiVeo {
 	}
 }
 
+/** Waits the loop went round, and the simulator's most requests in flight at once as each began. */
+let rounds = 0;
+let inFlightBefore: number[] = [];
+
 /**
- * n8n's Wait node as the loop sees it: the items come out unchanged, `amount` seconds later on the
- * test's clock. After `rounds` waits it lets nothing through, so a loop that never ends by itself
- * ends there and the test sees how much it bought.
+ * n8n's Wait node on the test's clock. After MAX_ROUNDS waits it lets nothing through, so a loop
+ * that never ends by itself ends there and the test sees how much it bought.
  */
-class WaitStandIn implements INodeType {
-	description: INodeTypeDescription = {
-		displayName: 'Wait',
-		name: 'wait',
-		group: ['organization'],
-		version: [1, 1.1],
-		description: 'Passes items on after a while',
-		defaults: { name: 'Wait' },
+const waitOnClock = () =>
+	waitStandIn((seconds) => {
+		inFlightBefore.push(sim.counters().maxInFlight);
+		if (++rounds > MAX_ROUNDS) return false;
+		clock.time += seconds * 1000;
+		return true;
+	});
+
+/**
+ * What an Edit Fields node in the loop leaves of each item: only the fields `keep` names, or all
+ * but those `drop` names (n8n's own node runs in the e2e tests).
+ */
+const editFields: INodeType = {
+	description: {
+		displayName: 'Edit Fields',
+		name: 'editFields',
+		group: ['transform'],
+		version: 1,
+		description: 'Keeps or drops fields',
+		defaults: { name: 'Edit Fields' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		properties: [{ displayName: 'Amount', name: 'amount', type: 'number', default: WAIT_S }],
-	};
-
-	static rounds = 0;
-	/** The simulator's most requests in flight at once, as each wait began. */
-	static inFlightBefore: number[] = [];
-
+		properties: [
+			{ displayName: 'Keep', name: 'keep', type: 'string', default: '' },
+			{ displayName: 'Drop', name: 'drop', type: 'string', default: '' },
+		],
+	},
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		WaitStandIn.inFlightBefore.push(sim.counters().maxInFlight);
-		if (++WaitStandIn.rounds > MAX_ROUNDS) return [[]];
-		clock.time += (this.getNodeParameter('amount', 0) as number) * 1000;
-		return [this.getInputData()];
-	}
-}
+		const [keep, drop] = [this.getNodeParameter('keep', 0) as string, this.getNodeParameter('drop', 0) as string];
+		return [
+			this.getInputData().map((item, index) => {
+				const entries = Object.entries(item.json).filter(([name]) => (keep ? name === keep : name !== drop));
+				return { json: Object.fromEntries(entries), pairedItem: { item: index } };
+			}),
+		];
+	},
+};
 const MAX_ROUNDS = 40;
 
 const splitGenerate = (loopOptions: Record<string, unknown> = {}) => {
@@ -91,7 +108,7 @@ const splitCheck = (loopOptions: Record<string, unknown> = {}) => {
 const node = (name: string, type: string, parameters: Record<string, unknown> = {}, extra: Partial<WorkflowNodeJson> = {}): WorkflowNodeJson => ({
 	name,
 	type,
-	typeVersion: type === 'n8n-nodes-base.set' ? 3.4 : 1,
+	typeVersion: 1,
 	position: [0, 0],
 	parameters,
 	...extra,
@@ -99,13 +116,8 @@ const node = (name: string, type: string, parameters: Record<string, unknown> = 
 const to = (...names: string[]) => names.map((name) => [{ node: name, type: 'main', index: 0 }]);
 
 /** A Set node that keeps only the generation's id: what drops `veoWait` on the way round. */
-const keepOnlyId = () =>
-	node('Keep only id', 'n8n-nodes-base.set', {
-		mode: 'manual',
-		assignments: { assignments: [{ id: 'a1', name: 'id', type: 'string', value: '={{ $json.id }}' }] },
-		includeOtherFields: false,
-		options: {},
-	});
+const keepOnlyId = () => node('Keep only id', 'test.editFields', { keep: 'id' });
+const waitNode = () => node('Wait', 'n8n-nodes-base.wait', { amount: WAIT_S, unit: 'seconds' });
 
 /** Manual Trigger → one prompt → Generate Video (split) → Running → `between` → `into` … and `into`'s Running back. */
 function loopWorkflow(generate: Record<string, unknown>, nodeExtra: Partial<WorkflowNodeJson>, path: WorkflowNodeJson[], into: 'generate' | 'check', check = splitCheck()): WorkflowJson {
@@ -125,7 +137,7 @@ function loopWorkflow(generate: Record<string, unknown>, nodeExtra: Partial<Work
 }
 
 async function runLoop(wf: WorkflowJson): Promise<RunWorkflowResult> {
-	return await runWorkflow({ workflow: wf, credentials: credentials(), nodeTypes: { [AIMLAPI_VEO_NODE_TYPE]: new VeoOnClock(), 'n8n-nodes-base.wait': new WaitStandIn() } });
+	return await runWorkflow({ workflow: wf, credentials: credentials(), nodeTypes: { [AIMLAPI_VEO_NODE_TYPE]: new VeoOnClock(), 'n8n-nodes-base.wait': waitOnClock(), 'test.editFields': editFields } });
 }
 
 /**
@@ -167,8 +179,8 @@ beforeEach(() => {
 	sim.reset();
 	sim.setOptions({ progress: 'manual', balanceUsd: undefined, faults: {} });
 	clock = new LoopClock();
-	WaitStandIn.rounds = 0;
-	WaitStandIn.inFlightBefore = [];
+	rounds = 0;
+	inFlightBefore = [];
 });
 
 const ON_ERROR: Array<[string, Partial<WorkflowNodeJson>]> = [
@@ -180,8 +192,8 @@ const ON_ERROR: Array<[string, Partial<WorkflowNodeJson>]> = [
 describe('Running wired back into Generate Video buys nothing again', () => {
 	const wirings: Array<[string, () => WorkflowNodeJson[]]> = [
 		['directly', () => []],
-		['through a Wait node', () => [node('Wait', 'n8n-nodes-base.wait', { amount: WAIT_S })]],
-		['through a Wait node and a Set node that drops veoWait', () => [node('Wait', 'n8n-nodes-base.wait', { amount: WAIT_S }), node('Drop veoWait', 'n8n-nodes-base.set', { mode: 'manual', assignments: { assignments: [] }, includeOtherFields: true, include: 'except', excludeFields: 'veoWait', options: {} })]],
+		['through a Wait node', () => [waitNode()]],
+		['through a Wait node and a Set node that drops veoWait', () => [waitNode(), node('Drop veoWait', 'test.editFields', { drop: 'veoWait' })]],
 	];
 	const cases = wirings.flatMap(([wiring, path]) => ON_ERROR.map(([onError, extra]) => [wiring, onError, path, extra] as const));
 
@@ -230,7 +242,7 @@ describe('Running wired back into Generate Video buys nothing again', () => {
 
 /** Generate Video (split, Max Wait 600 s) → Running → Wait 90 s → [Set] → Check Generations (split) → Running → Wait … */
 const checkLoop = (path: WorkflowNodeJson[], extra: Partial<WorkflowNodeJson> = { onError: 'continueRegularOutput' }) =>
-	loopWorkflow(splitGenerate({ maxWait: 600 }), extra, [node('Wait', 'n8n-nodes-base.wait', { amount: WAIT_S }), ...path], 'check', splitCheck({ maxWait: 600 }));
+	loopWorkflow(splitGenerate({ maxWait: 600 }), extra, [waitNode(), ...path], 'check', splitCheck({ maxWait: 600 }));
 
 /** When the loop ended, in seconds after the submit, and what its last row said. */
 function loopEnd(result: RunWorkflowResult) {
@@ -343,11 +355,11 @@ describe('split mode honours Max Concurrent Generations', () => {
 	])('500 prompts, %s: every POST sent once, one row per item, never more requests in flight than the cap', async (name, loopOptions, cap) => {
 		sim.setOptions({ progress: 'manual', balanceUsd: 1000, faults: { postDelayMs: 5, getDelayMs: 5 } });
 		// 500 prompts → Generate Video (split) → Running → Wait → Check Generations (split), once round.
-		const wf = workflow(prompts(500), [veoNode(GENERATE, splitFromItems(loopOptions)), node('Wait', 'n8n-nodes-base.wait', { amount: WAIT_S }), veoNode(CHECK, splitCheck(loopOptions))]);
+		const wf = workflow(prompts(500), [veoNode(GENERATE, splitFromItems(loopOptions)), waitNode(), veoNode(CHECK, splitCheck(loopOptions))]);
 		(wf.connections as Record<string, unknown>)[GENERATE] = { main: [[], ...to('Wait')] };
 		const result = await runLoop(wf);
 		expect(result.status).toBe('success');
-		const submitsInFlight = WaitStandIn.inFlightBefore[0];
+		const submitsInFlight = inFlightBefore[0];
 		const inFlight = sim.counters().maxInFlight;
 		const running = result.items(GENERATE, 1);
 		const checked = result.items(CHECK, 1);

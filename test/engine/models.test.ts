@@ -3,8 +3,7 @@
  * name, enum or case fails here as it would against the real API. Images come from the incoming
  * item's binary data (what an earlier node produced) or from a URL.
  */
-import { mkdtempSync, readFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { readFileSync } from 'fs';
 import { join } from 'path';
 
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
@@ -12,10 +11,9 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import type { WorkflowJson } from '../harness/engine';
 import { runWorkflow } from '../harness/engine';
-import { serveImages } from '../harness/image-server';
 import type { Simulator } from '../simulator';
 import { DEFAULT_API_KEY, startSimulator } from '../simulator';
-import { VEO, generateParams, veoNode } from './workflows';
+import { VEO, fieldsOf, generateParams, mp4Header, pin, readExample, veoNode } from './workflows';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
 const FIRST = readFileSync(join(FIXTURES, 'first-frame.png'));
@@ -163,69 +161,53 @@ describe('image checks before any paid request', () => {
 	});
 });
 
-/** An example from examples/, run with its output written into a fresh folder the files may go to. */
-async function runExample(file: string, adapt: (workflow: WorkflowJson, out: string) => void): Promise<{ result: Awaited<ReturnType<typeof runWorkflow>>; out: string }> {
-	const out = mkdtempSync(join(tmpdir(), 'veo-example-'));
-	const workflow = JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', file), 'utf8')) as WorkflowJson;
-	adapt(workflow, out);
-	return { result: await runWorkflow({ workflow, credentials: credentials(), restrictFileAccessTo: out }), out };
-}
-
 const parametersOf = (workflow: WorkflowJson, name: string) => {
 	const node = workflow.nodes.find((candidate) => candidate.name === name);
 	if (!node) throw new Error(`the example has no node "${name}"`);
 	return node.parameters as Record<string, unknown>;
 };
 
+/** A PNG as an HTTP Request node keeps a downloaded file in a binary field. */
+const pngFile = (bytes: Buffer, fileName: string) => ({ data: bytes.toString('base64'), mimeType: 'image/png', fileName });
+
+// The examples' HTTP Request and Merge nodes are pinned to what they hand on; the real nodes
+// download and merge the frames in the e2e tests, in both n8n versions.
 describe('the image-to-video example', () => {
-	it('animates an image downloaded by an earlier node and saves the MP4', async () => {
-		const images = await serveImages({ '/photo.png': FIRST });
-		try {
-			const { result, out } = await runExample('image-to-video.json', (workflow, folder) => {
-				parametersOf(workflow, 'Download product photo').url = images.url('/photo.png');
-				parametersOf(workflow, 'Animate image').waitOptions = { pollInterval: 1 };
-				parametersOf(workflow, 'Save MP4').fileName = join(folder, 'animated.mp4');
-			});
-			expect(result.error?.message).toBeUndefined();
-			expect(result.status).toBe('success');
-			expect(sim.generations[0].body).toMatchObject({ model: 'google/veo-3.1-i2v-fast', image_url: dataUri(FIRST), duration: 6 });
-			expect(readFileSync(join(out, 'animated.mp4')).toString('latin1', 4, 8)).toBe('ftyp');
-		} finally {
-			images.close();
-		}
+	it('animates an image downloaded by an earlier node and hands the MP4 to Save MP4', async () => {
+		const example = pin(readExample('image-to-video.json'), 'Download product photo', [{ json: {}, binary: { data: pngFile(FIRST, 'photo.png') } }]);
+		parametersOf(example, 'Animate image').waitOptions = { pollInterval: 1 };
+		const result = await runWorkflow({ workflow: example, credentials: credentials() });
+		expect(result.error?.message).toBeUndefined();
+		expect(result.status).toBe('success');
+		expect(sim.generations[0].body).toMatchObject({ model: 'google/veo-3.1-i2v-fast', image_url: dataUri(FIRST), duration: 6 });
+		expect(await mp4Header(result, 'Save MP4', 'video')).toBe('ftyp');
 	});
 });
 
 describe('the first-and-last-frame example', () => {
-	it('fetches two images in two nodes, merges them into one item and sends them as the first and the last frame', async () => {
-		const images = await serveImages({ '/first.png': FIRST, '/last.png': LAST });
-		try {
-			const { result, out } = await runExample('first-last-frame.json', (workflow, folder) => {
-				const request = parametersOf(workflow, 'Video request') as { assignments: { assignments: Array<{ name: string; value: string }> } };
-				const field = (name: string) => request.assignments.assignments.find((assignment) => assignment.name === name)!;
-				field('firstFrameUrl').value = images.url('/first.png');
-				field('lastFrameUrl').value = images.url('/last.png');
-				field('outputFile').value = join(folder, 'first-last.mp4');
-				parametersOf(workflow, 'First and last frame to video').waitOptions = { pollInterval: 1 };
-			});
-			expect(result.error?.message).toBeUndefined();
-			expect(result.status).toBe('success');
-			expect(result.items('Both frames in one item')).toHaveLength(1);
-			expect(sim.generations).toHaveLength(1);
-			expect(sim.generations[0].body).toEqual({
-				model: 'google/veo-3.1-first-last-image-to-video-fast',
-				prompt: expect.stringContaining('first image'),
-				image_url: dataUri(FIRST),
-				last_image_url: dataUri(LAST),
-				aspect_ratio: '16:9',
-				resolution: '720p',
-				duration: 8,
-			});
-			const [row] = result.items('First and last frame to video');
-			expect(row.json.status).toBe('completed');
-			expect(readFileSync(join(out, 'first-last.mp4')).toString('latin1', 4, 8)).toBe('ftyp');
-		} finally {
-			images.close();
-		}
+	it('sends the two images of the merged item as the first and the last frame, with the prompt of Video request', async () => {
+		const example = readExample('first-last-frame.json');
+		pin(example, 'Video request', [fieldsOf(example, 'Video request')]);
+		pin(example, 'Download first frame', [{ json: {}, binary: { firstFrame: pngFile(FIRST, 'first.png') } }]);
+		pin(example, 'Download last frame', [{ json: {}, binary: { lastFrame: pngFile(LAST, 'last.png') } }]);
+		const frames = { firstFrame: pngFile(FIRST, 'first.png'), lastFrame: pngFile(LAST, 'last.png') };
+		pin(example, 'Both frames in one item', [{ json: {}, binary: frames, pairedItem: [{ item: 0, input: 0 }, { item: 0, input: 1 }] }]);
+		parametersOf(example, 'First and last frame to video').waitOptions = { pollInterval: 1 };
+		const result = await runWorkflow({ workflow: example, credentials: credentials() });
+		expect(result.error?.message).toBeUndefined();
+		expect(result.status).toBe('success');
+		expect(sim.generations).toHaveLength(1);
+		expect(sim.generations[0].body).toEqual({
+			model: 'google/veo-3.1-first-last-image-to-video-fast',
+			prompt: expect.stringContaining('first image'),
+			image_url: dataUri(FIRST),
+			last_image_url: dataUri(LAST),
+			aspect_ratio: '16:9',
+			resolution: '720p',
+			duration: 8,
+		});
+		const [row] = result.items('First and last frame to video');
+		expect(row.json.status).toBe('completed');
+		expect(await mp4Header(result, 'Save MP4', 'video')).toBe('ftyp');
 	});
 });

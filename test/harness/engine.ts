@@ -6,7 +6,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { SecurityConfig } from '@n8n/config';
 import { Container } from '@n8n/di';
 import {
 	BinaryDataConfig,
@@ -37,7 +36,7 @@ import type {
 } from 'n8n-workflow';
 import { BINARY_ENCODING, createRunExecutionData, Workflow } from 'n8n-workflow';
 
-import { baseNodeTypes, NoOpStandIn } from './base-nodes';
+import { baseNodeTypes, CaptureStandIn, pinnedNodeTypes } from './base-nodes';
 import { HarnessCredentialsHelper } from './credentials';
 import {
 	HarnessNodeTypes,
@@ -114,11 +113,6 @@ export interface RunWorkflowOptions {
 	executionId?: string;
 	/** Name of the node to start from (default: the Manual Trigger, else n8n's own choice). */
 	startNode?: string;
-	/**
-	 * Folders file-writing nodes may use, as N8N_RESTRICT_FILE_ACCESS_TO sets them in n8n
-	 * (n8n's default is ~/.n8n-files). Process-wide while the run lasts.
-	 */
-	restrictFileAccessTo?: string | string[];
 }
 
 export interface RunWorkflowResult {
@@ -154,14 +148,10 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunWorkf
 	const release = await processSettings.acquire({
 		binaryMode: options.binaryMode ?? 'default',
 		binaryDataDir: options.binaryDataDir,
-		restrictFileAccessTo: options.restrictFileAccessTo,
 	});
 	try {
-		const nodeTypes = new HarnessNodeTypes({
-			...baseNodeTypes(),
-			...loadDefaultNodeTypes(),
-			...options.nodeTypes,
-		});
+		const known = { ...baseNodeTypes(), ...loadDefaultNodeTypes(), ...options.nodeTypes };
+		const nodeTypes = new HarnessNodeTypes({ ...pinnedNodeTypes(workflowJson, known), ...known });
 		const credentialsHelper = new HarnessCredentialsHelper(
 			credentialTypeMap(options.credentialTypes),
 			{ ...options.credentials },
@@ -367,46 +357,37 @@ function buildAdditionalData(
 interface ProcessSettings {
 	binaryMode: 'default' | 'filesystem';
 	binaryDataDir?: string;
-	restrictFileAccessTo?: string | string[];
 }
 
 /**
- * n8n-core keeps binary-data mode and file-access rules in process-wide singletons. Runs
+ * n8n-core keeps the binary-data mode in a process-wide singleton. Runs
  * that overlap in time must agree on them; sequential runs may change them freely.
  */
 const processSettings = new (class {
 	private active = 0;
 
-	private current?: { binaryMode: 'default' | 'filesystem'; binaryDataDir?: string; fileAccess?: string };
+	private current?: { binaryMode: 'default' | 'filesystem'; binaryDataDir?: string };
 
 	private processBinaryDir?: string;
-
-	private savedFileAccess?: string;
 
 	async acquire(wanted: ProcessSettings): Promise<(() => void) & { binaryDataDir?: string }> {
 		const binaryDataDir =
 			wanted.binaryMode === 'filesystem'
 				? (wanted.binaryDataDir ?? (this.processBinaryDir ??= mkdtempSync(join(tmpdir(), 'n8n-binary-'))))
 				: undefined;
-		const fileAccess =
-			wanted.restrictFileAccessTo === undefined
-				? undefined
-				: [wanted.restrictFileAccessTo].flat().join(';');
-		const next = { binaryMode: wanted.binaryMode, binaryDataDir, fileAccess };
+		const next = { binaryMode: wanted.binaryMode, binaryDataDir };
 
 		if (this.active > 0) {
 			const same =
 				this.current?.binaryMode === next.binaryMode &&
-				this.current.binaryDataDir === next.binaryDataDir &&
-				this.current.fileAccess === next.fileAccess;
+				this.current.binaryDataDir === next.binaryDataDir;
 			if (!same) {
 				throw new Error(
-					'Overlapping harness runs must use the same binaryMode, binaryDataDir and restrictFileAccessTo (n8n-core keeps them process-wide)',
+					'Overlapping harness runs must use the same binaryMode and binaryDataDir (n8n-core keeps them process-wide)',
 				);
 			}
 		} else {
 			await this.applyBinaryMode(next.binaryMode, binaryDataDir);
-			this.applyFileAccess(fileAccess);
 			this.current = next;
 		}
 		this.active++;
@@ -417,7 +398,6 @@ const processSettings = new (class {
 				if (released) return;
 				released = true;
 				this.active--;
-				if (this.active === 0) this.applyFileAccess(undefined);
 			},
 			{ binaryDataDir },
 		);
@@ -441,19 +421,6 @@ const processSettings = new (class {
 		if (config.mode === 'default' && before?.binaryMode !== 'filesystem') return;
 		config.mode = 'default';
 		if (before?.binaryMode === 'filesystem') await service.init();
-	}
-
-	private applyFileAccess(value: string | undefined): void {
-		const security = Container.get(SecurityConfig);
-		if (value === undefined) {
-			if (this.savedFileAccess !== undefined) {
-				security.restrictFileAccessTo = this.savedFileAccess;
-				this.savedFileAccess = undefined;
-			}
-			return;
-		}
-		this.savedFileAccess ??= security.restrictFileAccessTo;
-		security.restrictFileAccessTo = value;
 	}
 })();
 
@@ -515,7 +482,7 @@ export async function testCredential(
 		return { status: 'Error', message: (error as Error).message };
 	}
 
-	const noOp = new NoOpStandIn();
+	const noOp = new CaptureStandIn();
 	const testNodeType: INodeType = {
 		description: {
 			...noOp.description,
