@@ -24,10 +24,10 @@ const WAIT_S = 66;
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 /* eslint-disable @typescript-eslint/no-require-imports */
-const cache = require(join(REPO_ROOT, 'scripts', 'e2e', 'n8n-cache.js'));
-const instance = require(join(REPO_ROOT, 'scripts', 'e2e', 'n8n-instance.js'));
-const queue = require(join(REPO_ROOT, 'scripts', 'e2e', 'queue-mode.js'));
-const workflows = require(join(REPO_ROOT, 'scripts', 'e2e', 'durable-workflows.js'));
+const cache = require(join(REPO_ROOT, 'test', 'e2e', 'rig', 'n8n-cache.js'));
+const instance = require(join(REPO_ROOT, 'test', 'e2e', 'rig', 'n8n-instance.js'));
+const queue = require(join(REPO_ROOT, 'test', 'e2e', 'rig', 'queue-mode.js'));
+const workflows = require(join(REPO_ROOT, 'test', 'e2e', 'rig', 'durable-workflows.js'));
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 interface Rig {

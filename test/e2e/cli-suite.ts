@@ -184,13 +184,6 @@ export function describeCliRun(label: string, ensureN8n: () => N8nInstall, extra
 			expect(fs.statSync(file).size).toBeGreaterThan(1000);
 		});
 
-		test('the version-1 workflow kept its plain model id and ran on it', () => {
-			const node = nodeOf(readExample('text-to-video.json'), 'Generate video');
-			expect(node.typeVersion).toBe(1);
-			expect(node.parameters.model).toBe('google/veo-3.0-fast');
-			expect(items(IDS.textToVideo, 'Generate video')[0].json.status).toBe('completed');
-		});
-
 		test('Veo into Veo: Generate → Extend from the downloaded MP4 → Extend from its URL, one MP4 saved', async () => {
 			const before = simulator!.generations.length;
 			const run = await execute(IDS.extend);

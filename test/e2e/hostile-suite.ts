@@ -21,7 +21,6 @@ const NODE_TYPE = 'n8n-nodes-aimlapi-veo.aimlApiVeo';
 const IDS = {
 	retryStop: 'e2eHostileRetry01',
 	retryContinue: 'e2eHostileRetry02',
-	statuses: 'e2eHostileStatus1',
 	errorOutput: 'e2eHostileErrOut1',
 	cdn: 'e2eHostileCdnBody',
 	loopBack: 'e2eHostileLoopBk1',
@@ -225,12 +224,6 @@ export function describeHostileRun(
 			write(IDS.retryStop, hostileWorkflow('Hostile: Retry On Fail, stop', RETRY_PROMPTS, RETRY));
 			write(IDS.retryContinue, hostileWorkflow('Hostile: Retry On Fail, continue', RETRY_PROMPTS, { ...RETRY, onError: 'continueRegularOutput' }));
 			write(
-				IDS.statuses,
-				hostileWorkflow('Hostile: provider statuses', ['A red fox at dawn', 'A turquoise lagoon', 'A neon street [sim:status=failed]'], {
-					onError: 'continueRegularOutput',
-				}),
-			);
-			write(
 				IDS.errorOutput,
 				hostileWorkflow(
 					'Hostile: error output',
@@ -302,35 +295,6 @@ export function describeHostileRun(
 			expect(outputOf(run, 'Rows')).toHaveLength(3);
 		});
 
-		test('provider statuses (PENDING / running / COMPLETED) and a "failed" generation, under Continue', async () => {
-			// three answered polls, so the API says PENDING, then running, then the end
-			const done = await execute('statuses', IDS.statuses, {
-				progress: { polls: 3 },
-				statusNames: { queued: 'PENDING', generating: 'running', completed: 'COMPLETED' },
-			});
-			const { run, counters, output } = done;
-			expect(run.status).toBe('success');
-			expect(counters.posts).toBe(3);
-			// the node kept waiting through both provider words (its progress log counts statuses in lower case)
-			const seen = progressLines(output).flatMap((line) => /running \(([^)]*)\)/.exec(line)?.[1] ?? []);
-			expect(seen).toContain('3 pending');
-			expect(seen).toContain('3 running');
-			const rows = outputOf(run, VEO);
-			expect(rows).toHaveLength(3);
-			for (const index of [0, 1]) {
-				expect(rows[index].json.error).toBeUndefined();
-				expect(rows[index].json.status).toBe('COMPLETED');
-				expect(rows[index].binary?.data?.mimeType).toBe('video/mp4');
-				expect(pairedIndex(rows[index])).toBe(index);
-			}
-			const failed = rows[2];
-			expect(promptOf(done, failed.json.id)).toContain('[sim:status=failed]');
-			expect(String(failed.json.error)).toContain(`Generation ${String(failed.json.id)} failed`);
-			expect(failed.json.status).toBe('failed');
-			expect(failed.binary).toBeUndefined();
-			expect(pairedIndex(failed)).toBe(2);
-		});
-
 		const errorOutputTitle = errorOutputTakesDetails
 			? 'Continue (using error output): videos leave by output 0, failed items by output 1, paired with their items'
 			: 'Continue (using error output): this n8n keeps the failed rows ({ error, details }) on output 0; its error output stays empty';
@@ -373,18 +337,6 @@ export function describeHostileRun(
 			expect(errors.map(pairedIndex)).toEqual([1, 3]);
 		});
 
-		test('a video is a video: an HTML page served as video/mp4 fails the item, naming the generation', async () => {
-			const { run, counters, generations } = await execute('cdn-html', IDS.cdn, { faults: { cdnBody: 'html' } });
-			expect(run.status).toBe('success');
-			expect(counters.posts).toBe(1);
-			expect(counters.cdnRequests).toBeGreaterThanOrEqual(1);
-			const rows = outputOf(run, VEO);
-			expect(rows).toHaveLength(1);
-			expect(String(rows[0].json.error)).toContain('failed: the video host sent something that is not a video');
-			expect(String(rows[0].json.error)).toContain(generations[0].id);
-			expect(rows[0].binary).toBeUndefined();
-		});
-
 		test('a gzip-encoded video arrives whole: the binary has the fixture\'s size', async () => {
 			const { run, counters } = await execute('cdn-gzip', IDS.cdn, { faults: { cdnGzip: true } });
 			expect(run.status).toBe('success');
@@ -398,7 +350,7 @@ export function describeHostileRun(
 		});
 
 		test('the video host never received the API key, and no run printed it', () => {
-			expect(cases.size).toBe(6);
+			expect(cases.size).toBe(4);
 			let cdnRequests = 0;
 			for (const [name, done] of cases) {
 				expect({ name, cdnAuthorizationHeaders: done.counters.cdnAuthorizationHeaders }).toEqual({ name, cdnAuthorizationHeaders: 0 });
@@ -406,7 +358,8 @@ export function describeHostileRun(
 				expect({ name, keyInOutput: done.output.includes(API_KEY) }).toEqual({ name, keyInOutput: false });
 				cdnRequests += done.counters.cdnRequests;
 			}
-			expect(cdnRequests).toBeGreaterThanOrEqual(6);
+			// two videos of the error-output case, one of the gzip case
+			expect(cdnRequests).toBeGreaterThanOrEqual(3);
 		});
 
 		// The durable loop wired or edited carelessly. Generations never finish here (progress 'manual'),

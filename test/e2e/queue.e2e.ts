@@ -16,7 +16,7 @@ interface DurableWorkflows {
 	inRunWorkflow(options: { prompts: number; pollIntervalS: number; label?: string }): Workflow;
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const workflows = require('../../scripts/e2e/durable-workflows.js') as DurableWorkflows;
+const workflows = require('./rig/durable-workflows.js') as DurableWorkflows;
 
 const PROMPTS = 10;
 /** Over n8n's 65 s, so the Wait node saves the execution and the worker lets go of it. */

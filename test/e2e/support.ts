@@ -1,5 +1,5 @@
 /**
- * Shared pieces of the end-to-end tests: typed handles on the plain-JS scripts in scripts/e2e,
+ * Shared pieces of the end-to-end tests: typed handles on the plain-JS scripts in test/e2e/rig,
  * the build + pack step, and copies of the example workflows made fit for a quick CI run.
  */
 import { spawnSync } from 'child_process';
@@ -102,7 +102,7 @@ export interface DeployedWorkflow {
 	webhookPath: string;
 }
 
-/** n8n in queue mode on Postgres and Redis (scripts/e2e/queue-mode.js). */
+/** n8n in queue mode on Postgres and Redis (test/e2e/rig/queue-mode.js). */
 export interface QueueRig {
 	dir: string;
 	url: string;
@@ -138,11 +138,11 @@ interface QueueModule {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-export const cache = require('../../scripts/e2e/n8n-cache.js') as CacheModule;
+export const cache = require('./rig/n8n-cache.js') as CacheModule;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-export const instance = require('../../scripts/e2e/n8n-instance.js') as InstanceModule;
+export const instance = require('./rig/n8n-instance.js') as InstanceModule;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-export const queue = require('../../scripts/e2e/queue-mode.js') as QueueModule;
+export const queue = require('./rig/queue-mode.js') as QueueModule;
 
 export const REPO_ROOT = instance.REPO_ROOT;
 export const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');

@@ -18,9 +18,9 @@ const TRIGGER = { name: 'When clicking ‘Execute workflow’', type: 'n8n-nodes
 
 type WorkflowNode = Workflow['nodes'][number];
 
-/** What an agent gets of a tool node of an example, by n8n's own code (scripts/e2e/tool-schema.js), in the user folder of `env`. */
+/** What an agent gets of a tool node of an example, by n8n's own code (test/e2e/rig/tool-schema.js), in the user folder of `env`. */
 export function toolAsAgentSeesIt(n8n: N8nInstall, env: NodeJS.ProcessEnv, example: string, nodeName: string) {
-	const script = path.join(REPO_ROOT, 'scripts', 'e2e', 'tool-schema.js');
+	const script = path.join(REPO_ROOT, 'test', 'e2e', 'rig', 'tool-schema.js');
 	const result = spawnSync(n8n.node, [script, n8n.dir, path.join(REPO_ROOT, 'examples', example), nodeName], { encoding: 'utf8', env });
 	if (result.status !== 0) throw new Error(`tool-schema.js exited with ${result.status}: ${result.stderr}`);
 	return { stderr: result.stderr, ...(JSON.parse(result.stdout.trim().split('\n').at(-1) as string) as { name: string; description: string; schema: Record<string, unknown> }) };

@@ -141,6 +141,8 @@ describe.each(settings.map((setting) => [label(setting), setting] as const))('st
 		expect(result.status).toBe('success');
 		expect(rows.every((row) => row.json.status === 'COMPLETED' && row.binary?.data)).toBe(true);
 		expect(messages.some((line) => /\d+ (running|in_progress)/.test(line))).toBe(true);
+		// the provider's queued word counts as running too, under its own name in lower case
+		expect(messages.some((line) => /\d+ pending/.test(line))).toBe(true);
 		expect(sim.generations).toHaveLength(ITEMS);
 	});
 
@@ -152,6 +154,9 @@ describe.each(settings.map((setting) => [label(setting), setting] as const))('st
 		expect(sim.generations.filter((generation) => itemOf(generation.prompt) === 2)).toHaveLength(1);
 		const text = setting.continueOnFail ? String(rows[2].json.error) : String(result.error?.message);
 		expect(text).toContain(`Generation ${ended?.id} failed`);
+		// its row keeps the API's own word as its status, and no video
+		if (setting.continueOnFail && !setting.retryOnFail) expect(rows[2].json).toMatchObject({ id: ended?.id, status: word });
+		if (setting.continueOnFail) expect(rows[2].binary).toBeUndefined();
 	});
 
 	it('a 2xx submit answer with an id alone is an accepted generation', async () => {

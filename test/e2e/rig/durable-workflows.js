@@ -6,7 +6,7 @@
 const fs = require('fs');
 const path = require('path');
 
-const EXAMPLE = path.resolve(__dirname, '..', '..', 'examples', 'durable-batch.json');
+const EXAMPLE = path.resolve(__dirname, '..', '..', '..', 'examples', 'durable-batch.json');
 
 function nodeOf(workflow, name) {
 	const node = workflow.nodes.find((candidate) => candidate.name === name);

@@ -30,7 +30,7 @@ function step(what, command, args) {
 function assertPortFree(port, what) {
 	return new Promise((resolve, reject) => {
 		const server = net.createServer();
-		server.once('error', () => reject(new Error(`port ${port} (${what}) is in use on 127.0.0.1; stop what uses it or set another port (see scripts/e2e/dev.js)`)));
+		server.once('error', () => reject(new Error(`port ${port} (${what}) is in use on 127.0.0.1; stop what uses it or set another port (see test/e2e/rig/dev.js)`)));
 		server.listen(port, '127.0.0.1', () => server.close(resolve));
 	});
 }

@@ -8,7 +8,7 @@ const net = require('net');
 const os = require('os');
 const path = require('path');
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const PACKAGE_NAME = require(path.join(REPO_ROOT, 'package.json')).name;
 const CREDENTIAL_ID = 'aimlapi-veo-credential';
 const CREDENTIAL_NAME = 'AIML API account';

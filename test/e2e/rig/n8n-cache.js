@@ -4,8 +4,8 @@
 // dependency of the package. A marker file is written only after a complete install; a folder
 // without it is removed and installed again.
 //
-//   node scripts/e2e/n8n-cache.js          -> Node 24 + n8n 2.x
-//   node scripts/e2e/n8n-cache.js all      -> also Node 20 + n8n 1.x
+//   node test/e2e/rig/n8n-cache.js          -> Node 24 + n8n 2.x
+//   node test/e2e/rig/n8n-cache.js all      -> also Node 20 + n8n 1.x
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');

@@ -6,13 +6,13 @@
 // which n8n calls when it hands a node to an agent, builds the tool (description from
 // NodeHelpers.getToolDescriptionForNode, schema from the $fromAI() calls). Run with the n8n
 // install's Node, N8N_USER_FOLDER pointing at a user folder the package is installed in:
-//   node scripts/e2e/tool-schema.js <n8n install dir> <workflow.json> <tool node name>
+//   node test/e2e/rig/tool-schema.js <n8n install dir> <workflow.json> <tool node name>
 // The JSON is the last line of the output (n8n may log before it).
 const fs = require('fs');
 const path = require('path');
 const { createRequire } = require('module');
 
-const PACKAGE_NAME = require(path.join(__dirname, '..', '..', 'package.json')).name;
+const PACKAGE_NAME = require(path.join(__dirname, '..', '..', '..', 'package.json')).name;
 
 const [installDir, workflowFile, nodeName] = process.argv.slice(2);
 if (!installDir || !workflowFile || !nodeName || !process.env.N8N_USER_FOLDER) {
