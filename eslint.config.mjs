@@ -7,7 +7,19 @@ import yml from 'eslint-plugin-yml';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-	{ ignores: ['dist/**', 'node_modules/**', '.build/**', '.e2e/**', 'output/**', 'test/**', 'scripts/**', '**/*.js', '**/*.mjs'] },
+	{
+		ignores: [
+			'dist/**',
+			'node_modules/**',
+			'.build/**',
+			'.e2e/**',
+			'output/**',
+			'test/**',
+			'scripts/**',
+			'**/*.js',
+			'**/*.mjs',
+		],
+	},
 	{
 		files: ['**/*.ts'],
 		extends: [tseslint.configs.recommended, n8nCommunityNodesPlugin.configs.recommended],

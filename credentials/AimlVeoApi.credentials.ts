@@ -58,7 +58,10 @@ export class AimlVeoApi implements ICredentialType {
 		assertKeyMayBeSent(requestOptions, credentials.baseUrl);
 		return {
 			...requestOptions,
-			headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.apiKey ?? '')}` },
+			headers: {
+				...requestOptions.headers,
+				Authorization: `Bearer ${String(credentials.apiKey ?? '')}`,
+			},
 			sendCredentialsOnCrossOriginRedirect: false,
 		};
 	}

@@ -33,7 +33,14 @@ const workflows = require(join(REPO_ROOT, 'test', 'e2e', 'rig', 'durable-workflo
 interface Rig {
 	deployWebhookWorkflow(workflow: unknown): Promise<unknown>;
 	trigger(deployed: unknown): Promise<string>;
-	waitForFinish(id: string, timeoutMs?: number): Promise<{ status: string; runData: Record<string, unknown>; execution: { stoppedAt?: string } }>;
+	waitForFinish(
+		id: string,
+		timeoutMs?: number,
+	): Promise<{
+		status: string;
+		runData: Record<string, unknown>;
+		execution: { stoppedAt?: string };
+	}>;
 	importCredential(data: { apiKey: string; baseUrl: string }): Promise<unknown>;
 	workerBusyMs(): Map<string, number>;
 	stop(): Promise<void>;
@@ -61,12 +68,21 @@ async function runWay(rig: Rig, sim: Simulator, way: string, workflow: unknown):
 	for (const id of ids) {
 		const done = await rig.waitForFinish(id, 60 * 60_000);
 		if (done.status !== 'success') failed++;
-		videos += queue.nodeItemsAllRuns(done.runData, 'Videos').filter((item: { binary?: { data?: unknown } }) => item.binary?.data).length;
+		videos += queue
+			.nodeItemsAllRuns(done.runData, 'Videos')
+			.filter((item: { binary?: { data?: unknown } }) => item.binary?.data).length;
 		lastStop = Math.max(lastStop, Date.parse(String(done.execution.stoppedAt)) || Date.now());
 	}
 	const busy = rig.workerBusyMs();
 	const workerMs = ids.reduce((sum, id) => sum + (busy.get(id) ?? 0), 0);
-	return { way, wallS: (lastStop - started) / 1000, workerSPerVideo: workerMs / 1000 / E, videos, posts: sim.counters().posts - postsBefore, failed };
+	return {
+		way,
+		wallS: (lastStop - started) / 1000,
+		workerSPerVideo: workerMs / 1000 / E,
+		videos,
+		posts: sim.counters().posts - postsBefore,
+		failed,
+	};
 }
 
 export async function queueBenchmark(): Promise<void> {
@@ -81,10 +97,22 @@ export async function queueBenchmark(): Promise<void> {
 		const { tarball } = instance.packPackage(join(work, 'pack'));
 		rig = (await queue.startQueueRig({ n8n, tarball, workers: 1, concurrency: 1 })) as Rig;
 		await rig.importCredential({ apiKey: 'sim-test-key', baseUrl: sim.baseUrl });
-		process.stdout.write(`\nQueue mode (n8n ${n8n.version}, Postgres, Redis, main + 1 worker with concurrency 1): E = ${E} executions × 1 video, T = ${T_MS / 1000} s\n`);
-		const inRun = await runWay(rig, sim, `in-run wait (poll ${POLL_S} s)`, workflows.inRunWorkflow({ prompts: 1, pollIntervalS: POLL_S, label: 'bench-in-run' }));
+		process.stdout.write(
+			`\nQueue mode (n8n ${n8n.version}, Postgres, Redis, main + 1 worker with concurrency 1): E = ${E} executions × 1 video, T = ${T_MS / 1000} s\n`,
+		);
+		const inRun = await runWay(
+			rig,
+			sim,
+			`in-run wait (poll ${POLL_S} s)`,
+			workflows.inRunWorkflow({ prompts: 1, pollIntervalS: POLL_S, label: 'bench-in-run' }),
+		);
 		process.stdout.write(`  done: ${inRun.way}\n`);
-		const durable = await runWay(rig, sim, `durable loop (Wait ${WAIT_S} s)`, workflows.durableWorkflow({ prompts: 1, waitSeconds: WAIT_S, label: 'bench-durable' }));
+		const durable = await runWay(
+			rig,
+			sim,
+			`durable loop (Wait ${WAIT_S} s)`,
+			workflows.durableWorkflow({ prompts: 1, waitSeconds: WAIT_S, label: 'bench-durable' }),
+		);
 		process.stdout.write(`  done: ${durable.way}\n`);
 		printTable([inRun, durable]);
 	} finally {
@@ -96,7 +124,16 @@ export async function queueBenchmark(): Promise<void> {
 
 function printTable(results: Result[]): void {
 	const inRun = results[0];
-	const header = ['way to wait', 'wall s', 'E × T s', 'wall / in-run wall', 'worker s per video', 'videos in Videos', 'POSTs', 'failed executions'];
+	const header = [
+		'way to wait',
+		'wall s',
+		'E × T s',
+		'wall / in-run wall',
+		'worker s per video',
+		'videos in Videos',
+		'POSTs',
+		'failed executions',
+	];
 	const lines = results.map((r) => [
 		r.way,
 		r.wallS.toFixed(1),
@@ -107,7 +144,9 @@ function printTable(results: Result[]): void {
 		String(r.posts),
 		String(r.failed),
 	]);
-	const table = [header, header.map(() => '---'), ...lines].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+	const table = [header, header.map(() => '---'), ...lines]
+		.map((cells) => `| ${cells.join(' | ')} |`)
+		.join('\n');
 	process.stdout.write(`\n${table}\n`);
 }
 
@@ -115,7 +154,9 @@ if (require.main === module) {
 	queueBenchmark().then(
 		() => process.exit(0),
 		(error: unknown) => {
-			process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+			process.stderr.write(
+				`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+			);
 			process.exit(1);
 		},
 	);

@@ -20,12 +20,30 @@ const VEO_TYPE = 'n8n-nodes-aimlapi-veo.aimlApiVeo';
 /** The simulated account never runs dry here: the benchmark measures waiting, not spending. */
 const BALANCE_USD = 1_000_000;
 
-function batchWorkflow(n: number, maxConcurrent: number, download: boolean, label: string, budget?: Record<string, unknown>): WorkflowJson {
+function batchWorkflow(
+	n: number,
+	maxConcurrent: number,
+	download: boolean,
+	label: string,
+	budget?: Record<string, unknown>,
+): WorkflowJson {
 	const rows = Array.from({ length: n }, (_, i) => ({ prompt: `${label} video ${i + 1}` }));
 	const nodes = [
-		{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			name: 'Start',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
 		// One item per row, pinned: n8n's own nodes do not run in-process.
-		{ name: 'Rows', type: 'n8n-nodes-base.set', typeVersion: 3.4, position: [200, 0], parameters: {} },
+		{
+			name: 'Rows',
+			type: 'n8n-nodes-base.set',
+			typeVersion: 3.4,
+			position: [200, 0],
+			parameters: {},
+		},
 		{
 			name: 'Veo',
 			type: VEO_TYPE,
@@ -47,8 +65,15 @@ function batchWorkflow(n: number, maxConcurrent: number, download: boolean, labe
 		},
 	];
 	const connections: Record<string, unknown> = {};
-	for (let i = 0; i < nodes.length - 1; i++) connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
-	return { name: `bench ${label}`, nodes, connections, pinData: { Rows: rows.map((json) => ({ json })) }, settings: { executionOrder: 'v1' } };
+	for (let i = 0; i < nodes.length - 1; i++)
+		connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
+	return {
+		name: `bench ${label}`,
+		nodes,
+		connections,
+		pinData: { Rows: rows.map((json) => ({ json })) },
+		settings: { executionOrder: 'v1' },
+	};
 }
 
 const REPEATS = 3;
@@ -69,15 +94,35 @@ interface CaseResult {
 }
 
 /** Runs a case REPEATS times; reports the median wall time and the counters of the median run. */
-async function runCase(sim: Simulator, name: string, n: number, limit: number | undefined, maxConcurrent: number, budget?: Record<string, unknown>): Promise<CaseResult> {
+async function runCase(
+	sim: Simulator,
+	name: string,
+	n: number,
+	limit: number | undefined,
+	maxConcurrent: number,
+	budget?: Record<string, unknown>,
+): Promise<CaseResult> {
 	const runs: CaseResult[] = [];
-	for (let repeat = 0; repeat < REPEATS; repeat++) runs.push(await runOnce(sim, name, n, limit, maxConcurrent, budget));
+	for (let repeat = 0; repeat < REPEATS; repeat++)
+		runs.push(await runOnce(sim, name, n, limit, maxConcurrent, budget));
 	runs.sort((a, b) => a.wallS - b.wallS);
 	const median = runs[Math.floor(runs.length / 2)];
-	return { ...median, failed: Math.max(...runs.map((run) => run.failed)), cdnAuth: Math.max(...runs.map((run) => run.cdnAuth)), wallsS: runs.map((run) => run.wallS) };
+	return {
+		...median,
+		failed: Math.max(...runs.map((run) => run.failed)),
+		cdnAuth: Math.max(...runs.map((run) => run.cdnAuth)),
+		wallsS: runs.map((run) => run.wallS),
+	};
 }
 
-async function runOnce(sim: Simulator, name: string, n: number, limit: number | undefined, maxConcurrent: number, budget?: Record<string, unknown>): Promise<CaseResult> {
+async function runOnce(
+	sim: Simulator,
+	name: string,
+	n: number,
+	limit: number | undefined,
+	maxConcurrent: number,
+	budget?: Record<string, unknown>,
+): Promise<CaseResult> {
 	sim.reset();
 	sim.setOptions({ generationMs: T_MS, concurrencyLimit: limit });
 	const started = Date.now();
@@ -88,7 +133,9 @@ async function runOnce(sim: Simulator, name: string, n: number, limit: number | 
 	});
 	const wallS = (Date.now() - started) / 1000;
 	const rows = result.items('Veo');
-	const failed = rows.filter((row) => row.json.error !== undefined || row.json.status !== 'completed').length + (n - rows.length);
+	const failed =
+		rows.filter((row) => row.json.error !== undefined || row.json.status !== 'completed').length +
+		(n - rows.length);
 	const counters = sim.counters();
 	const api = sim.requests.filter((r) => r.origin === 'api').length;
 	const ideal = limit ? Math.ceil(n / limit) * (T_MS / 1000 + I_S) : T_MS / 1000 + I_S;
@@ -111,29 +158,60 @@ async function runOnce(sim: Simulator, name: string, n: number, limit: number | 
 async function memoryChild(baseUrl: string, n: number): Promise<void> {
 	const credentials = { aimlVeoApi: { apiKey: 'sim-test-key', baseUrl } };
 	// Warm up: load everything once, so the baseline holds the code and not the work.
-	await runWorkflow({ workflow: batchWorkflow(1, 1, false, 'warm-up'), credentials, binaryMode: 'filesystem', mode: 'trigger' });
+	await runWorkflow({
+		workflow: batchWorkflow(1, 1, false, 'warm-up'),
+		credentials,
+		binaryMode: 'filesystem',
+		mode: 'trigger',
+	});
 	global.gc?.();
 	const baseline = process.memoryUsage().rss;
 	let peak = baseline;
 	const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
 	const started = Date.now();
-	const result = await runWorkflow({ workflow: batchWorkflow(n, n, true, 'memory'), credentials, binaryMode: 'filesystem', mode: 'trigger' });
+	const result = await runWorkflow({
+		workflow: batchWorkflow(n, n, true, 'memory'),
+		credentials,
+		binaryMode: 'filesystem',
+		mode: 'trigger',
+	});
 	clearInterval(sampler);
 	peak = Math.max(peak, process.memoryUsage().rss);
 	const rows = result.items('Veo');
-	const stored = rows.filter((row) => String(row.binary?.data?.id ?? '').startsWith('filesystem')).length;
+	const stored = rows.filter((row) =>
+		String(row.binary?.data?.id ?? '').startsWith('filesystem'),
+	).length;
 	const bytes = rows.reduce((sum, row) => sum + Number(row.binary?.data?.bytes ?? 0), 0);
-	process.send?.({ baseline, peak, stored, bytes, rows: rows.length, wallS: (Date.now() - started) / 1000 });
+	process.send?.({
+		baseline,
+		peak,
+		stored,
+		bytes,
+		rows: rows.length,
+		wallS: (Date.now() - started) / 1000,
+	});
 }
 
 async function memoryCase(n: number, videoBytes: number) {
 	const sim = await startSimulator({ generationMs: T_MS, videoBytes, balanceUsd: BALANCE_USD });
 	try {
-		const child = fork(__filename, ['--memory-child', sim.baseUrl, String(n)], { execArgv: ['--expose-gc'] });
-		return await new Promise<{ baseline: number; peak: number; stored: number; bytes: number; rows: number; wallS: number }>((resolve, reject) => {
+		const child = fork(__filename, ['--memory-child', sim.baseUrl, String(n)], {
+			execArgv: ['--expose-gc'],
+		});
+		return await new Promise<{
+			baseline: number;
+			peak: number;
+			stored: number;
+			bytes: number;
+			rows: number;
+			wallS: number;
+		}>((resolve, reject) => {
 			child.on('message', (message) => resolve(message as never));
 			child.on('error', reject);
-			child.on('exit', (code) => code !== 0 && reject(new Error(`memory child exited with ${code}`)));
+			child.on(
+				'exit',
+				(code) => code !== 0 && reject(new Error(`memory child exited with ${code}`)),
+			);
 		});
 	} finally {
 		await sim.close();
@@ -148,7 +226,9 @@ async function main() {
 		return;
 	}
 	const sim = await startSimulator({ generationMs: T_MS, balanceUsd: BALANCE_USD });
-	process.stdout.write(`Benchmark: T = ${T_MS / 1000} s generation, I = ${I_S} s poll interval, ${cpus().length} cores, ${mb(totalmem())} MB RAM, Node ${process.version}, ${new Date().toISOString()}\n`);
+	process.stdout.write(
+		`Benchmark: T = ${T_MS / 1000} s generation, I = ${I_S} s poll interval, ${cpus().length} cores, ${mb(totalmem())} MB RAM, Node ${process.version}, ${new Date().toISOString()}\n`,
+	);
 	const results: CaseResult[] = [];
 	try {
 		for (const n of [1, 10, 50, 200]) {
@@ -158,14 +238,33 @@ async function main() {
 		results.push(await runCase(sim, 'N=50, account limit L=5', 50, 5, 25));
 		process.stdout.write('  done: N=50, L=5\n');
 		// A budget that lets every video through: what it costs is checks, not requests.
-		results.push(await runCase(sim, 'N=50, budget $1000 and 50 videos', 50, undefined, 50, { maxSpendUsd: 1000, maxVideos: 50 }));
+		results.push(
+			await runCase(sim, 'N=50, budget $1000 and 50 videos', 50, undefined, 50, {
+				maxSpendUsd: 1000,
+				maxVideos: 50,
+			}),
+		);
 		process.stdout.write('  done: N=50 with a budget\n');
 	} finally {
 		await sim.close();
 	}
 	const single = results[0].wallS;
 	// Failed items and key-at-CDN counts are the worst of the repeats; requests are of the median run.
-	const header = ['case', `wall s (median of ${REPEATS})`, 'range s', 'ideal s', 'ratio', 'sequential s (N × single)', 'vs sequential', 'failed', 'API req/video', 'incl. download', '429s', 'peak running', 'key at CDN'];
+	const header = [
+		'case',
+		`wall s (median of ${REPEATS})`,
+		'range s',
+		'ideal s',
+		'ratio',
+		'sequential s (N × single)',
+		'vs sequential',
+		'failed',
+		'API req/video',
+		'incl. download',
+		'429s',
+		'peak running',
+		'key at CDN',
+	];
 	const lines = results.map((r) => [
 		r.name,
 		r.wallS.toFixed(2),
@@ -181,8 +280,12 @@ async function main() {
 		String(r.maxConcurrent),
 		String(r.cdnAuth),
 	]);
-	const table = [header, header.map(() => '---'), ...lines].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
-	process.stdout.write(`\n${table}\n\nGoal for requests per video: ≤ ⌈T/I⌉ + 2 = ${Math.ceil(T_MS / 1000 / I_S) + 2}.\n`);
+	const table = [header, header.map(() => '---'), ...lines]
+		.map((cells) => `| ${cells.join(' | ')} |`)
+		.join('\n');
+	process.stdout.write(
+		`\n${table}\n\nGoal for requests per video: ≤ ⌈T/I⌉ + 2 = ${Math.ceil(T_MS / 1000 / I_S) + 2}.\n`,
+	);
 
 	const memory = await memoryCase(50, 20 * 1024 * 1024);
 	process.stdout.write(
@@ -194,7 +297,9 @@ async function main() {
 main().then(
 	() => process.exit(0),
 	(error: unknown) => {
-		process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+		process.stderr.write(
+			`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+		);
 		process.exit(1);
 	},
 );

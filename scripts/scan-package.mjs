@@ -36,8 +36,11 @@ function unpack(tarball, dir) {
 /** Without dist/ the tarball leg would lint nothing but package.json and pass. */
 function assertBuilt(packageDir) {
 	const { n8n } = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
-	const missing = [...n8n.nodes, ...n8n.credentials].filter((entry) => !fs.existsSync(path.join(packageDir, entry)));
-	if (missing.length > 0) throw new Error(`the packed package lacks ${missing.join(', ')}: run "npm run build" first`);
+	const missing = [...n8n.nodes, ...n8n.credentials].filter(
+		(entry) => !fs.existsSync(path.join(packageDir, entry)),
+	);
+	if (missing.length > 0)
+		throw new Error(`the packed package lacks ${missing.join(', ')}: run "npm run build" first`);
 }
 
 /** Lints like the scanner's analyzePackage, with the eslint and fast-glob the scanner resolves, counting warnings too. */
@@ -45,8 +48,17 @@ async function lintLikeTheScanner(scanner, dir, patterns) {
 	const requireFromScanner = createRequire(import.meta.resolve(SCANNER));
 	const { ESLint } = requireFromScanner('eslint');
 	const glob = requireFromScanner('fast-glob');
-	const eslint = new ESLint({ cwd: dir, allowInlineConfig: false, overrideConfigFile: true, overrideConfig: await scanner.buildScanConfig() });
-	const files = glob.sync(patterns, { cwd: dir, absolute: true, ignore: ['node_modules/**', '**/package-lock.json'] });
+	const eslint = new ESLint({
+		cwd: dir,
+		allowInlineConfig: false,
+		overrideConfigFile: true,
+		overrideConfig: await scanner.buildScanConfig(),
+	});
+	const files = glob.sync(patterns, {
+		cwd: dir,
+		absolute: true,
+		ignore: ['node_modules/**', '**/package-lock.json'],
+	});
 	const results = await eslint.lintFiles(files);
 	const formatter = await eslint.loadFormatter('stylish');
 	return {
@@ -58,7 +70,9 @@ async function lintLikeTheScanner(scanner, dir, patterns) {
 }
 
 function report(label, patterns, result) {
-	console.log(`${label} (${patterns.join(', ')}): ${result.files} files, ${result.errors} errors, ${result.warnings} warnings`);
+	console.log(
+		`${label} (${patterns.join(', ')}): ${result.files} files, ${result.errors} errors, ${result.warnings} warnings`,
+	);
 	if (result.details) console.log(result.details);
 	return result.files > 0 && result.errors === 0 && result.warnings === 0;
 }
@@ -74,9 +88,19 @@ async function main() {
 		const packageDir = unpack(tarball, path.join(work, 'package'));
 		assertBuilt(packageDir);
 		const label = `n8n scanner ${version}`;
-		const sourceClean = report(`${label}, sources`, scanner.SOURCE_FILE_PATTERNS, await lintLikeTheScanner(scanner, ROOT, scanner.SOURCE_FILE_PATTERNS));
-		const tarballClean = report(`${label}, ${path.basename(tarball)}`, TARBALL_PATTERNS, await lintLikeTheScanner(scanner, packageDir, TARBALL_PATTERNS));
-		console.log('not checked here: npm provenance (needs a version published from GitHub Actions with provenance)');
+		const sourceClean = report(
+			`${label}, sources`,
+			scanner.SOURCE_FILE_PATTERNS,
+			await lintLikeTheScanner(scanner, ROOT, scanner.SOURCE_FILE_PATTERNS),
+		);
+		const tarballClean = report(
+			`${label}, ${path.basename(tarball)}`,
+			TARBALL_PATTERNS,
+			await lintLikeTheScanner(scanner, packageDir, TARBALL_PATTERNS),
+		);
+		console.log(
+			'not checked here: npm provenance (needs a version published from GitHub Actions with provenance)',
+		);
 		return sourceClean && tarballClean ? 0 : 1;
 	} finally {
 		fs.rmSync(work, { recursive: true, force: true });

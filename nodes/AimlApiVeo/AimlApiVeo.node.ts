@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { OUTPUTS_EXPRESSION } from './actions/common';
@@ -20,7 +25,8 @@ export class AimlApiVeo implements INodeType {
 		version: [1, 2],
 		defaultVersion: 2,
 		subtitle: '={{ $parameter["operation"] === "get" ? "Get Generation" : "Generate Video" }}',
-		description: 'Generate videos with Google Veo through the AI/ML API, wait for them and pass the MP4 on',
+		description:
+			'Generate videos with Google Veo through the AI/ML API, wait for them and pass the MP4 on',
 		defaults: { name: 'AIML API Veo' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -22,7 +22,13 @@ import {
 	type RunData,
 	type WorkflowRun,
 } from './support';
-import { exampleTool, simulatorSaw, toolAnswer, toolAsAgentSeesIt, toolExecutorWorkflow } from './tool-run';
+import {
+	exampleTool,
+	simulatorSaw,
+	toolAnswer,
+	toolAsAgentSeesIt,
+	toolExecutorWorkflow,
+} from './tool-run';
 
 const IDS = {
 	textToVideo: 'e2eTextToVideo01',
@@ -41,7 +47,11 @@ const FIXTURES = path.join(__dirname, '..', 'fixtures');
 
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000:veo-3.0-fast-generate-001';
 
-export function describeCliRun(label: string, ensureN8n: () => N8nInstall, extraEnv: Record<string, string> = {}): void {
+export function describeCliRun(
+	label: string,
+	ensureN8n: () => N8nInstall,
+	extraEnv: Record<string, string> = {},
+): void {
 	describe(`examples in ${label} (n8n CLI)`, () => {
 		let n8n: N8nInstall;
 		let simulator: Simulator | undefined;
@@ -59,7 +69,9 @@ export function describeCliRun(label: string, ensureN8n: () => N8nInstall, extra
 		};
 		const execute = async (id: string): Promise<WorkflowRun> => {
 			const { run, seconds: took } = await instance.executeWorkflow(n8n, env, id);
-			process.stdout.write(`[e2e ${label}] execute ${id}: ${took.toFixed(1)} s, status ${run.status}\n`);
+			process.stdout.write(
+				`[e2e ${label}] execute ${id}: ${took.toFixed(1)} s, status ${run.status}\n`,
+			);
 			runs.set(id, run);
 			return run;
 		};
@@ -67,7 +79,9 @@ export function describeCliRun(label: string, ensureN8n: () => N8nInstall, extra
 		beforeAll(async () => {
 			let step = Date.now();
 			n8n = ensureN8n();
-			process.stdout.write(`[e2e ${label}] n8n ${n8n.version} ${n8n.cached ? 'from the cache' : `installed in ${n8n.seconds.toFixed(0)} s`}\n`);
+			process.stdout.write(
+				`[e2e ${label}] n8n ${n8n.version} ${n8n.cached ? 'from the cache' : `installed in ${n8n.seconds.toFixed(0)} s`}\n`,
+			);
 			work = instance.tempDir('aimlapi-veo-e2e-');
 			outDir = path.join(work, 'output');
 			fs.mkdirSync(outDir);
@@ -77,7 +91,9 @@ export function describeCliRun(label: string, ensureN8n: () => N8nInstall, extra
 			const userFolder = path.join(work, 'user');
 			const installed = instance.installIntoUserFolder(userFolder, tarball, n8n.nodeBinDir);
 			expect(fs.existsSync(path.join(installed.packageDir, 'package.json'))).toBe(true);
-			process.stdout.write(`[e2e ${label}] build + pack (${report.size} bytes) + install: ${seconds(step)}\n`);
+			process.stdout.write(
+				`[e2e ${label}] build + pack (${report.size} bytes) + install: ${seconds(step)}\n`,
+			);
 
 			// Each generation completes at its second status poll, however busy the machine is.
 			simulator = await startSimulator({ progress: { polls: 2 } });
@@ -87,17 +103,31 @@ export function describeCliRun(label: string, ensureN8n: () => N8nInstall, extra
 				...extraEnv,
 			});
 			step = Date.now();
-			await instance.importCredential(n8n, env, work, { apiKey: 'sim-test-key', baseUrl: simulator.baseUrl });
+			await instance.importCredential(n8n, env, work, {
+				apiKey: 'sim-test-key',
+				baseUrl: simulator.baseUrl,
+			});
 
 			const workflows = path.join(work, 'workflows');
 			fs.mkdirSync(workflows);
 			const write = (id: string, workflow: object) =>
-				fs.writeFileSync(path.join(workflows, `${id}.json`), JSON.stringify({ ...workflow, id, active: false }, null, '\t'));
+				fs.writeFileSync(
+					path.join(workflows, `${id}.json`),
+					JSON.stringify({ ...workflow, id, active: false }, null, '\t'),
+				);
 
 			/** Sets a field of the example's "Video request" node, where its examples keep what a user edits. */
-			const setRequestField = (workflow: ReturnType<typeof readExample>, name: string, value: string) => {
-				const request = nodeOf(workflow, 'Video request').parameters as { assignments: { assignments: Array<{ name: string; value: string }> } };
-				const field = request.assignments.assignments.find((assignment) => assignment.name === name);
+			const setRequestField = (
+				workflow: ReturnType<typeof readExample>,
+				name: string,
+				value: string,
+			) => {
+				const request = nodeOf(workflow, 'Video request').parameters as {
+					assignments: { assignments: Array<{ name: string; value: string }> };
+				};
+				const field = request.assignments.assignments.find(
+					(assignment) => assignment.name === name,
+				);
 				if (!field) throw new Error(`the example's Video request has no ${name} field`);
 				field.value = value;
 			};
@@ -114,7 +144,10 @@ export function describeCliRun(label: string, ensureN8n: () => N8nInstall, extra
 
 			const batch = shortPolls(readExample('batch-of-prompts.json'));
 			const save = nodeOf(batch, 'Save MP4s');
-			save.parameters.fileName = String(save.parameters.fileName).replace('=output/', `=${outDir}/`);
+			save.parameters.fileName = String(save.parameters.fileName).replace(
+				'=output/',
+				`=${outDir}/`,
+			);
 			write(IDS.batch, batch);
 
 			// The durable loop's wiring and its two outputs, with a 1 s Wait that n8n keeps in the process
@@ -125,7 +158,11 @@ export function describeCliRun(label: string, ensureN8n: () => N8nInstall, extra
 
 			// The nightly example with a budget, started by hand instead of by its schedule.
 			const nightly = shortPolls(readExample('nightly-budget.json'));
-			Object.assign(nodeOf(nightly, 'Every night at 2:00'), { type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} });
+			Object.assign(nodeOf(nightly, 'Every night at 2:00'), {
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				parameters: {},
+			});
 			write(IDS.budget, nightly);
 
 			write(IDS.extend, savingTo('extend-video.json', 'veo-extended.mp4'));
@@ -133,7 +170,10 @@ export function describeCliRun(label: string, ensureN8n: () => N8nInstall, extra
 			// Two real HTTP Request nodes fetch the two frames from a server on this machine; a real
 			// Merge node puts them into one item.
 			const fixture = (file: string) => fs.readFileSync(path.join(FIXTURES, file));
-			images = await serveImages({ '/first.png': fixture('first-frame.png'), '/last.png': fixture('last-frame.png') });
+			images = await serveImages({
+				'/first.png': fixture('first-frame.png'),
+				'/last.png': fixture('last-frame.png'),
+			});
 			const firstLast = savingTo('first-last-frame.json', 'first-last.mp4');
 			setRequestField(firstLast, 'firstFrameUrl', images.url('/first.png'));
 			setRequestField(firstLast, 'lastFrameUrl', images.url('/last.png'));
@@ -162,12 +202,21 @@ export function describeCliRun(label: string, ensureN8n: () => N8nInstall, extra
 			const saw = simulatorSaw(simulator!, TOOL_PROMPT, answer[0]?.videoUrl);
 			expect(saw.generations).toHaveLength(1);
 			const [generation] = saw.generations;
-			expect(answer).toEqual([{ id: generation.id, status: 'completed', videoUrl: expect.any(String), cost: { credits: generation.credits, usd: generation.usd } }]);
+			expect(answer).toEqual([
+				{
+					id: generation.id,
+					status: 'completed',
+					videoUrl: expect.any(String),
+					cost: { credits: generation.credits, usd: generation.usd },
+				},
+			]);
 			expect(binaryItems).toBe(0);
 			expect(saw.posts - before.posts).toBe(1);
 			expect(saw.downloads).toBe(0);
 			// The description n8n gives the agent is the tool's own default: what a call returns, takes and costs.
-			expect(toolAsAgentSeesIt(n8n, env, 'ai-agent-tool.json', 'generate_video').description).toBe(GENERATE_TOOL_DESCRIPTION);
+			expect(toolAsAgentSeesIt(n8n, env, 'ai-agent-tool.json', 'generate_video').description).toBe(
+				GENERATE_TOOL_DESCRIPTION,
+			);
 		});
 
 		test('text to video: the MP4 arrives as binary in "Save MP4" and is written to disk', async () => {
@@ -205,7 +254,8 @@ export function describeCliRun(label: string, ensureN8n: () => N8nInstall, extra
 			expect(run.status).toBe('success');
 			const sent = simulator!.generations.slice(before);
 			expect(sent).toHaveLength(1);
-			const asDataUri = (file: string) => `data:image/png;base64,${fs.readFileSync(path.join(FIXTURES, file)).toString('base64')}`;
+			const asDataUri = (file: string) =>
+				`data:image/png;base64,${fs.readFileSync(path.join(FIXTURES, file)).toString('base64')}`;
 			expect(sent[0].body).toMatchObject({
 				model: 'google/veo-3.1-first-last-image-to-video-fast',
 				image_url: asDataUri('first-frame.png'),
@@ -251,8 +301,14 @@ export function describeCliRun(label: string, ensureN8n: () => N8nInstall, extra
 			// the scheduled sweep example, started by hand, with one known and one unknown id
 			const sweep = readExample('sweep-pending-generations.json');
 			const trigger = nodeOf(sweep, 'Every 15 minutes');
-			Object.assign(trigger, { type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} });
-			nodeOf(sweep, 'Pending generation IDs').parameters.jsonOutput = JSON.stringify({ ids: [submitted, UNKNOWN_ID] });
+			Object.assign(trigger, {
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				parameters: {},
+			});
+			nodeOf(sweep, 'Pending generation IDs').parameters.jsonOutput = JSON.stringify({
+				ids: [submitted, UNKNOWN_ID],
+			});
 			const file = path.join(work, `${IDS.sweep}.json`);
 			fs.writeFileSync(file, JSON.stringify({ ...sweep, id: IDS.sweep, active: false }));
 			await instance.importWorkflows(n8n, env, file);
@@ -292,8 +348,20 @@ export function describeCliRun(label: string, ensureN8n: () => N8nInstall, extra
 			expect(made).toHaveLength(2);
 			for (const row of made) expect(row.json.cost).toEqual({ credits: 3_900_000, usd: 1.95 });
 			const unsent = rows.filter((row) => row.json.error);
-			expect(unsent.map((row) => row.json.error)).toEqual(Array(3).fill("Not submitted: this execution's budget of $5.00 was reached; nothing was charged for this item"));
-			for (const row of rows) expect(row.json.runTotals).toEqual({ videos: 2, credits: 7_800_000, usd: 3.9, costNotReported: 0, possiblyAccepted: 0, notSubmittedForBudget: 3 });
+			expect(unsent.map((row) => row.json.error)).toEqual(
+				Array(3).fill(
+					"Not submitted: this execution's budget of $5.00 was reached; nothing was charged for this item",
+				),
+			);
+			for (const row of rows)
+				expect(row.json.runTotals).toEqual({
+					videos: 2,
+					credits: 7_800_000,
+					usd: 3.9,
+					costNotReported: 0,
+					possiblyAccepted: 0,
+					notSubmittedForBudget: 3,
+				});
 			const after = simulator!.counters();
 			expect(after.posts - before.posts).toBe(2);
 			expect(after.billing - before.billing).toBe(1);

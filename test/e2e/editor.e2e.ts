@@ -10,8 +10,25 @@ import * as path from 'path';
 
 import { startSimulator, type Simulator } from '../simulator';
 import { PREVIEW_NEXT_NODE, previewWorkflow, schemaRoute, shippedSchema } from './schema-preview';
-import { buildOnce, cache, instance, readExample, REPO_ROOT, seconds, type N8nInstall, type StartedN8n, type Workflow } from './support';
-import { agentWithTool, exampleTool, runToolLikeTheEditor, simulatorSaw, toolAnswer, toolAsAgentSeesIt } from './tool-run';
+import {
+	buildOnce,
+	cache,
+	instance,
+	readExample,
+	REPO_ROOT,
+	seconds,
+	type N8nInstall,
+	type StartedN8n,
+	type Workflow,
+} from './support';
+import {
+	agentWithTool,
+	exampleTool,
+	runToolLikeTheEditor,
+	simulatorSaw,
+	toolAnswer,
+	toolAsAgentSeesIt,
+} from './tool-run';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = path.join(REPO_ROOT, 'docs', 'screenshots');
@@ -27,11 +44,22 @@ interface NodeTypeDescription {
 	codex?: { categories?: string[] };
 }
 
-function panelWorkflow(name: string, parameters: Record<string, unknown>, typeVersion = 2): Omit<Workflow, 'id'> {
+function panelWorkflow(
+	name: string,
+	parameters: Record<string, unknown>,
+	typeVersion = 2,
+): Omit<Workflow, 'id'> {
 	return {
 		name,
 		nodes: [
-			{ id: 'a0000000-0000-4000-8000-000000000001', name: 'When clicking ‘Execute workflow’', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'a0000000-0000-4000-8000-000000000001',
+				name: 'When clicking ‘Execute workflow’',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: 'a0000000-0000-4000-8000-000000000002',
 				name: 'AIML API Veo',
@@ -42,7 +70,11 @@ function panelWorkflow(name: string, parameters: Record<string, unknown>, typeVe
 				credentials: { aimlVeoApi: { id: instance.CREDENTIAL_ID, name: 'AIML API account' } },
 			},
 		],
-		connections: { 'When clicking ‘Execute workflow’': { main: [[{ node: 'AIML API Veo', type: 'main', index: 0 }]] } },
+		connections: {
+			'When clicking ‘Execute workflow’': {
+				main: [[{ node: 'AIML API Veo', type: 'main', index: 0 }]],
+			},
+		},
 		settings: { executionOrder: 'v1' },
 	};
 }
@@ -65,12 +97,22 @@ describe('n8n 2.x server and editor', () => {
 		instance.installIntoUserFolder(userFolder, tarball, n8n.nodeBinDir);
 		simulator = await startSimulator({ generationMs: 1500 });
 		const env = instance.n8nEnv(n8n, userFolder);
-		await instance.importCredential(n8n, env, work, { apiKey: 'sim-test-key', baseUrl: simulator.baseUrl });
+		await instance.importCredential(n8n, env, work, {
+			apiKey: 'sim-test-key',
+			baseUrl: simulator.baseUrl,
+		});
 		const step = Date.now();
-		server = await instance.startN8n(n8n, env, { port: await instance.freePort(), logFile: path.join(work, 'n8n.log') });
+		server = await instance.startN8n(n8n, env, {
+			port: await instance.freePort(),
+			logFile: path.join(work, 'n8n.log'),
+		});
 		cookie = await instance.ownerCookie(server.url);
-		process.stdout.write(`[e2e editor] n8n ${n8n.version} started on ${server.url} in ${seconds(step)}\n`);
-		const response = await fetch(`${server.url}/types/nodes.json`, { headers: { cookie: `n8n-auth=${cookie}` } });
+		process.stdout.write(
+			`[e2e editor] n8n ${n8n.version} started on ${server.url} in ${seconds(step)}\n`,
+		);
+		const response = await fetch(`${server.url}/types/nodes.json`, {
+			headers: { cookie: `n8n-auth=${cookie}` },
+		});
 		expect(response.ok).toBe(true);
 		nodeTypes = (await response.json()) as NodeTypeDescription[];
 	});
@@ -80,7 +122,8 @@ describe('n8n 2.x server and editor', () => {
 		await simulator?.close();
 		if (work) {
 			const log = path.join(work, 'n8n.log');
-			if (fs.existsSync(log) && process.env.E2E_KEEP_LOGS) process.stdout.write(fs.readFileSync(log, 'utf8'));
+			if (fs.existsSync(log) && process.env.E2E_KEEP_LOGS)
+				process.stdout.write(fs.readFileSync(log, 'utf8'));
 			fs.rmSync(work, { recursive: true, force: true });
 		}
 		process.stdout.write(`[e2e editor] suite wall time: ${seconds(suiteStart)}\n`);
@@ -92,19 +135,34 @@ describe('n8n 2.x server and editor', () => {
 		expect(node?.displayName).toBe('AIML API Veo');
 		expect(tool?.displayName).toBe('AIML API Veo Tool');
 		expect(tool?.outputs).toEqual(['ai_tool']);
-		expect(tool?.properties.map((property) => property.name)).toEqual(expect.arrayContaining(['toolDescription', 'operation', 'prompt', 'generationId']));
+		expect(tool?.properties.map((property) => property.name)).toEqual(
+			expect.arrayContaining(['toolDescription', 'operation', 'prompt', 'generationId']),
+		);
 	});
 
 	test('the node and credential icons (light and dark) are served by n8n', async () => {
-		const node = nodeTypes.find((type) => type.name === NODE_TYPE) as unknown as { iconUrl?: { light: string; dark: string } };
-		const response = await fetch(`${server!.url}/types/credentials.json`, { headers: { cookie: `n8n-auth=${cookie}` } });
-		const credentials = (await response.json()) as Array<{ name: string; displayName: string; iconUrl?: { light: string; dark: string } }>;
+		const node = nodeTypes.find((type) => type.name === NODE_TYPE) as unknown as {
+			iconUrl?: { light: string; dark: string };
+		};
+		const response = await fetch(`${server!.url}/types/credentials.json`, {
+			headers: { cookie: `n8n-auth=${cookie}` },
+		});
+		const credentials = (await response.json()) as Array<{
+			name: string;
+			displayName: string;
+			iconUrl?: { light: string; dark: string };
+		}>;
 		const credential = credentials.find((type) => type.name === 'aimlVeoApi');
 		expect(credential?.displayName).toBe('AIML API');
 		for (const iconUrl of [node.iconUrl, credential?.iconUrl]) {
-			expect(iconUrl).toEqual({ light: expect.stringMatching(/\.svg$/), dark: expect.stringMatching(/\.svg$/) });
+			expect(iconUrl).toEqual({
+				light: expect.stringMatching(/\.svg$/),
+				dark: expect.stringMatching(/\.svg$/),
+			});
 			for (const url of [iconUrl!.light, iconUrl!.dark]) {
-				const icon = await fetch(`${server!.url}/${url}`, { headers: { cookie: `n8n-auth=${cookie}` } });
+				const icon = await fetch(`${server!.url}/${url}`, {
+					headers: { cookie: `n8n-auth=${cookie}` },
+				});
 				expect(`${url}: ${icon.status}`).toBe(`${url}: 200`);
 				expect(await icon.text()).toContain('<svg');
 			}
@@ -112,15 +170,35 @@ describe('n8n 2.x server and editor', () => {
 	});
 
 	test("the editor's Docs links for the node and the credential open the README's sections", async () => {
-		const repository = String((JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { homepage: string }).homepage).replace(/#readme$/, '');
+		const repository = String(
+			(
+				JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+					homepage: string;
+				}
+			).homepage,
+		).replace(/#readme$/, '');
 		const node = nodeTypes.find((type) => type.name === NODE_TYPE) as unknown as {
-			codex?: { resources?: { primaryDocumentation?: Array<{ url: string }>; credentialDocumentation?: Array<{ url: string }> } };
+			codex?: {
+				resources?: {
+					primaryDocumentation?: Array<{ url: string }>;
+					credentialDocumentation?: Array<{ url: string }>;
+				};
+			};
 		};
 		expect(node.codex?.resources?.primaryDocumentation?.[0]?.url).toBe(`${repository}#operations`);
-		expect(node.codex?.resources?.credentialDocumentation?.[0]?.url).toBe(`${repository}#credentials`);
-		const response = await fetch(`${server!.url}/types/credentials.json`, { headers: { cookie: `n8n-auth=${cookie}` } });
-		const credentials = (await response.json()) as Array<{ name: string; documentationUrl?: string }>;
-		expect(credentials.find((type) => type.name === 'aimlVeoApi')?.documentationUrl).toBe(`${repository}#credentials`);
+		expect(node.codex?.resources?.credentialDocumentation?.[0]?.url).toBe(
+			`${repository}#credentials`,
+		);
+		const response = await fetch(`${server!.url}/types/credentials.json`, {
+			headers: { cookie: `n8n-auth=${cookie}` },
+		});
+		const credentials = (await response.json()) as Array<{
+			name: string;
+			documentationUrl?: string;
+		}>;
+		expect(credentials.find((type) => type.name === 'aimlVeoApi')?.documentationUrl).toBe(
+			`${repository}#credentials`,
+		);
 	});
 
 	test('n8n serves the output schemas where its editor asks for them, for both node versions and operations', async () => {
@@ -138,24 +216,40 @@ describe('n8n 2.x server and editor', () => {
 	test('the AI Agent example imports with its chat trigger, agent, model and our tool', async () => {
 		const example = readExample('ai-agent-tool.json');
 		const types = new Set(nodeTypes.map((type) => type.name));
-		for (const node of example.nodes) expect(types.has(node.type) ? node.type : `unknown type ${node.type}`).toBe(node.type);
+		for (const node of example.nodes)
+			expect(types.has(node.type) ? node.type : `unknown type ${node.type}`).toBe(node.type);
 		const created = await instance.rest<{ id: string }>(server!.url, cookie, 'POST', '/workflows', {
 			name: example.name,
 			nodes: example.nodes,
 			connections: example.connections,
 			settings: example.settings,
 		});
-		const stored = await instance.rest<Workflow>(server!.url, cookie, 'GET', `/workflows/${created.id}`);
-		expect(stored.nodes.map((node) => node.type).sort()).toEqual(example.nodes.map((node) => node.type).sort());
+		const stored = await instance.rest<Workflow>(
+			server!.url,
+			cookie,
+			'GET',
+			`/workflows/${created.id}`,
+		);
+		expect(stored.nodes.map((node) => node.type).sort()).toEqual(
+			example.nodes.map((node) => node.type).sort(),
+		);
 		expect(stored.connections).toEqual(example.connections);
 	});
 
 	test('the tool an agent gets: its description says what a call returns, takes and costs, and its input schema comes from the $fromAI() placeholders', () => {
-		const tool = toolAsAgentSeesIt(n8n, instance.n8nEnv(n8n, path.join(work, 'user')), 'ai-agent-tool.json', 'generate_video');
+		const tool = toolAsAgentSeesIt(
+			n8n,
+			instance.n8nEnv(n8n, path.join(work, 'user')),
+			'ai-agent-tool.json',
+			'generate_video',
+		);
 		expect(tool.stderr).toBe('');
 		expect(tool.name).toBe('generate_video');
 		// What n8n runs with is what its editor shows as the tool's default description.
-		const shown = nodeTypes.find((type) => type.name === TOOL_TYPE)?.properties.find((property) => property.name === 'toolDescription') as { default?: unknown } | undefined;
+		const shown = nodeTypes
+			.find((type) => type.name === TOOL_TYPE)
+			?.properties.find((property) => property.name === 'toolDescription') as
+			{ default?: unknown } | undefined;
 		expect(tool.description).toBe(shown?.default);
 		expect(tool.description).toMatch(/returns its videoUrl, id, status and cost/);
 		expect(tool.description).toMatch(/usually takes 1–3 minutes/);
@@ -163,7 +257,10 @@ describe('n8n 2.x server and editor', () => {
 		expect(tool.schema).toMatchObject({
 			type: 'object',
 			properties: {
-				prompt: { type: 'string', description: expect.stringMatching(/what the video should show/i) },
+				prompt: {
+					type: 'string',
+					description: expect.stringMatching(/what the video should show/i),
+				},
 				aspectRatio: { type: 'string', default: '16:9' },
 			},
 			required: ['prompt'],
@@ -172,18 +269,36 @@ describe('n8n 2.x server and editor', () => {
 
 	test('the tool run on its own as the editor runs it: n8n wires in its Tool Executor, and the answer is the video URL, id, status and cost, without the MP4', async () => {
 		const tool = exampleTool();
-		const created = await instance.rest<{ id: string }>(server!.url, cookie, 'POST', '/workflows', agentWithTool(tool));
+		const created = await instance.rest<{ id: string }>(
+			server!.url,
+			cookie,
+			'POST',
+			'/workflows',
+			agentWithTool(tool),
+		);
 		const prompt = 'a paper boat drifting down a rainy gutter, run as a tool';
 		const before = simulatorSaw(simulator!, prompt, undefined);
-		const run = await runToolLikeTheEditor(n8n, server!.url, cookie, created.id, tool.name, { prompt, aspectRatio: '9:16' });
+		const run = await runToolLikeTheEditor(n8n, server!.url, cookie, created.id, tool.name, {
+			prompt,
+			aspectRatio: '9:16',
+		});
 		expect(run.error?.message).toBeUndefined();
 		expect(run.status).toBe('success');
-		expect(Object.keys(run.runData)).toEqual(expect.arrayContaining(['PartialExecutionToolExecutor', tool.name]));
+		expect(Object.keys(run.runData)).toEqual(
+			expect.arrayContaining(['PartialExecutionToolExecutor', tool.name]),
+		);
 		const { answer, binaryItems } = toolAnswer(run.runData, tool.name);
 		const saw = simulatorSaw(simulator!, prompt, answer[0]?.videoUrl);
 		expect(saw.generations).toHaveLength(1);
 		const [generation] = saw.generations;
-		expect(answer).toEqual([{ id: generation.id, status: 'completed', videoUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/.+\.mp4$/), cost: { credits: generation.credits, usd: generation.usd } }]);
+		expect(answer).toEqual([
+			{
+				id: generation.id,
+				status: 'completed',
+				videoUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/.+\.mp4$/),
+				cost: { credits: generation.credits, usd: generation.usd },
+			},
+		]);
 		expect(generation.body).toEqual({ model: 'google/veo-3.0-fast', prompt, aspect_ratio: '9:16' });
 		expect(binaryItems).toBe(0);
 		expect(saw.posts - before.posts).toBe(1);
@@ -192,7 +307,9 @@ describe('n8n 2.x server and editor', () => {
 
 	const withBrowser = fs.existsSync(CHROMIUM) ? describe : describe.skip;
 	if (!fs.existsSync(CHROMIUM)) {
-		process.stdout.write(`[e2e editor] SKIPPED the screenshots: no Chromium at ${CHROMIUM} (apt-get install -y chromium)\n`);
+		process.stdout.write(
+			`[e2e editor] SKIPPED the screenshots: no Chromium at ${CHROMIUM} (apt-get install -y chromium)\n`,
+		);
 	}
 
 	withBrowser('the node panel in the editor (headless Chromium)', () => {
@@ -203,7 +320,15 @@ describe('n8n 2.x server and editor', () => {
 		beforeAll(async () => {
 			browser = await chromium.launch({
 				executablePath: CHROMIUM,
-				args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+				args: [
+					'--no-sandbox',
+					'--disable-gpu',
+					'--disable-dev-shm-usage',
+					'--disable-background-networking',
+					'--disable-component-update',
+					'--disable-sync',
+					'--no-first-run',
+				],
 			});
 			fs.mkdirSync(SCREENSHOTS, { recursive: true });
 		});
@@ -217,9 +342,20 @@ describe('n8n 2.x server and editor', () => {
 		}
 
 		async function openCreated(workflow: Omit<Workflow, 'id'>, height: number) {
-			const created = await instance.rest<{ id: string }>(server!.url, cookie, 'POST', '/workflows', workflow);
-			const context = await browser.newContext({ viewport: { width: 1280, height }, deviceScaleFactor: 1 });
-			await context.addCookies([{ name: 'n8n-auth', value: cookie, domain: '127.0.0.1', path: '/' }]);
+			const created = await instance.rest<{ id: string }>(
+				server!.url,
+				cookie,
+				'POST',
+				'/workflows',
+				workflow,
+			);
+			const context = await browser.newContext({
+				viewport: { width: 1280, height },
+				deviceScaleFactor: 1,
+			});
+			await context.addCookies([
+				{ name: 'n8n-auth', value: cookie, domain: '127.0.0.1', path: '/' },
+			]);
 			// the editor may only talk to the local n8n
 			await context.route('**/*', async (route) => {
 				if (new URL(route.request().url()).hostname === '127.0.0.1') await route.continue();
@@ -230,16 +366,25 @@ describe('n8n 2.x server and editor', () => {
 			return { context, page };
 		}
 
-		async function shoot(parameters: Record<string, unknown>, file: string, labels: string[]): Promise<void> {
+		async function shoot(
+			parameters: Record<string, unknown>,
+			file: string,
+			labels: string[],
+		): Promise<void> {
 			const { context, page } = await openWorkflow(parameters, `Panel: ${file}`, 1100);
 			try {
-				const node = page.locator('[data-test-id="canvas-node"]').filter({ hasText: 'AIML API Veo' }).first();
+				const node = page
+					.locator('[data-test-id="canvas-node"]')
+					.filter({ hasText: 'AIML API Veo' })
+					.first();
 				await node.waitFor({ state: 'visible', timeout: 60000 });
 				await node.dblclick();
 				const panel = page.locator('[data-test-id="ndv"]');
 				await panel.waitFor({ state: 'visible', timeout: 30000 });
 				for (const label of labels) {
-					await expect(panel.getByText(label, { exact: true }).first().isVisible()).resolves.toBe(true);
+					await expect(panel.getByText(label, { exact: true }).first().isVisible()).resolves.toBe(
+						true,
+					);
 				}
 				// no hover effects in the picture
 				await page.mouse.move(1000, 700);
@@ -254,7 +399,12 @@ describe('n8n 2.x server and editor', () => {
 			await shoot(
 				{
 					operation: 'generate',
-					model: { __rl: true, mode: 'list', value: 'google/veo-3.0-fast', cachedResultName: 'Veo 3 Fast (Text to Video)' },
+					model: {
+						__rl: true,
+						mode: 'list',
+						value: 'google/veo-3.0-fast',
+						cachedResultName: 'Veo 3 Fast (Text to Video)',
+					},
 					prompt: 'A red fox trots through fresh snow at dawn, cinematic slow motion',
 					options: {},
 					waitForCompletion: true,
@@ -266,21 +416,44 @@ describe('n8n 2.x server and editor', () => {
 
 		test('the model picker lists the table and searches it, saved to docs/screenshots/model-picker.png', async () => {
 			const { context, page } = await openWorkflow(
-				{ operation: 'generate', model: { __rl: true, mode: 'list', value: 'google/veo-3.0-fast', cachedResultName: 'Veo 3 Fast (Text to Video)' }, prompt: 'A paper boat' },
+				{
+					operation: 'generate',
+					model: {
+						__rl: true,
+						mode: 'list',
+						value: 'google/veo-3.0-fast',
+						cachedResultName: 'Veo 3 Fast (Text to Video)',
+					},
+					prompt: 'A paper boat',
+				},
 				'Panel: model picker',
 				900,
 			);
 			try {
-				await page.locator('[data-test-id="canvas-node"]').filter({ hasText: 'AIML API Veo' }).first().dblclick({ timeout: 60000 });
+				await page
+					.locator('[data-test-id="canvas-node"]')
+					.filter({ hasText: 'AIML API Veo' })
+					.first()
+					.dblclick({ timeout: 60000 });
 				const panel = page.locator('[data-test-id="ndv"]');
 				await panel.waitFor({ state: 'visible', timeout: 30000 });
 				await panel.locator('[data-test-id="rlc-input"]').first().click();
 				// The list comes from the node's searchModels method, through n8n's REST API.
-				await page.getByText('Veo 3 (Text to Video)', { exact: true }).first().waitFor({ state: 'visible', timeout: 30000 });
+				await page
+					.getByText('Veo 3 (Text to Video)', { exact: true })
+					.first()
+					.waitFor({ state: 'visible', timeout: 30000 });
 				await page.getByPlaceholder('Search...').first().fill('extend');
-				await page.getByText('Veo 3.1 Fast (Extend Video)', { exact: true }).first().waitFor({ state: 'visible', timeout: 30000 });
-				await expect(page.getByText('Veo 3.1 (Extend Video)', { exact: true }).first().isVisible()).resolves.toBe(true);
-				await expect(page.getByText('Veo 3 (Text to Video)', { exact: true }).count()).resolves.toBe(0);
+				await page
+					.getByText('Veo 3.1 Fast (Extend Video)', { exact: true })
+					.first()
+					.waitFor({ state: 'visible', timeout: 30000 });
+				await expect(
+					page.getByText('Veo 3.1 (Extend Video)', { exact: true }).first().isVisible(),
+				).resolves.toBe(true);
+				await expect(
+					page.getByText('Veo 3 (Text to Video)', { exact: true }).count(),
+				).resolves.toBe(0);
 				await page.waitForTimeout(500);
 				await page.screenshot({ path: path.join(SCREENSHOTS, 'model-picker.png') });
 			} finally {
@@ -289,7 +462,11 @@ describe('n8n 2.x server and editor', () => {
 		});
 
 		test('Get Generation: the panel shows its fields, saved to docs/screenshots/get-generation.png', async () => {
-			await shoot({ operation: 'get', generationId: '={{ $json.id }}' }, 'get-generation.png', ['Operation', 'Generation ID', 'Wait for Completion']);
+			await shoot({ operation: 'get', generationId: '={{ $json.id }}' }, 'get-generation.png', [
+				'Operation',
+				'Generation ID',
+				'Wait for Completion',
+			]);
 		});
 
 		test('the durable example on the canvas: both Veo nodes show their Done and Running outputs, saved to docs/screenshots/durable-loop.png', async () => {
@@ -298,7 +475,11 @@ describe('n8n 2.x server and editor', () => {
 			example.nodes = example.nodes.filter((node) => node.type !== 'n8n-nodes-base.stickyNote');
 			const { context, page } = await openCreated(example, 700);
 			try {
-				await page.locator('[data-test-id="canvas-node"]').filter({ hasText: 'Check Generations' }).first().waitFor({ state: 'visible', timeout: 60000 });
+				await page
+					.locator('[data-test-id="canvas-node"]')
+					.filter({ hasText: 'Check Generations' })
+					.first()
+					.waitFor({ state: 'visible', timeout: 60000 });
 				// n8n draws an output's name beside its handle: two nodes with Done and Running each.
 				await expect(page.getByText('Running', { exact: true }).count()).resolves.toBe(2);
 				await expect(page.getByText('Done', { exact: true }).count()).resolves.toBe(2);
@@ -314,17 +495,42 @@ describe('n8n 2.x server and editor', () => {
 			const credentials = { aimlVeoApi: { id: instance.CREDENTIAL_ID, name: 'AIML API account' } };
 			const { context, page } = await openCreated(previewWorkflow(NODE_TYPE, credentials), 1000);
 			try {
-				const next = page.locator('[data-test-id="canvas-node"]').filter({ hasText: PREVIEW_NEXT_NODE }).first();
+				const next = page
+					.locator('[data-test-id="canvas-node"]')
+					.filter({ hasText: PREVIEW_NEXT_NODE })
+					.first();
 				await next.waitFor({ state: 'visible', timeout: 60000 });
-				const schemaAnswer = page.waitForResponse((response) => response.url().includes('/schemas/'), { timeout: 30000 });
+				const schemaAnswer = page.waitForResponse(
+					(response) => response.url().includes('/schemas/'),
+					{ timeout: 30000 },
+				);
 				await next.dblclick();
 				const answer = await schemaAnswer;
-				expect(`${new URL(answer.url()).pathname}: ${answer.status()}`).toBe(`${schemaRoute(NODE_TYPE, 2, 'generate')}: 200`);
+				expect(`${new URL(answer.url()).pathname}: ${answer.status()}`).toBe(
+					`${schemaRoute(NODE_TYPE, 2, 'generate')}: 200`,
+				);
 				const input = page.locator('[data-test-id="ndv-input-panel"]');
 				// "Preview" marks fields from the schema, not from a run (there was none)
-				await input.getByText('Preview', { exact: true }).first().waitFor({ state: 'visible', timeout: 30000 });
-				for (const field of ['id', 'status', 'videoUrl', 'video', 'url', 'cost', 'credits', 'usd', 'runTotals', 'videos', 'timedOut']) {
-					await expect(input.getByText(field, { exact: true }).first().isVisible()).resolves.toBe(true);
+				await input
+					.getByText('Preview', { exact: true })
+					.first()
+					.waitFor({ state: 'visible', timeout: 30000 });
+				for (const field of [
+					'id',
+					'status',
+					'videoUrl',
+					'video',
+					'url',
+					'cost',
+					'credits',
+					'usd',
+					'runTotals',
+					'videos',
+					'timedOut',
+				]) {
+					await expect(input.getByText(field, { exact: true }).first().isVisible()).resolves.toBe(
+						true,
+					);
 				}
 				await page.mouse.move(1200, 980);
 				await page.waitForTimeout(500);
@@ -335,16 +541,26 @@ describe('n8n 2.x server and editor', () => {
 		});
 
 		test('the nodes panel finds the node and lists both actions, saved to docs/screenshots/node-search.png', async () => {
-			const { context, page } = await openWorkflow({ operation: 'generate' }, 'Panel: node search', 900);
+			const { context, page } = await openWorkflow(
+				{ operation: 'generate' },
+				'Panel: node search',
+				900,
+			);
 			try {
-				await page.locator('[data-test-id="canvas-node"]').first().waitFor({ state: 'visible', timeout: 60000 });
+				await page
+					.locator('[data-test-id="canvas-node"]')
+					.first()
+					.waitFor({ state: 'visible', timeout: 60000 });
 				await page.locator('[data-test-id="node-creator-plus-button"]').first().click();
 				const searchBar = page.locator('[data-test-id="node-creator-search-bar"]').first();
 				await searchBar.waitFor({ state: 'visible', timeout: 30000 });
 				const input = page.locator('[data-test-id="node-creator-search-bar"] input').first();
 				await ((await input.count()) > 0 ? input : searchBar).click();
 				await page.keyboard.type('AIML API Veo', { delay: 20 });
-				const item = page.locator('[data-test-id="node-creator-item-name"]').filter({ hasText: /^AIML API Veo$/ }).first();
+				const item = page
+					.locator('[data-test-id="node-creator-item-name"]')
+					.filter({ hasText: /^AIML API Veo$/ })
+					.first();
 				await item.waitFor({ state: 'visible', timeout: 30000 }).catch(async (error: Error) => {
 					await page.screenshot({ path: path.join(work, 'node-search-failed.png') });
 					throw new Error(
@@ -352,8 +568,13 @@ describe('n8n 2.x server and editor', () => {
 					);
 				});
 				await item.click();
-				await page.getByText('Generate a video', { exact: true }).first().waitFor({ state: 'visible', timeout: 30000 });
-				await expect(page.getByText('Get a generation', { exact: true }).first().isVisible()).resolves.toBe(true);
+				await page
+					.getByText('Generate a video', { exact: true })
+					.first()
+					.waitFor({ state: 'visible', timeout: 30000 });
+				await expect(
+					page.getByText('Get a generation', { exact: true }).first().isVisible(),
+				).resolves.toBe(true);
 				await page.waitForTimeout(500);
 				await page.screenshot({ path: path.join(SCREENSHOTS, 'node-search.png') });
 			} finally {

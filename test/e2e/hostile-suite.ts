@@ -9,9 +9,23 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { loadFixture, startSimulator, type Simulator, type SimulatorCounters, type SimulatorOptions } from '../simulator';
+import {
+	loadFixture,
+	startSimulator,
+	type Simulator,
+	type SimulatorCounters,
+	type SimulatorOptions,
+} from '../simulator';
 import { generateParams } from '../engine/workflows';
-import { buildOnce, instance, seconds, type N8nInstall, type RunData, type Workflow, type WorkflowRun } from './support';
+import {
+	buildOnce,
+	instance,
+	seconds,
+	type N8nInstall,
+	type RunData,
+	type Workflow,
+	type WorkflowRun,
+} from './support';
 
 /** Long enough for the node's redactor, and unlike any other text of a run. */
 const API_KEY = 'sk-hostile-e2e-0f3b9c27d1a84e65';
@@ -32,7 +46,12 @@ const IDS = {
 type NodeSettings = Record<string, unknown>;
 
 /** Manual Trigger → Set (the prompts) → Split Out (one item each) → AIML API Veo → NoOp(s). */
-function hostileWorkflow(name: string, prompts: string[], settings: NodeSettings, errorOutput = false): Workflow {
+function hostileWorkflow(
+	name: string,
+	prompts: string[],
+	settings: NodeSettings,
+	errorOutput = false,
+): Workflow {
 	const id = (n: number) => `b0000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 	const noOp = (n: number, nodeName: string, y: number) => ({
 		id: id(n),
@@ -46,7 +65,14 @@ function hostileWorkflow(name: string, prompts: string[], settings: NodeSettings
 	return {
 		name,
 		nodes: [
-			{ id: id(1), name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: id(1),
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: id(2),
 				name: 'Prompts',
@@ -93,8 +119,17 @@ function hostileWorkflow(name: string, prompts: string[], settings: NodeSettings
 const RETRY: NodeSettings = { retryOnFail: true, maxTries: 3, waitBetweenTries: 10 };
 const RETRY_PROMPTS = ['A heron wades at dawn', 'A lynx in fresh snow', 'A koala asleep in a tree'];
 /** Max Videos 2 under Continue On Fail, no download: what a budget makes of submits whose answer was lost. */
-const BUDGET_LOST: NodeSettings = { onError: 'continueRegularOutput', parameters: generateParams({ downloadVideo: false, budget: { maxVideos: 2 } }) };
-const BUDGET_PROMPTS = ['A crane takes off', 'A seal on a rock', 'A moth at a lamp', 'A bison in fog', 'A wren on a fence'];
+const BUDGET_LOST: NodeSettings = {
+	onError: 'continueRegularOutput',
+	parameters: generateParams({ downloadVideo: false, budget: { maxVideos: 2 } }),
+};
+const BUDGET_PROMPTS = [
+	'A crane takes off',
+	'A seal on a rock',
+	'A moth at a lamp',
+	'A bison in fog',
+	'A wren on a fence',
+];
 
 interface CaseRun {
 	run: WorkflowRun;
@@ -133,7 +168,10 @@ interface TaskData {
 
 function tasksOf(run: WorkflowRun, node: string): TaskData[] {
 	const tasks = run.data.resultData.runData[node] as TaskData[] | undefined;
-	if (!tasks) throw new Error(`node "${node}" did not run; nodes that ran: ${Object.keys(run.data.resultData.runData).join(', ')}`);
+	if (!tasks)
+		throw new Error(
+			`node "${node}" did not run; nodes that ran: ${Object.keys(run.data.resultData.runData).join(', ')}`,
+		);
 	return tasks;
 }
 
@@ -150,7 +188,8 @@ function pairedIndex(row: RunData): number | undefined {
 /** The byte size of a binary as n8n recorded it: `bytes` where n8n keeps it, else the base64 data of the default mode. */
 function binarySize(binary: Record<string, unknown>): number | undefined {
 	if (typeof binary.bytes === 'number') return binary.bytes;
-	if (typeof binary.data === 'string' && binary.data !== 'filesystem-v2' && !binary.id) return Buffer.from(binary.data, 'base64').length;
+	if (typeof binary.data === 'string' && binary.data !== 'filesystem-v2' && !binary.id)
+		return Buffer.from(binary.data, 'base64').length;
 	return undefined;
 }
 
@@ -180,14 +219,29 @@ export function describeHostileRun(
 		const log = (line: string) => process.stdout.write(`[e2e hostile ${label}] ${line}\n`);
 
 		/** Resets the simulator to the case's knobs, runs the workflow once and keeps what happened. */
-		const execute = async (caseName: string, workflowId: string, options: Partial<SimulatorOptions>): Promise<CaseRun> => {
+		const execute = async (
+			caseName: string,
+			workflowId: string,
+			options: Partial<SimulatorOptions>,
+		): Promise<CaseRun> => {
 			const sim = simulator as Simulator;
-			sim.setOptions({ progress: { polls: 2 }, statusNames: undefined, faults: undefined, ...options });
+			sim.setOptions({
+				progress: { polls: 2 },
+				statusNames: undefined,
+				faults: undefined,
+				...options,
+			});
 			sim.reset();
-			const result = await instance.runCli(n8n, env, ['execute', `--id=${workflowId}`, '--rawOutput']);
+			const result = await instance.runCli(n8n, env, [
+				'execute',
+				`--id=${workflowId}`,
+				'--rawOutput',
+			]);
 			const run = parseRun(result.stdout);
 			if (!run) {
-				throw new Error(`n8n execute --id=${workflowId} printed no run (exit ${result.status})\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`);
+				throw new Error(
+					`n8n execute --id=${workflowId} printed no run (exit ${result.status})\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`,
+				);
 			}
 			const done: CaseRun = {
 				run,
@@ -196,14 +250,22 @@ export function describeHostileRun(
 				generations: sim.generations.map(({ id, prompt }) => ({ id, prompt })),
 			};
 			cases.set(caseName, done);
-			log(`execute ${caseName}: ${result.seconds.toFixed(1)} s, status ${run.status}, ${done.counters.posts} POSTs, ${done.counters.cdnRequests} CDN requests`);
-			if (process.env.E2E_HOSTILE_DUMP) fs.writeFileSync(path.join(process.env.E2E_HOSTILE_DUMP, `${label.replace(/\W+/g, '-')}-${caseName}.txt`), done.output);
+			log(
+				`execute ${caseName}: ${result.seconds.toFixed(1)} s, status ${run.status}, ${done.counters.posts} POSTs, ${done.counters.cdnRequests} CDN requests`,
+			);
+			if (process.env.E2E_HOSTILE_DUMP)
+				fs.writeFileSync(
+					path.join(process.env.E2E_HOSTILE_DUMP, `${label.replace(/\W+/g, '-')}-${caseName}.txt`),
+					done.output,
+				);
 			return done;
 		};
 
 		beforeAll(async () => {
 			n8n = ensureN8n();
-			log(`n8n ${n8n.version} ${n8n.cached ? 'from the cache' : `installed in ${n8n.seconds.toFixed(0)} s`}`);
+			log(
+				`n8n ${n8n.version} ${n8n.cached ? 'from the cache' : `installed in ${n8n.seconds.toFixed(0)} s`}`,
+			);
 			work = instance.tempDir('aimlapi-veo-hostile-');
 			let step = Date.now();
 			buildOnce();
@@ -214,27 +276,55 @@ export function describeHostileRun(
 			log(`build + pack (${report.size} bytes) + install: ${seconds(step)}`);
 
 			simulator = await startSimulator({ apiKey: API_KEY, progress: { polls: 2 } });
-			env = instance.n8nEnv(n8n, userFolder, { N8N_RUNNERS_BROKER_PORT: String(await instance.freePort()), ...extraEnv });
+			env = instance.n8nEnv(n8n, userFolder, {
+				N8N_RUNNERS_BROKER_PORT: String(await instance.freePort()),
+				...extraEnv,
+			});
 			step = Date.now();
-			await instance.importCredential(n8n, env, work, { apiKey: API_KEY, baseUrl: simulator.baseUrl });
+			await instance.importCredential(n8n, env, work, {
+				apiKey: API_KEY,
+				baseUrl: simulator.baseUrl,
+			});
 			const workflows = path.join(work, 'workflows');
 			fs.mkdirSync(workflows);
 			const write = (id: string, workflow: Workflow) =>
-				fs.writeFileSync(path.join(workflows, `${id}.json`), JSON.stringify({ ...workflow, id, active: false }, null, '\t'));
+				fs.writeFileSync(
+					path.join(workflows, `${id}.json`),
+					JSON.stringify({ ...workflow, id, active: false }, null, '\t'),
+				);
 			write(IDS.retryStop, hostileWorkflow('Hostile: Retry On Fail, stop', RETRY_PROMPTS, RETRY));
-			write(IDS.retryContinue, hostileWorkflow('Hostile: Retry On Fail, continue', RETRY_PROMPTS, { ...RETRY, onError: 'continueRegularOutput' }));
+			write(
+				IDS.retryContinue,
+				hostileWorkflow('Hostile: Retry On Fail, continue', RETRY_PROMPTS, {
+					...RETRY,
+					onError: 'continueRegularOutput',
+				}),
+			);
 			write(
 				IDS.errorOutput,
 				hostileWorkflow(
 					'Hostile: error output',
-					['An otter floats', 'A badger digs [sim:error]', 'A gecko climbs', 'A walrus yawns [sim:error]'],
+					[
+						'An otter floats',
+						'A badger digs [sim:error]',
+						'A gecko climbs',
+						'A walrus yawns [sim:error]',
+					],
 					{ onError: 'continueErrorOutput' },
 					true,
 				),
 			);
-			write(IDS.cdn, hostileWorkflow('Hostile: what the video host sends', ['A panda eats bamboo'], { onError: 'continueRegularOutput' }));
+			write(
+				IDS.cdn,
+				hostileWorkflow('Hostile: what the video host sends', ['A panda eats bamboo'], {
+					onError: 'continueRegularOutput',
+				}),
+			);
 			for (const [id, workflow] of durableTrapWorkflows()) write(id, workflow);
-			write(IDS.budgetLost, hostileWorkflow('Hostile: a budget and lost submit answers', BUDGET_PROMPTS, BUDGET_LOST));
+			write(
+				IDS.budgetLost,
+				hostileWorkflow('Hostile: a budget and lost submit answers', BUDGET_PROMPTS, BUDGET_LOST),
+			);
 			await instance.importWorkflows(n8n, env, workflows);
 			log(`import credential + workflows: ${seconds(step)}`);
 		});
@@ -257,8 +347,11 @@ export function describeHostileRun(
 			expect(generations).toHaveLength(3);
 			const tries = progressLines(output);
 			expect(tries.filter((line) => line.includes('3 waiting to submit'))).toHaveLength(1);
-			expect(tries.filter((line) => line.includes('0 waiting to submit, 3 failed (of 3)'))).toHaveLength(3);
-			const error = run.data.resultData.error as { message?: string; description?: string } | undefined;
+			expect(
+				tries.filter((line) => line.includes('0 waiting to submit, 3 failed (of 3)')),
+			).toHaveLength(3);
+			const error = run.data.resultData.error as
+				{ message?: string; description?: string } | undefined;
 			expect(error).toBeDefined();
 			const text = `${error?.message ?? ''}\n${error?.description ?? ''}`;
 			expect(text).toMatch(/may have accepted/i);
@@ -266,14 +359,20 @@ export function describeHostileRun(
 			// n8n keeps one task for the node, the last try's
 			const tasks = tasksOf(run, VEO);
 			expect(tasks).toHaveLength(1);
-			expect(`${tasks[0].error?.message ?? ''}\n${tasks[0].error?.description ?? ''}`).toContain('did not send the request again');
+			expect(`${tasks[0].error?.message ?? ''}\n${tasks[0].error?.description ?? ''}`).toContain(
+				'did not send the request again',
+			);
 			expect(run.data.resultData.runData.Rows).toBeUndefined();
 		});
 
 		test('Retry On Fail with Continue: n8n re-runs the node on its error rows; still one POST per item, 3 rows with generationMayExist', async () => {
-			const { run, counters, generations, output } = await execute('retry-continue', IDS.retryContinue, {
-				faults: { postFailAfterAcceptShare: 1, postFailAfterAcceptStatus: 500 },
-			});
+			const { run, counters, generations, output } = await execute(
+				'retry-continue',
+				IDS.retryContinue,
+				{
+					faults: { postFailAfterAcceptShare: 1, postFailAfterAcceptStatus: 500 },
+				},
+			);
 			expect(run.status).toBe('success');
 			expect(counters.posts).toBe(3);
 			expect(generations).toHaveLength(3);
@@ -281,7 +380,9 @@ export function describeHostileRun(
 			// end, only the first had anything to submit. n8n's run data keeps the last try alone.
 			const tries = progressLines(output);
 			expect(tries.filter((line) => line.includes('3 waiting to submit'))).toHaveLength(1);
-			expect(tries.filter((line) => line.includes('0 waiting to submit, 3 failed (of 3)'))).toHaveLength(3);
+			expect(
+				tries.filter((line) => line.includes('0 waiting to submit, 3 failed (of 3)')),
+			).toHaveLength(3);
 			expect(tasksOf(run, VEO)).toHaveLength(1);
 			const rows = outputOf(run, VEO);
 			expect(rows).toHaveLength(3);
@@ -316,7 +417,8 @@ export function describeHostileRun(
 				expect(success.map(pairedIndex)).toEqual([0, 1, 2, 3]);
 				expect(errors).toEqual([]);
 				[success[1], success[3]].forEach(checkFailure);
-				for (const row of [success[0], success[2]]) expect(row.binary?.data?.mimeType).toBe('video/mp4');
+				for (const row of [success[0], success[2]])
+					expect(row.binary?.data?.mimeType).toBe('video/mp4');
 				expect(outputOf(run, 'Videos')).toHaveLength(4);
 				expect(run.data.resultData.runData.Failures).toBeUndefined();
 				return;
@@ -337,7 +439,7 @@ export function describeHostileRun(
 			expect(errors.map(pairedIndex)).toEqual([1, 3]);
 		});
 
-		test('a gzip-encoded video arrives whole: the binary has the fixture\'s size', async () => {
+		test("a gzip-encoded video arrives whole: the binary has the fixture's size", async () => {
 			const { run, counters } = await execute('cdn-gzip', IDS.cdn, { faults: { cdnGzip: true } });
 			expect(run.status).toBe('success');
 			expect(counters.posts).toBe(1);
@@ -353,9 +455,18 @@ export function describeHostileRun(
 			expect(cases.size).toBe(4);
 			let cdnRequests = 0;
 			for (const [name, done] of cases) {
-				expect({ name, cdnAuthorizationHeaders: done.counters.cdnAuthorizationHeaders }).toEqual({ name, cdnAuthorizationHeaders: 0 });
-				expect({ name, keyInRun: JSON.stringify(done.run).includes(API_KEY) }).toEqual({ name, keyInRun: false });
-				expect({ name, keyInOutput: done.output.includes(API_KEY) }).toEqual({ name, keyInOutput: false });
+				expect({ name, cdnAuthorizationHeaders: done.counters.cdnAuthorizationHeaders }).toEqual({
+					name,
+					cdnAuthorizationHeaders: 0,
+				});
+				expect({ name, keyInRun: JSON.stringify(done.run).includes(API_KEY) }).toEqual({
+					name,
+					keyInRun: false,
+				});
+				expect({ name, keyInOutput: done.output.includes(API_KEY) }).toEqual({
+					name,
+					keyInOutput: false,
+				});
 				cdnRequests += done.counters.cdnRequests;
 			}
 			// two videos of the error-output case, one of the gzip case
@@ -377,9 +488,12 @@ export function describeHostileRun(
 			expect(generations).toHaveLength(1);
 			expect(run.status).toBe('error');
 			expect(tasksOf(run, 'Wait')).toHaveLength(1);
-			const error = run.data.resultData.error as { message?: string; description?: string } | undefined;
+			const error = run.data.resultData.error as
+				{ message?: string; description?: string } | undefined;
 			const text = `${error?.message ?? ''}\n${error?.description ?? ''}`;
-			expect(text).toContain(`This item is the Running row of generation ${generations[0].id} (it carries veoWait), which keeps running at the API`);
+			expect(text).toContain(
+				`This item is the Running row of generation ${generations[0].id} (it carries veoWait), which keeps running at the API`,
+			);
 			expect(text).toContain('not back into Generate Video');
 		});
 
@@ -388,7 +502,8 @@ export function describeHostileRun(
 			expect(counters.posts).toBe(1);
 			expect(counters.gets).toBe(0);
 			expect(run.status).toBe('error');
-			const error = run.data.resultData.error as { message?: string; description?: string } | undefined;
+			const error = run.data.resultData.error as
+				{ message?: string; description?: string } | undefined;
 			expect(error?.message).toContain("The item's veoWait is not the loop state this node wrote");
 			expect(error?.message).toContain('a loop lasts at most 86400 s');
 			expect(error?.description).toContain('Field: veoWait');
@@ -406,7 +521,9 @@ export function describeHostileRun(
 			expect(counters.gets).toBe(rounds);
 			const ended = outputOf(run, 'Ended');
 			expect(ended).toHaveLength(1);
-			expect(String(ended[0].json.error)).toContain(`Generation ${generations[0].id} did not finish within "Max Wait"`);
+			expect(String(ended[0].json.error)).toContain(
+				`Generation ${generations[0].id} did not finish within "Max Wait"`,
+			);
 		});
 
 		test('an API that puts the key into ids, video URLs and status words: no URL fetched, nothing bought twice, the key nowhere in the run or the log', async () => {
@@ -443,11 +560,23 @@ export function describeHostileRun(
 			expect(rows).toHaveLength(5);
 			rows.forEach((row, index) => expect(pairedIndex(row)).toBe(index));
 			expect(rows.slice(0, 2).map((row) => row.json.generationMayExist)).toEqual([true, true]);
-			for (const row of rows.slice(2)) expect(row.json.error).toBe("Not submitted: this execution's budget of 2 videos was reached; nothing was charged for this item");
+			for (const row of rows.slice(2))
+				expect(row.json.error).toBe(
+					"Not submitted: this execution's budget of 2 videos was reached; nothing was charged for this item",
+				);
 			for (const row of rows) {
-				expect(row.json.runTotals).toEqual({ videos: 0, credits: 0, usd: 0, costNotReported: 0, possiblyAccepted: 2, notSubmittedForBudget: 3 });
+				expect(row.json.runTotals).toEqual({
+					videos: 0,
+					credits: 0,
+					usd: 0,
+					costNotReported: 0,
+					possiblyAccepted: 2,
+					notSubmittedForBudget: 3,
+				});
 			}
-			expect(progressLines(output).at(-1)).toContain('on 0 videos, 2 more possibly accepted (answer lost) of a budget of 2 videos');
+			expect(progressLines(output).at(-1)).toContain(
+				'on 0 videos, 2 more possibly accepted (answer lost) of a budget of 2 videos',
+			);
 			expect(JSON.stringify(run)).not.toContain(API_KEY);
 			expect(output).not.toContain(API_KEY);
 		});
@@ -462,25 +591,92 @@ export function describeHostileRun(
 function durableTrapWorkflows(): Array<[string, Workflow]> {
 	const id = (n: number) => `c0000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 	const credentials = { aimlVeoApi: { id: instance.CREDENTIAL_ID, name: 'AIML API account' } };
-	const link = (...nodes: string[]) => nodes.map((node) => (node ? [{ node, type: 'main', index: 0 }] : []));
+	const link = (...nodes: string[]) =>
+		nodes.map((node) => (node ? [{ node, type: 'main', index: 0 }] : []));
 	const split = { waitForCompletion: false, splitByState: true, downloadVideo: false };
-	const { waitOptions: _unused, ...generate } = generateParams({ prompt: "={{ $('One item per prompt').item.json.prompt }}" });
-	const base = (name: string, extra: Workflow['nodes'], connections: Workflow['connections']): Workflow => ({
+	const { waitOptions: _unused, ...generate } = generateParams({
+		prompt: "={{ $('One item per prompt').item.json.prompt }}",
+	});
+	const base = (
+		name: string,
+		extra: Workflow['nodes'],
+		connections: Workflow['connections'],
+	): Workflow => ({
 		name,
 		nodes: [
-			{ id: id(1), name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{ id: id(2), name: 'Prompts', type: 'n8n-nodes-base.set', typeVersion: 3.4, position: [220, 0], parameters: { mode: 'raw', jsonOutput: JSON.stringify({ rows: [{ prompt: 'A heron wades at dawn' }] }), options: {} } },
-			{ id: id(3), name: 'One item per prompt', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [440, 0], parameters: { fieldToSplitOut: 'rows', options: {} } },
-			{ id: id(4), name: VEO, type: NODE_TYPE, typeVersion: 1, position: [660, 0], parameters: { ...generate, ...split, loopOptions: { maxWait: 600 } }, credentials },
-			{ id: id(5), name: 'Wait', type: 'n8n-nodes-base.wait', typeVersion: 1.1, position: [880, 200], parameters: { resume: 'timeInterval', amount: 1, unit: 'seconds' }, webhookId: id(50) },
-			{ id: id(6), name: 'Videos', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [880, 0], parameters: {} },
+			{
+				id: id(1),
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				id: id(2),
+				name: 'Prompts',
+				type: 'n8n-nodes-base.set',
+				typeVersion: 3.4,
+				position: [220, 0],
+				parameters: {
+					mode: 'raw',
+					jsonOutput: JSON.stringify({ rows: [{ prompt: 'A heron wades at dawn' }] }),
+					options: {},
+				},
+			},
+			{
+				id: id(3),
+				name: 'One item per prompt',
+				type: 'n8n-nodes-base.splitOut',
+				typeVersion: 1,
+				position: [440, 0],
+				parameters: { fieldToSplitOut: 'rows', options: {} },
+			},
+			{
+				id: id(4),
+				name: VEO,
+				type: NODE_TYPE,
+				typeVersion: 1,
+				position: [660, 0],
+				parameters: { ...generate, ...split, loopOptions: { maxWait: 600 } },
+				credentials,
+			},
+			{
+				id: id(5),
+				name: 'Wait',
+				type: 'n8n-nodes-base.wait',
+				typeVersion: 1.1,
+				position: [880, 200],
+				parameters: { resume: 'timeInterval', amount: 1, unit: 'seconds' },
+				webhookId: id(50),
+			},
+			{
+				id: id(6),
+				name: 'Videos',
+				type: 'n8n-nodes-base.noOp',
+				typeVersion: 1,
+				position: [880, 0],
+				parameters: {},
+			},
 			...extra,
 		],
-		connections: { Start: { main: link('Prompts') }, Prompts: { main: link('One item per prompt') }, 'One item per prompt': { main: link(VEO) }, ...connections },
+		connections: {
+			Start: { main: link('Prompts') },
+			Prompts: { main: link('One item per prompt') },
+			'One item per prompt': { main: link(VEO) },
+			...connections,
+		},
 		settings: { executionOrder: 'v1' },
 		pinData: {},
 	});
-	const set = (n: number, name: string, parameters: Record<string, unknown>) => ({ id: id(n), name, type: 'n8n-nodes-base.set', typeVersion: 3.4, position: [1100, 200], parameters: { mode: 'manual', ...parameters, options: {} } });
+	const set = (n: number, name: string, parameters: Record<string, unknown>) => ({
+		id: id(n),
+		name,
+		type: 'n8n-nodes-base.set',
+		typeVersion: 3.4,
+		position: [1100, 200],
+		parameters: { mode: 'manual', ...parameters, options: {} },
+	});
 	const check = (loopOptions: Record<string, unknown>, settings: NodeSettings = {}) => ({
 		id: id(8),
 		name: 'Check Generations',
@@ -491,24 +687,62 @@ function durableTrapWorkflows(): Array<[string, Workflow]> {
 		credentials,
 		...settings,
 	});
-	const ended = { id: id(9), name: 'Ended', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [1540, 0], parameters: {} };
+	const ended = {
+		id: id(9),
+		name: 'Ended',
+		type: 'n8n-nodes-base.noOp',
+		typeVersion: 1,
+		position: [1540, 0],
+		parameters: {},
+	};
 	const assignment = (name: string, value: string) => ({ id: id(70), name, value, type: 'string' });
 	return [
-		[IDS.loopBack, base('Hostile: Running wired back into Generate Video', [], { [VEO]: { main: link('Videos', 'Wait') }, Wait: { main: link(VEO) } })],
+		[
+			IDS.loopBack,
+			base('Hostile: Running wired back into Generate Video', [], {
+				[VEO]: { main: link('Videos', 'Wait') },
+				Wait: { main: link(VEO) },
+			}),
+		],
 		[
 			IDS.loopEdited,
 			base(
 				'Hostile: veoWait edited on the way round',
-				[set(7, 'Edit veoWait', { assignments: { assignments: [assignment('veoWait.deadline', '9999-12-31T23:59:59.000Z')] }, includeOtherFields: true }), check({ maxWait: 600 }), ended],
-				{ [VEO]: { main: link('Videos', 'Edit veoWait') }, 'Edit veoWait': { main: link('Check Generations') }, 'Check Generations': { main: link('Ended') } },
+				[
+					set(7, 'Edit veoWait', {
+						assignments: {
+							assignments: [assignment('veoWait.deadline', '9999-12-31T23:59:59.000Z')],
+						},
+						includeOtherFields: true,
+					}),
+					check({ maxWait: 600 }),
+					ended,
+				],
+				{
+					[VEO]: { main: link('Videos', 'Edit veoWait') },
+					'Edit veoWait': { main: link('Check Generations') },
+					'Check Generations': { main: link('Ended') },
+				},
 			),
 		],
 		[
 			IDS.loopDropped,
 			base(
 				'Hostile: veoWait dropped every round',
-				[set(7, 'Keep only id', { assignments: { assignments: [assignment('id', '={{ $json.id }}')] }, includeOtherFields: false }), check({ maxWait: 3 }, { onError: 'continueRegularOutput' }), ended],
-				{ [VEO]: { main: link('Videos', 'Wait') }, Wait: { main: link('Keep only id') }, 'Keep only id': { main: link('Check Generations') }, 'Check Generations': { main: link('Ended', 'Wait') } },
+				[
+					set(7, 'Keep only id', {
+						assignments: { assignments: [assignment('id', '={{ $json.id }}')] },
+						includeOtherFields: false,
+					}),
+					check({ maxWait: 3 }, { onError: 'continueRegularOutput' }),
+					ended,
+				],
+				{
+					[VEO]: { main: link('Videos', 'Wait') },
+					Wait: { main: link('Keep only id') },
+					'Keep only id': { main: link('Check Generations') },
+					'Check Generations': { main: link('Ended', 'Wait') },
+				},
 			),
 		],
 	];

@@ -6,5 +6,7 @@ import { describeCliRun } from './cli-suite';
 if (process.env.E2E_N8N1 === 'skip') {
 	test.skip(`n8n ${cache.N8N1_VERSION} (E2E_N8N1=skip)`, () => undefined);
 } else {
-	describeCliRun(`n8n ${cache.N8N1_VERSION} on Node 20`, () => cache.ensureN8n1(), { N8N_EXPRESSION_ENGINE: 'legacy' });
+	describeCliRun(`n8n ${cache.N8N1_VERSION} on Node 20`, () => cache.ensureN8n1(), {
+		N8N_EXPRESSION_ENGINE: 'legacy',
+	});
 }

@@ -9,7 +9,17 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { startSimulator, videoBytesMarker, type Simulator } from '../simulator';
-import { buildOnce, cache, instance, nodeOf, queue, seconds, type DeployedWorkflow, type QueueRig, type Workflow } from './support';
+import {
+	buildOnce,
+	cache,
+	instance,
+	nodeOf,
+	queue,
+	seconds,
+	type DeployedWorkflow,
+	type QueueRig,
+	type Workflow,
+} from './support';
 
 interface DurableWorkflows {
 	durableWorkflow(options: { prompts: number; waitSeconds: number; label?: string }): Workflow;
@@ -52,11 +62,17 @@ describe('the durable loop in n8n 2.41.1 queue mode (Postgres, Redis, main + 2 w
 		expect(new Set(videos.map((video) => video.json.id)).size).toBe(PROMPTS);
 		expect(simulator.counters().posts - postsBefore).toBe(PROMPTS);
 		expect(simulator.counters().cdnAuthorizationHeaders).toBe(0);
-		const jobs = running.workerJobs().filter((job) => job.executionId === id).sort((a, b) => a.startedAt - b.startedAt);
+		const jobs = running
+			.workerJobs()
+			.filter((job) => job.executionId === id)
+			.sort((a, b) => a.startedAt - b.startedAt);
 		// The start, then one resume per round through the Wait node; each job ended before the next began.
 		expect(jobs.length).toBeGreaterThanOrEqual(3);
-		for (let i = 1; i < jobs.length; i++) expect(jobs[i - 1].endedAt).toBeLessThan(jobs[i].startedAt);
-		log(`execution ${id}: ${videos.length} videos, ${jobs.length} worker jobs, worker time ${running.workerBusyMs().get(id)} ms`);
+		for (let i = 1; i < jobs.length; i++)
+			expect(jobs[i - 1].endedAt).toBeLessThan(jobs[i].startedAt);
+		log(
+			`execution ${id}: ${videos.length} videos, ${jobs.length} worker jobs, worker time ${running.workerBusyMs().get(id)} ms`,
+		);
 		return jobs;
 	};
 
@@ -76,12 +92,19 @@ describe('the durable loop in n8n 2.41.1 queue mode (Postgres, Redis, main + 2 w
 			tarball,
 			workers: 2,
 			concurrency: 2,
-			env: { N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL: '1', N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE: String(STORE_CAP_MIB) },
+			env: {
+				N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL: '1',
+				N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE: String(STORE_CAP_MIB),
+			},
 		});
 		log(`Postgres + Redis + main + 2 workers ready: ${seconds(step)}`);
 		await rig.importCredential({ apiKey: 'sim-test-key', baseUrl: simulator.baseUrl });
-		durable = await rig.deployWebhookWorkflow(workflows.durableWorkflow({ prompts: PROMPTS, waitSeconds: WAIT_S }));
-		inRun = await rig.deployWebhookWorkflow(workflows.inRunWorkflow({ prompts: PROMPTS, pollIntervalS: 1 }));
+		durable = await rig.deployWebhookWorkflow(
+			workflows.durableWorkflow({ prompts: PROMPTS, waitSeconds: WAIT_S }),
+		);
+		inRun = await rig.deployWebhookWorkflow(
+			workflows.inRunWorkflow({ prompts: PROMPTS, pollIntervalS: 1 }),
+		);
 	});
 
 	afterAll(async () => {
@@ -90,112 +113,139 @@ describe('the durable loop in n8n 2.41.1 queue mode (Postgres, Redis, main + 2 w
 		if (work) fs.rmSync(work, { recursive: true, force: true });
 	});
 
-	test('a worker SIGKILLed mid-wait: a replacement resumes, every video reaches Videos, POSTs = prompts', withTails(async (running) => {
-		const posts = simulator.counters().posts;
-		const started = Date.now();
-		const id = await running.trigger(durable);
-		await running.waitForStatus(id, ['waiting']);
-		const [first] = running.workerJobs().filter((job) => job.executionId === id);
-		const worker = running.workers.find((candidate) => candidate.logFile === first.logFile);
-		if (!worker) throw new Error(`no live worker wrote ${first.logFile}`);
-		await running.killWorker(worker);
-		const replacement = await running.startWorker();
-		log(`execution ${id} waiting; its worker killed and a replacement ready ${seconds(started)} after the call`);
-		const jobs = await expectAllVideos(running, id, posts);
-		expect(jobs[0].logFile).toBe(worker.logFile);
-		expect(jobs.slice(1).some((job) => job.logFile !== worker.logFile)).toBe(true);
-		expect(replacement.logFile).toBeTruthy();
-		log(`done ${seconds(started)} after the call`);
-	}));
+	test(
+		'a worker SIGKILLed mid-wait: a replacement resumes, every video reaches Videos, POSTs = prompts',
+		withTails(async (running) => {
+			const posts = simulator.counters().posts;
+			const started = Date.now();
+			const id = await running.trigger(durable);
+			await running.waitForStatus(id, ['waiting']);
+			const [first] = running.workerJobs().filter((job) => job.executionId === id);
+			const worker = running.workers.find((candidate) => candidate.logFile === first.logFile);
+			if (!worker) throw new Error(`no live worker wrote ${first.logFile}`);
+			await running.killWorker(worker);
+			const replacement = await running.startWorker();
+			log(
+				`execution ${id} waiting; its worker killed and a replacement ready ${seconds(started)} after the call`,
+			);
+			const jobs = await expectAllVideos(running, id, posts);
+			expect(jobs[0].logFile).toBe(worker.logFile);
+			expect(jobs.slice(1).some((job) => job.logFile !== worker.logFile)).toBe(true);
+			expect(replacement.logFile).toBeTruthy();
+			log(`done ${seconds(started)} after the call`);
+		}),
+	);
 
-	test('the main process SIGKILLed mid-wait and restarted: the execution resumes and completes', withTails(async (running) => {
-		const posts = simulator.counters().posts;
-		const started = Date.now();
-		const id = await running.trigger(durable);
-		await running.waitForStatus(id, ['waiting']);
-		await running.killMain();
-		await running.restartMain();
-		log(`execution ${id} waiting; main killed and restarted ${seconds(started)} after the call`);
-		await expectAllVideos(running, id, posts);
-		log(`done ${seconds(started)} after the call`);
-	}));
+	test(
+		'the main process SIGKILLed mid-wait and restarted: the execution resumes and completes',
+		withTails(async (running) => {
+			const posts = simulator.counters().posts;
+			const started = Date.now();
+			const id = await running.trigger(durable);
+			await running.waitForStatus(id, ['waiting']);
+			await running.killMain();
+			await running.restartMain();
+			log(`execution ${id} waiting; main killed and restarted ${seconds(started)} after the call`);
+			await expectAllVideos(running, id, posts);
+			log(`done ${seconds(started)} after the call`);
+		}),
+	);
 
-	test('the in-run wait also works in queue mode (one worker job holds the whole wait)', withTails(async (running) => {
-		const posts = simulator.counters().posts;
-		const id = await running.trigger(inRun);
-		const done = await running.waitForFinish(id);
-		expect(done.status).toBe('success');
-		const videos = queue.nodeItemsAllRuns(done.runData, 'Videos');
-		expect(videos).toHaveLength(PROMPTS);
-		for (const video of videos) expect(video.binary?.data?.mimeType).toBe('video/mp4');
-		expect(simulator.counters().posts - posts).toBe(PROMPTS);
-		expect(running.workerJobs().filter((job) => job.executionId === id)).toHaveLength(1);
-		expect(simulator.counters().cdnAuthorizationHeaders).toBe(0);
-	}));
-
-	test('the in-run wait dies with its worker: n8n marks the execution crashed, and nothing is bought twice', withTails(async (running) => {
-		simulator.setOptions({ progress: 'manual' });
-		try {
+	test(
+		'the in-run wait also works in queue mode (one worker job holds the whole wait)',
+		withTails(async (running) => {
 			const posts = simulator.counters().posts;
 			const id = await running.trigger(inRun);
-			await simulator.whenGenerations(simulator.generations.length + PROMPTS);
-			const [job] = running.workerJobs().filter((candidate) => candidate.executionId === id);
-			const worker = running.workers.find((candidate) => candidate.logFile === job?.logFile);
-			if (!worker) throw new Error(`no live worker is running execution ${id}`);
-			await running.killWorker(worker);
-			await running.startWorker();
-			// The videos finish at the API: paid for, but no longer the workflow's.
-			simulator.advance('all', 'completed');
 			const done = await running.waitForFinish(id);
-			log(`in-run execution ${id} after its worker was killed: ${done.status}`);
-			expect(done.status).toBe('crashed');
+			expect(done.status).toBe('success');
+			const videos = queue.nodeItemsAllRuns(done.runData, 'Videos');
+			expect(videos).toHaveLength(PROMPTS);
+			for (const video of videos) expect(video.binary?.data?.mimeType).toBe('video/mp4');
 			expect(simulator.counters().posts - posts).toBe(PROMPTS);
-		} finally {
-			simulator.setOptions({ progress: { polls: 2 } });
-		}
-	}));
+			expect(running.workerJobs().filter((job) => job.executionId === id)).toHaveLength(1);
+			expect(simulator.counters().cdnAuthorizationHeaders).toBe(0);
+		}),
+	);
 
-	test('a 6 MiB video over a 5 MiB database-mode cap ends as a named download failure; the others are delivered', withTails(async (running) => {
-		const prompts = 4;
-		const big = 2;
-		const bigBytes = 6 * 1024 * 1024;
-		const workflow = workflows.inRunWorkflow({ prompts, pollIntervalS: 1, label: 'capped' });
-		const promptsNode = nodeOf(workflow, 'Prompts');
-		const { rows } = JSON.parse(String(promptsNode.parameters.jsonOutput)) as { rows: Array<{ prompt: string }> };
-		rows[big].prompt += ` ${videoBytesMarker(bigBytes)}`;
-		promptsNode.parameters.jsonOutput = JSON.stringify({ rows });
-		nodeOf(workflow, 'Generate Video').onError = 'continueRegularOutput';
-		const deployed = await running.deployWebhookWorkflow(workflow);
-		const posts = simulator.counters().posts;
-		const started = Date.now();
-		const id = await running.trigger(deployed);
-		const done = await running.waitForFinish(id);
-		log(`capped store: execution ${id} ${done.status} ${seconds(started)} after the call`);
-		expect(done.status).toBe('success');
-		expect(simulator.counters().posts - posts).toBe(prompts);
-		const videos = queue.nodeItemsAllRuns(done.runData, 'Videos');
-		expect(videos).toHaveLength(prompts);
-		const failed = videos.filter((video) => video.json.error !== undefined);
-		expect(failed).toHaveLength(1);
-		const [row] = failed;
-		const generation = simulator.generations.find((candidate) => candidate.prompt.includes(videoBytesMarker(bigBytes)));
-		expect(row.json.id).toBe(generation?.id);
-		expect(row.json.error).toBe(
-			`Downloading the video of generation ${generation?.id} failed: n8n's binary data store refused the 6 MB video: it is over n8n's size limit of ${STORE_CAP_MIB} MB for stored files (N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE)`,
-		);
-		expect(String(row.json.videoUrl)).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/generations\//);
-		expect(row.json.description).toContain(String(row.json.videoUrl));
-		expect(row.binary).toBeUndefined();
-		const delivered = videos.filter((video) => video.json.error === undefined);
-		for (const video of delivered) {
-			expect(video.binary?.data?.mimeType).toBe('video/mp4');
-			// Kept by n8n's queue-mode default store, the database.
-			expect(String((video.binary?.data as { id?: string } | undefined)?.id)).toMatch(/^database:/);
-		}
-		expect(delivered).toHaveLength(prompts - 1);
-		const bigAnswer = simulator.requests.find((request) => request.path === new URL(String(row.json.videoUrl)).pathname);
-		expect(bigAnswer?.bodyBytes).toBe(bigBytes);
-		expect(simulator.counters().cdnAuthorizationHeaders).toBe(0);
-		log(`capped store: ${delivered.length} videos delivered, 1 refused (${bigAnswer?.bodyBytes} bytes read whole, then refused); POSTs ${prompts}`);
-	}));
+	test(
+		'the in-run wait dies with its worker: n8n marks the execution crashed, and nothing is bought twice',
+		withTails(async (running) => {
+			simulator.setOptions({ progress: 'manual' });
+			try {
+				const posts = simulator.counters().posts;
+				const id = await running.trigger(inRun);
+				await simulator.whenGenerations(simulator.generations.length + PROMPTS);
+				const [job] = running.workerJobs().filter((candidate) => candidate.executionId === id);
+				const worker = running.workers.find((candidate) => candidate.logFile === job?.logFile);
+				if (!worker) throw new Error(`no live worker is running execution ${id}`);
+				await running.killWorker(worker);
+				await running.startWorker();
+				// The videos finish at the API: paid for, but no longer the workflow's.
+				simulator.advance('all', 'completed');
+				const done = await running.waitForFinish(id);
+				log(`in-run execution ${id} after its worker was killed: ${done.status}`);
+				expect(done.status).toBe('crashed');
+				expect(simulator.counters().posts - posts).toBe(PROMPTS);
+			} finally {
+				simulator.setOptions({ progress: { polls: 2 } });
+			}
+		}),
+	);
+
+	test(
+		'a 6 MiB video over a 5 MiB database-mode cap ends as a named download failure; the others are delivered',
+		withTails(async (running) => {
+			const prompts = 4;
+			const big = 2;
+			const bigBytes = 6 * 1024 * 1024;
+			const workflow = workflows.inRunWorkflow({ prompts, pollIntervalS: 1, label: 'capped' });
+			const promptsNode = nodeOf(workflow, 'Prompts');
+			const { rows } = JSON.parse(String(promptsNode.parameters.jsonOutput)) as {
+				rows: Array<{ prompt: string }>;
+			};
+			rows[big].prompt += ` ${videoBytesMarker(bigBytes)}`;
+			promptsNode.parameters.jsonOutput = JSON.stringify({ rows });
+			nodeOf(workflow, 'Generate Video').onError = 'continueRegularOutput';
+			const deployed = await running.deployWebhookWorkflow(workflow);
+			const posts = simulator.counters().posts;
+			const started = Date.now();
+			const id = await running.trigger(deployed);
+			const done = await running.waitForFinish(id);
+			log(`capped store: execution ${id} ${done.status} ${seconds(started)} after the call`);
+			expect(done.status).toBe('success');
+			expect(simulator.counters().posts - posts).toBe(prompts);
+			const videos = queue.nodeItemsAllRuns(done.runData, 'Videos');
+			expect(videos).toHaveLength(prompts);
+			const failed = videos.filter((video) => video.json.error !== undefined);
+			expect(failed).toHaveLength(1);
+			const [row] = failed;
+			const generation = simulator.generations.find((candidate) =>
+				candidate.prompt.includes(videoBytesMarker(bigBytes)),
+			);
+			expect(row.json.id).toBe(generation?.id);
+			expect(row.json.error).toBe(
+				`Downloading the video of generation ${generation?.id} failed: n8n's binary data store refused the 6 MB video: it is over n8n's size limit of ${STORE_CAP_MIB} MB for stored files (N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE)`,
+			);
+			expect(String(row.json.videoUrl)).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/generations\//);
+			expect(row.json.description).toContain(String(row.json.videoUrl));
+			expect(row.binary).toBeUndefined();
+			const delivered = videos.filter((video) => video.json.error === undefined);
+			for (const video of delivered) {
+				expect(video.binary?.data?.mimeType).toBe('video/mp4');
+				// Kept by n8n's queue-mode default store, the database.
+				expect(String((video.binary?.data as { id?: string } | undefined)?.id)).toMatch(
+					/^database:/,
+				);
+			}
+			expect(delivered).toHaveLength(prompts - 1);
+			const bigAnswer = simulator.requests.find(
+				(request) => request.path === new URL(String(row.json.videoUrl)).pathname,
+			);
+			expect(bigAnswer?.bodyBytes).toBe(bigBytes);
+			expect(simulator.counters().cdnAuthorizationHeaders).toBe(0);
+			log(
+				`capped store: ${delivered.length} videos delivered, 1 refused (${bigAnswer?.bodyBytes} bytes read whole, then refused); POSTs ${prompts}`,
+			);
+		}),
+	);
 });

@@ -12,7 +12,19 @@ export type Operation = 'generate' | 'get';
 
 /** The schema file the package ships for a node version and an operation. */
 export function shippedSchema(version: number, operation: Operation): unknown {
-	return JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'nodes', 'AimlApiVeo', '__schema__', `v${version}.0.0`, `${operation}.json`), 'utf8'));
+	return JSON.parse(
+		fs.readFileSync(
+			path.join(
+				REPO_ROOT,
+				'nodes',
+				'AimlApiVeo',
+				'__schema__',
+				`v${version}.0.0`,
+				`${operation}.json`,
+			),
+			'utf8',
+		),
+	);
 }
 
 /**
@@ -26,11 +38,21 @@ export function schemaRoute(nodeType: string, version: number, operation: Operat
 export const PREVIEW_NEXT_NODE = 'Edit Fields';
 
 /** Manual Trigger → AIML API Veo (Generate Video, never run) → Edit Fields, which maps two of its fields. */
-export function previewWorkflow(nodeType: string, credentials: Record<string, unknown>): Omit<Workflow, 'id'> {
+export function previewWorkflow(
+	nodeType: string,
+	credentials: Record<string, unknown>,
+): Omit<Workflow, 'id'> {
 	return {
 		name: 'Output schema preview',
 		nodes: [
-			{ id: 'b0000000-0000-4000-8000-000000000001', name: 'When clicking ‘Execute workflow’', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'b0000000-0000-4000-8000-000000000001',
+				name: 'When clicking ‘Execute workflow’',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: 'b0000000-0000-4000-8000-000000000002',
 				name: 'AIML API Veo',
@@ -39,7 +61,12 @@ export function previewWorkflow(nodeType: string, credentials: Record<string, un
 				position: [220, 0],
 				parameters: {
 					operation: 'generate',
-					model: { __rl: true, mode: 'list', value: 'google/veo-3.0-fast', cachedResultName: 'Veo 3 Fast (Text to Video)' },
+					model: {
+						__rl: true,
+						mode: 'list',
+						value: 'google/veo-3.0-fast',
+						cachedResultName: 'Veo 3 Fast (Text to Video)',
+					},
 					prompt: 'A red fox trots through fresh snow at dawn, cinematic slow motion',
 				},
 				credentials,
@@ -53,8 +80,18 @@ export function previewWorkflow(nodeType: string, credentials: Record<string, un
 				parameters: {
 					assignments: {
 						assignments: [
-							{ id: 'c0000000-0000-4000-8000-000000000001', name: 'video', value: '={{ $json.videoUrl }}', type: 'string' },
-							{ id: 'c0000000-0000-4000-8000-000000000002', name: 'spentUsd', value: '={{ $json.cost.usd }}', type: 'number' },
+							{
+								id: 'c0000000-0000-4000-8000-000000000001',
+								name: 'video',
+								value: '={{ $json.videoUrl }}',
+								type: 'string',
+							},
+							{
+								id: 'c0000000-0000-4000-8000-000000000002',
+								name: 'spentUsd',
+								value: '={{ $json.cost.usd }}',
+								type: 'number',
+							},
 						],
 					},
 					options: {},
@@ -62,7 +99,9 @@ export function previewWorkflow(nodeType: string, credentials: Record<string, un
 			},
 		],
 		connections: {
-			'When clicking ‘Execute workflow’': { main: [[{ node: 'AIML API Veo', type: 'main', index: 0 }]] },
+			'When clicking ‘Execute workflow’': {
+				main: [[{ node: 'AIML API Veo', type: 'main', index: 0 }]],
+			},
 			'AIML API Veo': { main: [[{ node: PREVIEW_NEXT_NODE, type: 'main', index: 0 }]] },
 		},
 		settings: { executionOrder: 'v1' },

@@ -25,7 +25,10 @@ export interface CliResult {
 
 export interface RunData {
 	json: Record<string, unknown>;
-	binary?: Record<string, { mimeType: string; fileName?: string; fileSize?: string; fileExtension?: string }>;
+	binary?: Record<
+		string,
+		{ mimeType: string; fileName?: string; fileSize?: string; fileExtension?: string }
+	>;
 	pairedItem?: { item: number } | Array<{ item: number }>;
 }
 
@@ -53,21 +56,59 @@ interface InstanceModule {
 	REPO_ROOT: string;
 	PACKAGE_NAME: string;
 	CREDENTIAL_ID: string;
-	packPackage(destDir: string): { tarball: string; report: { size: number; unpackedSize: number; files: Array<{ path: string }> } };
-	installIntoUserFolder(userFolder: string, tarball: string, nodeBinDir: string): { nodesDir: string; packageDir: string; seconds: number };
+	packPackage(destDir: string): {
+		tarball: string;
+		report: { size: number; unpackedSize: number; files: Array<{ path: string }> };
+	};
+	installIntoUserFolder(
+		userFolder: string,
+		tarball: string,
+		nodeBinDir: string,
+	): { nodesDir: string; packageDir: string; seconds: number };
 	freePort(): Promise<number>;
 	n8nEnv(n8n: N8nInstall, userFolder: string, extra?: Record<string, string>): NodeJS.ProcessEnv;
 	runCli(n8n: N8nInstall, env: NodeJS.ProcessEnv, args: string[]): Promise<CliResult>;
-	importCredential(n8n: N8nInstall, env: NodeJS.ProcessEnv, dir: string, data: { apiKey: string; baseUrl: string }): Promise<CliResult>;
+	importCredential(
+		n8n: N8nInstall,
+		env: NodeJS.ProcessEnv,
+		dir: string,
+		data: { apiKey: string; baseUrl: string },
+	): Promise<CliResult>;
 	importWorkflows(n8n: N8nInstall, env: NodeJS.ProcessEnv, fileOrDir: string): Promise<CliResult>;
-	executeWorkflow(n8n: N8nInstall, env: NodeJS.ProcessEnv, id: string): Promise<{ run: WorkflowRun; seconds: number; status: number | string | null }>;
+	executeWorkflow(
+		n8n: N8nInstall,
+		env: NodeJS.ProcessEnv,
+		id: string,
+	): Promise<{ run: WorkflowRun; seconds: number; status: number | string | null }>;
 	nodeItems(run: WorkflowRun, nodeName: string): RunData[];
-	startN8n(n8n: N8nInstall, env: NodeJS.ProcessEnv, options: { port: number; logFile?: string }): Promise<StartedN8n>;
+	startN8n(
+		n8n: N8nInstall,
+		env: NodeJS.ProcessEnv,
+		options: { port: number; logFile?: string },
+	): Promise<StartedN8n>;
 	ownerCookie(url: string): Promise<string>;
-	rest<T = unknown>(url: string, cookie: string, method: string, route: string, body?: unknown): Promise<T>;
+	rest<T = unknown>(
+		url: string,
+		cookie: string,
+		method: string,
+		route: string,
+		body?: unknown,
+	): Promise<T>;
 	FINISHED: string[];
-	readExecution(n8n: N8nInstall, url: string, cookie: string, executionId: string): Promise<ExecutionRead>;
-	waitForExecution(n8n: N8nInstall, url: string, cookie: string, executionId: string, statuses?: string[], timeoutMs?: number): Promise<ExecutionRead>;
+	readExecution(
+		n8n: N8nInstall,
+		url: string,
+		cookie: string,
+		executionId: string,
+	): Promise<ExecutionRead>;
+	waitForExecution(
+		n8n: N8nInstall,
+		url: string,
+		cookie: string,
+		executionId: string,
+		statuses?: string[],
+		timeoutMs?: number,
+	): Promise<ExecutionRead>;
 	tempDir(prefix: string): string;
 }
 
@@ -117,7 +158,11 @@ export interface QueueRig {
 	deployWebhookWorkflow(workflow: Workflow, options?: { id?: string }): Promise<DeployedWorkflow>;
 	trigger(deployed: DeployedWorkflow, body?: unknown): Promise<string>;
 	readExecution(executionId: string): Promise<ExecutionRead>;
-	waitForStatus(executionId: string, statuses: string[], timeoutMs?: number): Promise<ExecutionRead>;
+	waitForStatus(
+		executionId: string,
+		statuses: string[],
+		timeoutMs?: number,
+	): Promise<ExecutionRead>;
 	waitForFinish(executionId: string, timeoutMs?: number): Promise<ExecutionRead>;
 	rest<T = unknown>(method: string, route: string, body?: unknown): Promise<T>;
 	workerJobs(): WorkerJob[];
@@ -130,9 +175,19 @@ interface QueueModule {
 	DEBIAN_PACKAGES: string;
 	FINISHED: string[];
 	serverBinaries(): { redisServer: string; pgBin: string };
-	startQueueRig(options: { n8n: N8nInstall; tarball?: string; workers?: number; concurrency?: number; env?: Record<string, string> }): Promise<QueueRig>;
+	startQueueRig(options: {
+		n8n: N8nInstall;
+		tarball?: string;
+		workers?: number;
+		concurrency?: number;
+		env?: Record<string, string>;
+	}): Promise<QueueRig>;
 	webhookWorkflow(workflow: Workflow, webhookPath: string): Workflow;
-	nodeItemsAllRuns(runData: ExecutionRead['runData'], nodeName: string, outputIndex?: number): RunData[];
+	nodeItemsAllRuns(
+		runData: ExecutionRead['runData'],
+		nodeName: string,
+		outputIndex?: number,
+	): RunData[];
 	workerJobs(logFiles: string[]): WorkerJob[];
 	workerBusyMs(logFiles: string[]): Map<string, number>;
 }
@@ -152,14 +207,21 @@ let built = false;
 export function buildOnce(): void {
 	if (built) return;
 	const result = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, encoding: 'utf8' });
-	if (result.status !== 0) throw new Error(`npm run build failed\n${result.stdout}\n${result.stderr}`);
+	if (result.status !== 0)
+		throw new Error(`npm run build failed\n${result.stdout}\n${result.stderr}`);
 	built = true;
 }
 
 export interface Workflow {
 	id?: string;
 	name: string;
-	nodes: Array<{ name: string; type: string; typeVersion: number; parameters: Record<string, unknown>; [key: string]: unknown }>;
+	nodes: Array<{
+		name: string;
+		type: string;
+		typeVersion: number;
+		parameters: Record<string, unknown>;
+		[key: string]: unknown;
+	}>;
 	connections: Record<string, unknown>;
 	[key: string]: unknown;
 }

@@ -11,19 +11,50 @@ import { spawnSync } from 'child_process';
 import * as path from 'path';
 
 import type { Simulator } from '../simulator';
-import { instance, nodeOf, readExample, REPO_ROOT, type N8nInstall, type RunData, type Workflow } from './support';
+import {
+	instance,
+	nodeOf,
+	readExample,
+	REPO_ROOT,
+	type N8nInstall,
+	type RunData,
+	type Workflow,
+} from './support';
 
 export const TOOL_EXECUTOR_TYPE = '@n8n/n8n-nodes-langchain.toolExecutor';
-const TRIGGER = { name: 'When clicking ‘Execute workflow’', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+const TRIGGER = {
+	name: 'When clicking ‘Execute workflow’',
+	type: 'n8n-nodes-base.manualTrigger',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
 
 type WorkflowNode = Workflow['nodes'][number];
 
 /** What an agent gets of a tool node of an example, by n8n's own code (test/e2e/rig/tool-schema.js), in the user folder of `env`. */
-export function toolAsAgentSeesIt(n8n: N8nInstall, env: NodeJS.ProcessEnv, example: string, nodeName: string) {
+export function toolAsAgentSeesIt(
+	n8n: N8nInstall,
+	env: NodeJS.ProcessEnv,
+	example: string,
+	nodeName: string,
+) {
 	const script = path.join(REPO_ROOT, 'test', 'e2e', 'rig', 'tool-schema.js');
-	const result = spawnSync(n8n.node, [script, n8n.dir, path.join(REPO_ROOT, 'examples', example), nodeName], { encoding: 'utf8', env });
-	if (result.status !== 0) throw new Error(`tool-schema.js exited with ${result.status}: ${result.stderr}`);
-	return { stderr: result.stderr, ...(JSON.parse(result.stdout.trim().split('\n').at(-1) as string) as { name: string; description: string; schema: Record<string, unknown> }) };
+	const result = spawnSync(
+		n8n.node,
+		[script, n8n.dir, path.join(REPO_ROOT, 'examples', example), nodeName],
+		{ encoding: 'utf8', env },
+	);
+	if (result.status !== 0)
+		throw new Error(`tool-schema.js exited with ${result.status}: ${result.stderr}`);
+	return {
+		stderr: result.stderr,
+		...(JSON.parse(result.stdout.trim().split('\n').at(-1) as string) as {
+			name: string;
+			description: string;
+			schema: Record<string, unknown>;
+		}),
+	};
 }
 
 /** The AI Agent example's tool node as it is, polling every second (the simulator is quick). */
@@ -48,24 +79,48 @@ function toolFeeding(name: string, root: WorkflowNode, tool: WorkflowNode): Omit
 
 /** What the editor holds: the example's AI Agent with the tool. */
 export function agentWithTool(tool: WorkflowNode): Omit<Workflow, 'id'> {
-	return toolFeeding('AI Agent with the Veo tool', nodeOf(readExample('ai-agent-tool.json'), 'AI Agent'), tool);
+	return toolFeeding(
+		'AI Agent with the Veo tool',
+		nodeOf(readExample('ai-agent-tool.json'), 'AI Agent'),
+		tool,
+	);
 }
 
 /** The graph n8n makes of `agentWithTool` to run the tool on its own, written out for `n8n execute`. */
-export function toolExecutorWorkflow(n8nVersion: string, tool: WorkflowNode, args: Record<string, unknown>): Omit<Workflow, 'id'> {
+export function toolExecutorWorkflow(
+	n8nVersion: string,
+	tool: WorkflowNode,
+	args: Record<string, unknown>,
+): Omit<Workflow, 'id'> {
 	const parameters = n8nVersion.startsWith('1.')
 		? { query: JSON.stringify(args), toolName: tool.name }
 		: { query: JSON.stringify({ [tool.name]: args }), toolName: tool.name, node: tool.name };
-	return toolFeeding('The Veo tool run on its own', { name: 'Tool Executor', type: TOOL_EXECUTOR_TYPE, typeVersion: 1, position: [220, 0], parameters }, tool);
+	return toolFeeding(
+		'The Veo tool run on its own',
+		{
+			name: 'Tool Executor',
+			type: TOOL_EXECUTOR_TYPE,
+			typeVersion: 1,
+			position: [220, 0],
+			parameters,
+		},
+		tool,
+	);
 }
 
 type RunEntry = { data?: Record<string, Array<RunData[] | null> | undefined> };
 
 /** The tool's answer as n8n recorded it (`{ response }` on its `ai_tool` output), and how many items of the run carry binary data. */
-export function toolAnswer(runData: Record<string, unknown>, toolName: string): { answer: Array<Record<string, unknown>>; binaryItems: number } {
+export function toolAnswer(
+	runData: Record<string, unknown>,
+	toolName: string,
+): { answer: Array<Record<string, unknown>>; binaryItems: number } {
 	const runs = (runData[toolName] ?? []) as RunEntry[];
 	const response = runs[0]?.data?.ai_tool?.[0]?.[0]?.json?.response;
-	if (!Array.isArray(response)) throw new Error(`the tool ${toolName} recorded no answer: ${JSON.stringify(runs).slice(0, 2000)}`);
+	if (!Array.isArray(response))
+		throw new Error(
+			`the tool ${toolName} recorded no answer: ${JSON.stringify(runs).slice(0, 2000)}`,
+		);
 	let binaryItems = 0;
 	for (const entries of Object.values(runData) as RunEntry[][]) {
 		for (const entry of entries) {
@@ -81,9 +136,13 @@ export function toolAnswer(runData: Record<string, unknown>, toolName: string): 
 export function simulatorSaw(simulator: Simulator, prompt: string, videoUrl: unknown) {
 	const videoPath = typeof videoUrl === 'string' ? new URL(videoUrl).pathname : undefined;
 	return {
-		posts: simulator.requests.filter((request) => request.origin === 'api' && request.method === 'POST').length,
+		posts: simulator.requests.filter(
+			(request) => request.origin === 'api' && request.method === 'POST',
+		).length,
 		generations: simulator.generations.filter((generation) => generation.prompt === prompt),
-		downloads: simulator.requests.filter((request) => request.origin === 'cdn' && request.path === videoPath).length,
+		downloads: simulator.requests.filter(
+			(request) => request.origin === 'cdn' && request.path === videoPath,
+		).length,
 	};
 }
 
@@ -92,12 +151,37 @@ export function simulatorSaw(simulator: Simulator, prompt: string, videoUrl: unk
  * /rest/workflows/:id/run` with the node as destination and the tool's arguments as the agent
  * request, then waits for the execution and reads its run data.
  */
-export async function runToolLikeTheEditor(n8n: N8nInstall, url: string, cookie: string, workflowId: string, toolName: string, args: Record<string, unknown>) {
-	const started = await instance.rest<{ executionId?: string }>(url, cookie, 'POST', `/workflows/${workflowId}/run`, {
-		destinationNode: { nodeName: toolName, mode: 'inclusive' },
-		agentRequest: { query: { [toolName]: args }, tool: { name: toolName } },
-	});
-	if (!started?.executionId) throw new Error(`n8n started no execution: ${JSON.stringify(started)}`);
-	const read = await instance.waitForExecution(n8n, url, cookie, started.executionId, undefined, 120_000);
-	return { status: read.status, runData: read.runData as Record<string, unknown>, error: read.error as { message?: string } | undefined };
+export async function runToolLikeTheEditor(
+	n8n: N8nInstall,
+	url: string,
+	cookie: string,
+	workflowId: string,
+	toolName: string,
+	args: Record<string, unknown>,
+) {
+	const started = await instance.rest<{ executionId?: string }>(
+		url,
+		cookie,
+		'POST',
+		`/workflows/${workflowId}/run`,
+		{
+			destinationNode: { nodeName: toolName, mode: 'inclusive' },
+			agentRequest: { query: { [toolName]: args }, tool: { name: toolName } },
+		},
+	);
+	if (!started?.executionId)
+		throw new Error(`n8n started no execution: ${JSON.stringify(started)}`);
+	const read = await instance.waitForExecution(
+		n8n,
+		url,
+		cookie,
+		started.executionId,
+		undefined,
+		120_000,
+	);
+	return {
+		status: read.status,
+		runData: read.runData as Record<string, unknown>,
+		error: read.error as { message?: string } | undefined,
+	};
 }

@@ -9,7 +9,8 @@ import { VEO, generateParams, getParams, veoNode, workflow } from './workflows';
 
 let sim: Simulator;
 const credentials = () => ({ aimlVeoApi: { apiKey: DEFAULT_API_KEY, baseUrl: sim.baseUrl } });
-const rows = (n: number, marker: Record<number, string> = {}) => Array.from({ length: n }, (_, i) => ({ prompt: `clip ${i}${marker[i] ? ` ${marker[i]}` : ''}` }));
+const rows = (n: number, marker: Record<number, string> = {}) =>
+	Array.from({ length: n }, (_, i) => ({ prompt: `clip ${i}${marker[i] ? ` ${marker[i]}` : ''}` }));
 
 beforeAll(async () => {
 	// Generations end on their second answered poll: outcomes never depend on how fast the machine is.
@@ -41,35 +42,58 @@ describe('a batch of items', () => {
 		// All twelve were at the API at once: they were waited for together, not one after another.
 		expect(sim.counters().maxConcurrent).toBe(12);
 		// Polled in rounds: each round asks about every generation once, and two rounds end them all.
-		const polled = sim.requests.filter((r) => r.origin === 'api' && r.method === 'GET').map((r) => r.query);
+		const polled = sim.requests
+			.filter((r) => r.origin === 'api' && r.method === 'GET')
+			.map((r) => r.query);
 		expect(polled).toHaveLength(12 * 2);
 		expect(new Set(polled.slice(0, 12)).size).toBe(12);
 		expect(new Set(polled.slice(12)).size).toBe(12);
-		expect(messages.at(-1)).toBe('AIML API Veo: 12 done, 0 running, 0 waiting to submit, 0 failed (of 12); spent $23.40 (46,800,000 credits) on 12 videos');
+		expect(messages.at(-1)).toBe(
+			'AIML API Veo: 12 done, 0 running, 0 waiting to submit, 0 failed (of 12); spent $23.40 (46,800,000 credits) on 12 videos',
+		);
 		expect(messages.some((m) => /12 running \(12 (queued|generating)\)/.test(m))).toBe(true);
 	});
 
 	it('mixes successes and failures item by item under Continue On Fail', async () => {
 		const result = await runWorkflow({
-			workflow: workflow(rows(8, { 2: '[sim:error]', 5: '[sim:no-video]' }), [veoNode(VEO, generateParams(), { onError: 'continueRegularOutput' })]),
+			workflow: workflow(rows(8, { 2: '[sim:error]', 5: '[sim:no-video]' }), [
+				veoNode(VEO, generateParams(), { onError: 'continueRegularOutput' }),
+			]),
 			credentials: credentials(),
 		});
 		const items = result.items(VEO);
 		expect(items.map((item) => (item.json.error ? 'failed' : item.json.status))).toEqual([
-			'completed', 'completed', 'failed', 'completed', 'completed', 'failed', 'completed', 'completed',
+			'completed',
+			'completed',
+			'failed',
+			'completed',
+			'completed',
+			'failed',
+			'completed',
+			'completed',
 		]);
 		expect(items.map((item) => item.pairedItem)).toEqual(rows(8).map((_, item) => ({ item })));
 	});
 
-	it('turns an expression that fails for one item into that item\'s error row under Continue On Fail', async () => {
-		const params = generateParams({ prompt: '={{ $json.prompt.toUpperCase() }}', downloadVideo: false });
+	it("turns an expression that fails for one item into that item's error row under Continue On Fail", async () => {
+		const params = generateParams({
+			prompt: '={{ $json.prompt.toUpperCase() }}',
+			downloadVideo: false,
+		});
 		const result = await runWorkflow({
-			workflow: workflow([{ prompt: 'one' }, { other: 'no prompt here' }, { prompt: 'three' }], [veoNode(VEO, params, { onError: 'continueRegularOutput' })]),
+			workflow: workflow(
+				[{ prompt: 'one' }, { other: 'no prompt here' }, { prompt: 'three' }],
+				[veoNode(VEO, params, { onError: 'continueRegularOutput' })],
+			),
 			credentials: credentials(),
 		});
 		expect(result.status).toBe('success');
 		const items = result.items(VEO);
-		expect(items.map((item) => item.json.status ?? 'failed')).toEqual(['completed', 'failed', 'completed']);
+		expect(items.map((item) => item.json.status ?? 'failed')).toEqual([
+			'completed',
+			'failed',
+			'completed',
+		]);
 		expect(items[1].json.error).toBeDefined();
 		expect(items[1].pairedItem).toEqual({ item: 1 });
 		expect(sim.generations.map((g) => g.prompt)).toEqual(['ONE', 'THREE']);
@@ -77,7 +101,10 @@ describe('a batch of items', () => {
 
 	it('meets an account limit of 3 with 10 items: no failure, never more than 3 running', async () => {
 		sim.setOptions({ concurrencyLimit: 3 });
-		const result = await runWorkflow({ workflow: workflow(rows(10), [veoNode(VEO, generateParams({ downloadVideo: false }))]), credentials: credentials() });
+		const result = await runWorkflow({
+			workflow: workflow(rows(10), [veoNode(VEO, generateParams({ downloadVideo: false }))]),
+			credentials: credentials(),
+		});
 		expect(result.status).toBe('success');
 		expect(result.items(VEO).every((item) => item.json.status === 'completed')).toBe(true);
 		expect(sim.generations).toHaveLength(10);
@@ -87,22 +114,39 @@ describe('a batch of items', () => {
 	});
 
 	it('honours Max Concurrent Generations', async () => {
-		const result = await runWorkflow({ workflow: workflow(rows(6), [veoNode(VEO, generateParams({ downloadVideo: false }, { maxConcurrent: 2 }))]), credentials: credentials() });
+		const result = await runWorkflow({
+			workflow: workflow(rows(6), [
+				veoNode(VEO, generateParams({ downloadVideo: false }, { maxConcurrent: 2 })),
+			]),
+			credentials: credentials(),
+		});
 		expect(result.status).toBe('success');
 		expect(sim.counters().maxConcurrent).toBe(2);
 		expect(sim.counters().postsRejected[429] ?? 0).toBe(0);
 	});
 
 	it('collects many generations by id in one wait', async () => {
-		const submitted = await runWorkflow({ workflow: workflow(rows(5), [veoNode('Submit', generateParams({ waitForCompletion: false }))]), credentials: credentials() });
+		const submitted = await runWorkflow({
+			workflow: workflow(rows(5), [
+				veoNode('Submit', generateParams({ waitForCompletion: false })),
+			]),
+			credentials: credentials(),
+		});
 		const ids = submitted.items('Submit').map((item) => ({ id: item.json.id }));
-		const collected = await runWorkflow({ workflow: workflow(ids, [veoNode(VEO, getParams())]), credentials: credentials() });
+		const collected = await runWorkflow({
+			workflow: workflow(ids, [veoNode(VEO, getParams())]),
+			credentials: credentials(),
+		});
 		expect(collected.items(VEO).map((item) => item.json.id)).toEqual(ids.map((row) => row.id));
-		expect(collected.items(VEO).every((item) => item.json.status === 'completed' && item.binary?.data)).toBe(true);
+		expect(
+			collected.items(VEO).every((item) => item.json.status === 'completed' && item.binary?.data),
+		).toBe(true);
 		// One poll per generation per round: the five were polled side by side.
 		// Submit did not wait, so every status GET is Collect's.
 		const polls = sim.requests.filter((r) => r.origin === 'api' && r.method === 'GET');
-		const firstRound = polls.slice(0, 5).map((r) => decodeURIComponent(r.query.replace('generation_id=', '')));
+		const firstRound = polls
+			.slice(0, 5)
+			.map((r) => decodeURIComponent(r.query.replace('generation_id=', '')));
 		expect(new Set(firstRound)).toEqual(new Set(ids.map((row) => row.id)));
 	});
 });

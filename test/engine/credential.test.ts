@@ -40,7 +40,10 @@ interface Listener {
 	seen: Array<{ url?: string; authorization?: string }>;
 }
 
-async function listen(host: string, handle: (req: IncomingMessage, res: import('node:http').ServerResponse) => void): Promise<Listener> {
+async function listen(
+	host: string,
+	handle: (req: IncomingMessage, res: import('node:http').ServerResponse) => void,
+): Promise<Listener> {
 	const seen: Listener['seen'] = [];
 	const server = createServer((req, res) => {
 		seen.push({ url: req.url, authorization: req.headers.authorization });
@@ -57,44 +60,84 @@ async function close(listener: Listener): Promise<void> {
 
 describe('the credential Test', () => {
 	it('passes with a good key and fails with the API’s 401 for a bad one, sending the key as a Bearer token', async () => {
-		const good = await testCredential(new AimlVeoApi(), { apiKey: DEFAULT_API_KEY, baseUrl: sim.baseUrl });
+		const good = await testCredential(new AimlVeoApi(), {
+			apiKey: DEFAULT_API_KEY,
+			baseUrl: sim.baseUrl,
+		});
 		expect(good).toEqual({ status: 'OK', message: 'Connection successful!' });
-		const bad = await testCredential(new AimlVeoApi(), { apiKey: 'not-the-key', baseUrl: `${sim.baseUrl}/` });
+		const bad = await testCredential(new AimlVeoApi(), {
+			apiKey: 'not-the-key',
+			baseUrl: `${sim.baseUrl}/`,
+		});
 		expect(bad).toMatchObject({ status: 'Error', message: 'Unauthorized', httpStatus: 401 });
 		const [first, ...rest] = sim.requests.map((r) => [r.path, r.authorization, r.status]);
 		expect(first).toEqual(['/v2/billing', `Bearer ${DEFAULT_API_KEY}`, 200]);
 		// n8n-core sends a request that got 401 once more after its pre-authentication step.
 		expect(rest.length).toBeGreaterThanOrEqual(1);
-		expect(rest.every(([path, authorization, status]) => path === '/v2/billing' && authorization === 'Bearer not-the-key' && status === 401)).toBe(true);
+		expect(
+			rest.every(
+				([path, authorization, status]) =>
+					path === '/v2/billing' && authorization === 'Bearer not-the-key' && status === 401,
+			),
+		).toBe(true);
 	});
 
 	it('calls the same URL the node will when the Base URL ends in /v1 or has spaces around it', async () => {
-		const result = await testCredential(new AimlVeoApi(), { apiKey: DEFAULT_API_KEY, baseUrl: ` ${sim.baseUrl}/v1/ ` });
+		const result = await testCredential(new AimlVeoApi(), {
+			apiKey: DEFAULT_API_KEY,
+			baseUrl: ` ${sim.baseUrl}/v1/ `,
+		});
 		expect(result.status).toBe('OK');
 		expect(sim.requests.map((r) => r.path)).toEqual(['/v2/billing']);
 	});
 
 	const unsafe: Array<[string, () => string, RegExp]> = [
-		['plain http to a remote host', () => 'http://api.example.com', /^The Base URL must use https \(plain http is allowed only to localhost\)/],
-		['plain http to a private address', () => 'http://10.1.2.3:8080', /^The Base URL must use https/],
-		['a user name and password over https', () => `https://user:secret-pw@127.0.0.1:${simPort}`, /^The Base URL must not contain a user name or password/],
-		['a user name and password over loopback http', () => `http://user:secret-pw@127.0.0.1:${simPort}`, /^The Base URL must not contain a user name or password/],
-		['a user name alone', () => `http://user@127.0.0.1:${simPort}`, /^The Base URL must not contain a user name or password/],
+		[
+			'plain http to a remote host',
+			() => 'http://api.example.com',
+			/^The Base URL must use https \(plain http is allowed only to localhost\)/,
+		],
+		[
+			'plain http to a private address',
+			() => 'http://10.1.2.3:8080',
+			/^The Base URL must use https/,
+		],
+		[
+			'a user name and password over https',
+			() => `https://user:secret-pw@127.0.0.1:${simPort}`,
+			/^The Base URL must not contain a user name or password/,
+		],
+		[
+			'a user name and password over loopback http',
+			() => `http://user:secret-pw@127.0.0.1:${simPort}`,
+			/^The Base URL must not contain a user name or password/,
+		],
+		[
+			'a user name alone',
+			() => `http://user@127.0.0.1:${simPort}`,
+			/^The Base URL must not contain a user name or password/,
+		],
 		['an ftp URL', () => `ftp://127.0.0.1:${simPort}`, /^The Base URL must use https/],
 		['a query', () => `${sim.baseUrl}?token=x`, /^The Base URL must not contain a query/],
 		['text that is not a URL', () => 'api.aimlapi.com', /^The Base URL is not a valid URL/],
 	];
-	it.each(unsafe)('fails before sending anything for %s, saying why and what to do', async (_name, baseUrl, message) => {
-		const connections = countConnections();
-		const result = await testCredential(new AimlVeoApi(), { apiKey: DEFAULT_API_KEY, baseUrl: baseUrl() });
-		// Exactly what n8n's credential tester reports: the message of the error thrown before sending.
-		expect(result).toEqual({ status: 'Error', message: baseUrlProblem(baseUrl()) });
-		expect(result.message).toMatch(message);
-		expect(result.message).not.toContain('secret-pw');
-		expect(result.message).not.toContain(DEFAULT_API_KEY);
-		expect(connections()).toBe(0);
-		expect(sim.requests).toHaveLength(0);
-	});
+	it.each(unsafe)(
+		'fails before sending anything for %s, saying why and what to do',
+		async (_name, baseUrl, message) => {
+			const connections = countConnections();
+			const result = await testCredential(new AimlVeoApi(), {
+				apiKey: DEFAULT_API_KEY,
+				baseUrl: baseUrl(),
+			});
+			// Exactly what n8n's credential tester reports: the message of the error thrown before sending.
+			expect(result).toEqual({ status: 'Error', message: baseUrlProblem(baseUrl()) });
+			expect(result.message).toMatch(message);
+			expect(result.message).not.toContain('secret-pw');
+			expect(result.message).not.toContain(DEFAULT_API_KEY);
+			expect(connections()).toBe(0);
+			expect(sim.requests).toHaveLength(0);
+		},
+	);
 
 	it('does not forward the key when a good Base URL redirects to another origin', async () => {
 		const elsewhere = await listen('127.0.0.2', (_req, res) => {
@@ -107,7 +150,9 @@ describe('the credential Test', () => {
 		});
 		try {
 			await testCredential(new AimlVeoApi(), { apiKey: DEFAULT_API_KEY, baseUrl: redirecting.url });
-			expect(redirecting.seen).toEqual([{ url: '/v2/billing', authorization: `Bearer ${DEFAULT_API_KEY}` }]);
+			expect(redirecting.seen).toEqual([
+				{ url: '/v2/billing', authorization: `Bearer ${DEFAULT_API_KEY}` },
+			]);
 			expect(elsewhere.seen).toEqual([{ url: '/v2/billing', authorization: undefined }]);
 		} finally {
 			await close(redirecting);
@@ -126,7 +171,9 @@ describe("the node's own requests", () => {
 		const api = sim.requests.filter((r) => r.origin === 'api');
 		expect(api.length).toBeGreaterThanOrEqual(2);
 		expect(api.every((r) => r.authorization === `Bearer ${DEFAULT_API_KEY}`)).toBe(true);
-		expect(sim.requests.filter((r) => r.origin === 'cdn').map((r) => r.authorization)).toEqual([undefined]);
+		expect(sim.requests.filter((r) => r.origin === 'cdn').map((r) => r.authorization)).toEqual([
+			undefined,
+		]);
 	});
 });
 
@@ -161,8 +208,18 @@ const predefinedRequest: INodeType = {
 			try {
 				const body =
 					helper === 'httpRequest'
-						? await this.helpers.httpRequestWithAuthentication.call(this, 'aimlVeoApi', { url, method: 'GET', json: true })
-						: await this.helpers.requestWithAuthentication.call(this, 'aimlVeoApi', { uri: url, method: 'GET', json: true }, undefined, i);
+						? await this.helpers.httpRequestWithAuthentication.call(this, 'aimlVeoApi', {
+								url,
+								method: 'GET',
+								json: true,
+							})
+						: await this.helpers.requestWithAuthentication.call(
+								this,
+								'aimlVeoApi',
+								{ uri: url, method: 'GET', json: true },
+								undefined,
+								i,
+							);
 				rows.push({ json: { sent: true, body: body as IDataObject } });
 			} catch (error) {
 				rows.push({ json: { sent: false, error: (error as Error).message } });
@@ -172,9 +229,20 @@ const predefinedRequest: INodeType = {
 	},
 };
 
-async function sendWithCredential(rows: Array<{ url: string; helper?: string }>): Promise<IDataObject[]> {
+async function sendWithCredential(
+	rows: Array<{ url: string; helper?: string }>,
+): Promise<IDataObject[]> {
 	const result = await runWorkflow({
-		workflow: workflow(rows, [{ name: 'Request', type: PREDEFINED, typeVersion: 1, position: [600, 0], parameters: {}, credentials: { aimlVeoApi: { id: '1', name: 'AIML API account' } } }]),
+		workflow: workflow(rows, [
+			{
+				name: 'Request',
+				type: PREDEFINED,
+				typeVersion: 1,
+				position: [600, 0],
+				parameters: {},
+				credentials: { aimlVeoApi: { id: '1', name: 'AIML API account' } },
+			},
+		]),
 		nodeTypes: { [PREDEFINED]: predefinedRequest },
 		credentials: { aimlVeoApi: { apiKey: DEFAULT_API_KEY, baseUrl: sim.baseUrl } },
 	});
@@ -184,7 +252,10 @@ async function sendWithCredential(rows: Array<{ url: string; helper?: string }>)
 
 describe('used as a predefined credential by another node', () => {
 	it('attaches the key to requests to the Base URL origin, with either request helper', async () => {
-		const out = await sendWithCredential([{ url: `${sim.baseUrl}/v2/billing` }, { url: `${sim.baseUrl}/v2/billing`, helper: 'httpRequest' }]);
+		const out = await sendWithCredential([
+			{ url: `${sim.baseUrl}/v2/billing` },
+			{ url: `${sim.baseUrl}/v2/billing`, helper: 'httpRequest' },
+		]);
 		expect(out.map((row) => row.sent)).toEqual([true, true]);
 		expect(sim.requests.map((r) => [r.path, r.authorization])).toEqual([
 			['/v2/billing', `Bearer ${DEFAULT_API_KEY}`],
@@ -202,10 +273,18 @@ describe('used as a predefined credential by another node', () => {
 			{ url: `${sim.cdnUrl}/anything`, helper: 'httpRequest' },
 		]);
 		expect(out.map((row) => row.sent)).toEqual([false, false, false, false, false]);
-		expect(out[0].error).toBe(`This credential sends its API key only to its Base URL (${sim.baseUrl}), not to ${sim.cdnUrl}. Send the request to ${sim.baseUrl}, or change the credential's Base URL.`);
-		expect(out[1].error).toMatch(/^This credential sends its API key only to its Base URL .*, not to https:\/\/example\.com\./);
-		expect(out[2].error).toMatch(/^The API key is never sent over plain http to a host other than localhost \(this request goes to http:\/\/api\.example\.com\)/);
-		expect(out[3].error).toMatch(/^The API key is never sent to a URL with a user name or password in it/);
+		expect(out[0].error).toBe(
+			`This credential sends its API key only to its Base URL (${sim.baseUrl}), not to ${sim.cdnUrl}. Send the request to ${sim.baseUrl}, or change the credential's Base URL.`,
+		);
+		expect(out[1].error).toMatch(
+			/^This credential sends its API key only to its Base URL .*, not to https:\/\/example\.com\./,
+		);
+		expect(out[2].error).toMatch(
+			/^The API key is never sent over plain http to a host other than localhost \(this request goes to http:\/\/api\.example\.com\)/,
+		);
+		expect(out[3].error).toMatch(
+			/^The API key is never sent to a URL with a user name or password in it/,
+		);
 		expect(out[4].error).toBe(out[0].error);
 		expect(JSON.stringify(out)).not.toContain('secret-pw');
 		expect(JSON.stringify(out)).not.toContain(DEFAULT_API_KEY);

@@ -18,9 +18,23 @@ import { runWorkflow } from '../harness/engine';
 import { waitStandIn } from '../harness/base-nodes';
 import { AIMLAPI_VEO_NODE_TYPE, HarnessNodeTypes } from '../harness/node-types';
 import type { Simulator } from '../simulator';
-import { DEFAULT_API_KEY, startSimulator, SUBMIT_CREDITS_USED, SUBMIT_USD_SPENT } from '../simulator';
+import {
+	DEFAULT_API_KEY,
+	startSimulator,
+	SUBMIT_CREDITS_USED,
+	SUBMIT_USD_SPENT,
+} from '../simulator';
 import { ManualClock } from '../unit/fake-clock';
-import { VEO, fieldsOf, generateParams, getParams, pin, readExample, veoNode, workflow } from './workflows';
+import {
+	VEO,
+	fieldsOf,
+	generateParams,
+	getParams,
+	pin,
+	readExample,
+	veoNode,
+	workflow,
+} from './workflows';
 
 const FIXTURE = readFileSync(join(__dirname, '..', 'fixtures', 'sample.mp4'));
 
@@ -41,14 +55,23 @@ let sim: Simulator;
 const credentials = () => ({ aimlVeoApi: { apiKey: DEFAULT_API_KEY, baseUrl: sim.baseUrl } });
 const prompts = (n: number) => Array.from({ length: n }, (_, i) => ({ prompt: `clip ${i}` }));
 
-function splitParams(parameters: Record<string, unknown>, loopOptions: Record<string, unknown>): Record<string, unknown> {
+function splitParams(
+	parameters: Record<string, unknown>,
+	loopOptions: Record<string, unknown>,
+): Record<string, unknown> {
 	const { waitOptions: _unused, ...rest } = parameters;
 	return { ...rest, waitForCompletion: false, splitByState: true, loopOptions };
 }
-const generateSplit = (loopOptions: Record<string, unknown> = {}) => splitParams(generateParams(), loopOptions);
-const checkSplit = (loopOptions: Record<string, unknown> = {}) => splitParams(getParams(), loopOptions);
+const generateSplit = (loopOptions: Record<string, unknown> = {}) =>
+	splitParams(generateParams(), loopOptions);
+const checkSplit = (loopOptions: Record<string, unknown> = {}) =>
+	splitParams(getParams(), loopOptions);
 
-async function run(rows: Array<Record<string, unknown>>, parameters: Record<string, unknown>, nodeExtra = {}): Promise<RunWorkflowResult> {
+async function run(
+	rows: Array<Record<string, unknown>>,
+	parameters: Record<string, unknown>,
+	nodeExtra = {},
+): Promise<RunWorkflowResult> {
 	return await runWorkflow({
 		workflow: workflow(rows, [veoNode(VEO, parameters, nodeExtra)]),
 		credentials: credentials(),
@@ -66,11 +89,19 @@ let waits: number[] = [];
 
 /** The in-run wait, on n8n's own timers (it sleeps a poll interval of 1 s between rounds). */
 async function runWaiting(rows: Array<Record<string, unknown>>): Promise<RunWorkflowResult> {
-	return await runWorkflow({ workflow: workflow(rows, [veoNode(VEO, generateParams())]), credentials: credentials() });
+	return await runWorkflow({
+		workflow: workflow(rows, [veoNode(VEO, generateParams())]),
+		credentials: credentials(),
+	});
 }
 
 /** What a row says, without the simulator's timestamps. */
-const shape = (row: INodeExecutionData) => ({ id: row.json.id, status: row.json.status, videoUrl: row.json.videoUrl, error: row.json.error });
+const shape = (row: INodeExecutionData) => ({
+	id: row.json.id,
+	status: row.json.status,
+	videoUrl: row.json.videoUrl,
+	error: row.json.error,
+});
 
 /**
  * Generate (split) then checks until nothing is running, moving the clock `stepMs` between rounds as
@@ -148,9 +179,18 @@ describe('the durable loop: check once, split by state', () => {
 		sim.reset();
 		const inRun = await runWaiting(prompts(4));
 		const inRunRows = inRun.items(VEO).map(shape);
-		const withoutId = (row: ReturnType<typeof shape>) => ({ ...row, id: undefined, videoUrl: typeof row.videoUrl });
+		const withoutId = (row: ReturnType<typeof shape>) => ({
+			...row,
+			id: undefined,
+			videoUrl: typeof row.videoUrl,
+		});
 		expect(durableRows.map(withoutId)).toEqual(inRunRows.map(withoutId));
-		expect(durableRows.map((row) => row.status)).toEqual(['completed', 'completed', 'completed', 'completed']);
+		expect(durableRows.map((row) => row.status)).toEqual([
+			'completed',
+			'completed',
+			'completed',
+			'completed',
+		]);
 	});
 
 	it('keeps the deadline through the loop and counts the checks', async () => {
@@ -169,14 +209,19 @@ describe('the durable loop: check once, split by state', () => {
 		const carried = first.items(VEO, 1).map((row) => row.json);
 		clockOfRun.time += 120_000;
 
-		const failed = await run(carried, checkSplit({ maxWait: 120 }), { onError: 'continueRegularOutput' });
+		const failed = await run(carried, checkSplit({ maxWait: 120 }), {
+			onError: 'continueRegularOutput',
+		});
 		expect(failed.items(VEO, 1)).toHaveLength(0);
 		const rows = failed.items(VEO, 0);
 		expect(rows.map((row) => row.json.id)).toEqual(carried.map((row) => row.id));
-		for (const row of rows) expect(String(row.json.error)).toContain('did not finish within "Max Wait"');
+		for (const row of rows)
+			expect(String(row.json.error)).toContain('did not finish within "Max Wait"');
 
 		const returned = await run(carried, checkSplit({ maxWait: 120, onTimeout: 'return' }));
-		expect(returned.items(VEO, 0).map((row) => [row.json.id, row.json.timedOut])).toEqual(carried.map((row) => [row.id, true]));
+		expect(returned.items(VEO, 0).map((row) => [row.json.id, row.json.timedOut])).toEqual(
+			carried.map((row) => [row.id, true]),
+		);
 
 		// Without Continue On Fail the node stops and names the generation.
 		const stopped = await run(carried, checkSplit({ maxWait: 120 }));
@@ -209,7 +254,9 @@ describe('the durable loop: check once, split by state', () => {
 		const [row] = result.items(VEO, 1);
 		expect(row.json.veoWait).toEqual({ ...(carried.veoWait as object), checks: 2 });
 		expect(row.json.error).toBeUndefined();
-		expect(sim.requests.filter((r) => r.origin === 'api' && r.method === 'GET').length).toBeGreaterThan(1);
+		expect(
+			sim.requests.filter((r) => r.origin === 'api' && r.method === 'GET').length,
+		).toBeGreaterThan(1);
 	});
 
 	it('Get Generation starts the deadline at its first check when the item carries none', async () => {
@@ -230,7 +277,10 @@ describe('the durable loop: check once, split by state', () => {
 		const submitted = await run(prompts(1), generateParams({ waitForCompletion: false }));
 		const id = submitted.items(VEO)[0].json.id;
 		const before = sim.requests.length;
-		const result = await run([{ id, veoWait: { id, deadline: 'soon', startedAt: 'earlier', checks: 1 } }], checkSplit());
+		const result = await run(
+			[{ id, veoWait: { id, deadline: 'soon', startedAt: 'earlier', checks: 1 } }],
+			checkSplit(),
+		);
 		expect(result.status).toBe('error');
 		expect(String(result.error?.message)).toContain('veoWait');
 		expect(sim.requests.length).toBe(before);
@@ -243,12 +293,24 @@ describe('the durable loop: check once, split by state', () => {
 			{ onError: 'continueErrorOutput' },
 		);
 		expect(result.status).toBe('success');
-		expect(result.items(VEO, 1).map((row) => row.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(result.items(VEO, 1).map((row) => row.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+		]);
 		// [sim:error] fails at the API later; the submit itself is accepted, so all three are running.
 		clockOfRun.time += 90_000;
-		const check = await run(result.items(VEO, 1).map((row) => row.json), checkSplit(), { onError: 'continueErrorOutput' });
+		const check = await run(
+			result.items(VEO, 1).map((row) => row.json),
+			checkSplit(),
+			{ onError: 'continueErrorOutput' },
+		);
 		clockOfRun.time += 90_000;
-		const second = await run(check.items(VEO, 1).map((row) => row.json), checkSplit(), { onError: 'continueErrorOutput' });
+		const second = await run(
+			check.items(VEO, 1).map((row) => row.json),
+			checkSplit(),
+			{ onError: 'continueErrorOutput' },
+		);
 		expect(second.items(VEO, 0).map((row) => row.json.status)).toEqual(['completed', 'completed']);
 		const failures = second.items(VEO, 2);
 		expect(failures).toHaveLength(1);
@@ -269,10 +331,20 @@ describe('the durable loop: check once, split by state', () => {
 			{ operation: 'get' },
 		];
 		for (const parameters of cases) {
-			const node = { id: '1', name: VEO, type: AIMLAPI_VEO_NODE_TYPE, typeVersion: 1, position: [0, 0] as [number, number], parameters };
+			const node = {
+				id: '1',
+				name: VEO,
+				type: AIMLAPI_VEO_NODE_TYPE,
+				typeVersion: 1,
+				position: [0, 0] as [number, number],
+				parameters,
+			};
 			const wf = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
 			const outputs = NodeHelpers.getNodeOutputs(wf, wf.getNode(VEO)!, description);
-			expect([parameters, outputs.length]).toEqual([parameters, splitsOutputs(wf.getNode(VEO)!.parameters) ? 2 : 1]);
+			expect([parameters, outputs.length]).toEqual([
+				parameters,
+				splitsOutputs(wf.getNode(VEO)!.parameters) ? 2 : 1,
+			]);
 		}
 	});
 
@@ -284,14 +356,20 @@ describe('the durable loop: check once, split by state', () => {
 		const result = await runWorkflow({
 			workflow: example,
 			credentials: credentials(),
-			nodeTypes: { [AIMLAPI_VEO_NODE_TYPE]: new VeoOnClock(), 'n8n-nodes-base.wait': waitOnClock() },
+			nodeTypes: {
+				[AIMLAPI_VEO_NODE_TYPE]: new VeoOnClock(),
+				'n8n-nodes-base.wait': waitOnClock(),
+			},
 		});
 		expect(result.status).toBe('success');
-		const videos = result.run.data.resultData.runData.Videos.flatMap((run) => run.data?.main[0] ?? []);
+		const videos = result.run.data.resultData.runData.Videos.flatMap(
+			(run) => run.data?.main[0] ?? [],
+		);
 		expect(videos).toHaveLength(rows.length);
 		for (const video of videos) expect(video.binary?.data?.mimeType).toBe('video/mp4');
 		// Get Generation's rows show what the submit cost, carried round the loop in veoWait.
-		for (const video of videos) expect(video.json.cost).toEqual({ credits: SUBMIT_CREDITS_USED, usd: SUBMIT_USD_SPENT });
+		for (const video of videos)
+			expect(video.json.cost).toEqual({ credits: SUBMIT_CREDITS_USED, usd: SUBMIT_USD_SPENT });
 		expect(new Set(videos.map((video) => video.json.id)).size).toBe(rows.length);
 		expect(sim.counters().posts).toBe(rows.length);
 		// polls: 2 -> the first check finds every generation running, the second finished.

@@ -249,7 +249,13 @@ describe('runWorkflow', () => {
 			workflow: chain(
 				[
 					manualTrigger,
-					{ id: 'pinned', name: 'Pinned', type: 'harness-test.neverRuns', typeVersion: 1, parameters: {} },
+					{
+						id: 'pinned',
+						name: 'Pinned',
+						type: 'harness-test.neverRuns',
+						typeVersion: 1,
+						parameters: {},
+					},
 					{ id: 'noop', name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} },
 				],
 				{ pinData: { Pinned: [{ json: { pinned: true } }] } },
@@ -266,7 +272,13 @@ describe('runWorkflow', () => {
 			runWorkflow({
 				workflow: chain([
 					manualTrigger,
-					{ id: 'x', name: 'Sheets', type: 'n8n-nodes-base.googleSheets', typeVersion: 4.2, parameters: {} },
+					{
+						id: 'x',
+						name: 'Sheets',
+						type: 'n8n-nodes-base.googleSheets',
+						typeVersion: 4.2,
+						parameters: {},
+					},
 				]),
 			}),
 		).rejects.toThrow('Unrecognized node type: n8n-nodes-base.googleSheets');
@@ -274,22 +286,49 @@ describe('runWorkflow', () => {
 
 	it('runs a pinned node of a type it has no stand-in for, with as many inputs as are wired to it', async () => {
 		const workflow = chain(
-			[manualTrigger, fields('Left'), { id: 'm', name: 'Merge', type: 'n8n-nodes-base.merge', typeVersion: 3.2, parameters: {} }],
+			[
+				manualTrigger,
+				fields('Left'),
+				{ id: 'm', name: 'Merge', type: 'n8n-nodes-base.merge', typeVersion: 3.2, parameters: {} },
+			],
 			{ pinData: { Left: json({ side: 'left' }), Merge: json({ merged: true }) } },
 		);
-		workflow.connections[manualTrigger.name] = { main: [[{ node: 'Left', type: 'main', index: 0 }, { node: 'Merge', type: 'main', index: 1 }]] };
+		workflow.connections[manualTrigger.name] = {
+			main: [
+				[
+					{ node: 'Left', type: 'main', index: 0 },
+					{ node: 'Merge', type: 'main', index: 1 },
+				],
+			],
+		};
 		const result = await runWorkflow({ workflow });
 		expect(result.status).toBe('success');
 		expect(result.items('Merge').map((item) => item.json)).toEqual([{ merged: true }]);
 		// Unpinned, the same node type is unknown: nothing stands in for what n8n's node would do.
 		delete workflow.pinData?.Merge;
-		await expect(runWorkflow({ workflow })).rejects.toThrow('Unrecognized node type: n8n-nodes-base.merge');
+		await expect(runWorkflow({ workflow })).rejects.toThrow(
+			'Unrecognized node type: n8n-nodes-base.merge',
+		);
 	});
 
 	it('refuses a workflow with parameter issues, as n8n does', async () => {
-		const needsField = testNode('needsField', async function () {
-			return [this.getInputData()];
-		}, { properties: [{ displayName: 'Field To Split Out', name: 'fieldToSplitOut', type: 'string', default: '', required: true }] });
+		const needsField = testNode(
+			'needsField',
+			async function () {
+				return [this.getInputData()];
+			},
+			{
+				properties: [
+					{
+						displayName: 'Field To Split Out',
+						name: 'fieldToSplitOut',
+						type: 'string',
+						default: '',
+						required: true,
+					},
+				],
+			},
+		);
 		await expect(
 			runWorkflow({
 				workflow: chain([
@@ -325,10 +364,14 @@ describe('runWorkflow', () => {
 			const caller = testNode(
 				'caller',
 				async function () {
-					const body = (await this.helpers.httpRequestWithAuthentication.call(this, 'headerKeyApi', {
-						url: `${api.baseUrl}/ping`,
-						json: true,
-					})) as IDataObject;
+					const body = (await this.helpers.httpRequestWithAuthentication.call(
+						this,
+						'headerKeyApi',
+						{
+							url: `${api.baseUrl}/ping`,
+							json: true,
+						},
+					)) as IDataObject;
 					return [[{ json: body }]];
 				},
 				{ credentials: [{ name: 'headerKeyApi', required: true }] },
@@ -446,7 +489,13 @@ describe('errors, retries and cancellation', () => {
 						parameters: {},
 						onError: 'continueRegularOutput',
 					},
-					{ id: 'noop', name: 'After', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} },
+					{
+						id: 'noop',
+						name: 'After',
+						type: 'n8n-nodes-base.noOp',
+						typeVersion: 1,
+						parameters: {},
+					},
 				],
 				{ pinData: { Data: json({ prompt: 'x' }) } },
 			),
@@ -597,7 +646,13 @@ describe('errors, retries and cancellation', () => {
 		const result = await runWorkflow({
 			workflow: chain([
 				manualTrigger,
-				{ id: 's', name: 'Stubborn', type: 'harness-test.stubborn', typeVersion: 1, parameters: {} },
+				{
+					id: 's',
+					name: 'Stubborn',
+					type: 'harness-test.stubborn',
+					typeVersion: 1,
+					parameters: {},
+				},
 			]),
 			nodeTypes: { 'harness-test.stubborn': stubborn },
 			signal: controller.signal,
@@ -622,7 +677,11 @@ describe('binary data', () => {
 		const out: INodeExecutionData[] = [];
 		for (let i = 0; i < items.length; i++) {
 			const text = `hello ${String(items[i].json.name)}`;
-			const data = await this.helpers.prepareBinaryData(Buffer.from(text), 'hello.txt', 'text/plain');
+			const data = await this.helpers.prepareBinaryData(
+				Buffer.from(text),
+				'hello.txt',
+				'text/plain',
+			);
 			out.push({ json: items[i].json, binary: { data }, pairedItem: { item: i } });
 		}
 		return [out];
@@ -634,8 +693,20 @@ describe('binary data', () => {
 				[
 					manualTrigger,
 					fields('Data'),
-					{ id: 'm', name: 'Make File', type: 'harness-test.makeFile', typeVersion: 1, parameters: {} },
-					{ id: 'w', name: 'Write File', type: 'n8n-nodes-base.readWriteFile', typeVersion: 1, parameters: {} },
+					{
+						id: 'm',
+						name: 'Make File',
+						type: 'harness-test.makeFile',
+						typeVersion: 1,
+						parameters: {},
+					},
+					{
+						id: 'w',
+						name: 'Write File',
+						type: 'n8n-nodes-base.readWriteFile',
+						typeVersion: 1,
+						parameters: {},
+					},
 				],
 				{ pinData: { Data: json({ name: 'world' }) } },
 			),
@@ -663,7 +734,11 @@ describe('binary data', () => {
 					this.push(index < size / chunkSize ? chunkFor(index++) : null);
 				},
 			});
-			const data = await this.helpers.prepareBinaryData(stream, 'big.bin', 'application/octet-stream');
+			const data = await this.helpers.prepareBinaryData(
+				stream,
+				'big.bin',
+				'application/octet-stream',
+			);
 			return [[{ json: { made: true }, binary: { data } }]];
 		});
 
@@ -696,7 +771,13 @@ describe('binary data', () => {
 				[
 					manualTrigger,
 					fields('Data'),
-					{ id: 'm', name: 'Make File', type: 'harness-test.makeFile', typeVersion: 1, parameters: {} },
+					{
+						id: 'm',
+						name: 'Make File',
+						type: 'harness-test.makeFile',
+						typeVersion: 1,
+						parameters: {},
+					},
 				],
 				{ pinData: { Data: json({ name: 'again' }) } },
 			),
@@ -716,7 +797,8 @@ describe('testCredential', () => {
 	beforeAll(async () => {
 		api = await startServer((req, _body, res) => {
 			if (req.url !== '/v2/billing') return sendJson(res, 404, { message: 'Not found' });
-			if (req.headers.authorization === 'Bearer good-key') return sendJson(res, 200, { balance: 10 });
+			if (req.headers.authorization === 'Bearer good-key')
+				return sendJson(res, 200, { balance: 10 });
 			sendJson(res, 401, {
 				message: 'This request requires a valid API key. Get one at https://aimlapi.com/app/keys',
 			});
@@ -728,14 +810,24 @@ describe('testCredential', () => {
 	});
 
 	it('reports OK for a key the API accepts', async () => {
-		const result = await testCredential(new AimlVeoApi(), { apiKey: 'good-key', baseUrl: api.baseUrl });
+		const result = await testCredential(new AimlVeoApi(), {
+			apiKey: 'good-key',
+			baseUrl: api.baseUrl,
+		});
 		expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
-		expect(api.seen.at(-1)).toMatchObject({ method: 'GET', url: '/v2/billing', authorization: 'Bearer good-key' });
+		expect(api.seen.at(-1)).toMatchObject({
+			method: 'GET',
+			url: '/v2/billing',
+			authorization: 'Bearer good-key',
+		});
 	});
 
 	it('reports an error like n8n does for a key the API refuses, with the API’s message', async () => {
 		// A trailing slash on the base URL is trimmed by the credential's test request.
-		const result = await testCredential(new AimlVeoApi(), { apiKey: 'bad-key', baseUrl: `${api.baseUrl}/` });
+		const result = await testCredential(new AimlVeoApi(), {
+			apiKey: 'bad-key',
+			baseUrl: `${api.baseUrl}/`,
+		});
 		expect(result).toEqual({
 			status: 'Error',
 			message: 'Unauthorized',

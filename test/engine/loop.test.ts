@@ -85,10 +85,15 @@ const editFields: INodeType = {
 		],
 	},
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const [keep, drop] = [this.getNodeParameter('keep', 0) as string, this.getNodeParameter('drop', 0) as string];
+		const [keep, drop] = [
+			this.getNodeParameter('keep', 0) as string,
+			this.getNodeParameter('drop', 0) as string,
+		];
 		return [
 			this.getInputData().map((item, index) => {
-				const entries = Object.entries(item.json).filter(([name]) => (keep ? name === keep : name !== drop));
+				const entries = Object.entries(item.json).filter(([name]) =>
+					keep ? name === keep : name !== drop,
+				);
 				return { json: Object.fromEntries(entries), pairedItem: { item: index } };
 			}),
 		];
@@ -97,7 +102,9 @@ const editFields: INodeType = {
 const MAX_ROUNDS = 40;
 
 const splitGenerate = (loopOptions: Record<string, unknown> = {}) => {
-	const { waitOptions: _unused, ...parameters } = generateParams({ prompt: 'A heron wades at dawn' });
+	const { waitOptions: _unused, ...parameters } = generateParams({
+		prompt: 'A heron wades at dawn',
+	});
 	return { ...parameters, waitForCompletion: false, splitByState: true, loopOptions };
 };
 const splitCheck = (loopOptions: Record<string, unknown> = {}) => {
@@ -105,7 +112,12 @@ const splitCheck = (loopOptions: Record<string, unknown> = {}) => {
 	return { ...parameters, waitForCompletion: false, splitByState: true, loopOptions };
 };
 
-const node = (name: string, type: string, parameters: Record<string, unknown> = {}, extra: Partial<WorkflowNodeJson> = {}): WorkflowNodeJson => ({
+const node = (
+	name: string,
+	type: string,
+	parameters: Record<string, unknown> = {},
+	extra: Partial<WorkflowNodeJson> = {},
+): WorkflowNodeJson => ({
 	name,
 	type,
 	typeVersion: 1,
@@ -120,24 +132,53 @@ const keepOnlyId = () => node('Keep only id', 'test.editFields', { keep: 'id' })
 const waitNode = () => node('Wait', 'n8n-nodes-base.wait', { amount: WAIT_S, unit: 'seconds' });
 
 /** Manual Trigger → one prompt → Generate Video (split) → Running → `between` → `into` … and `into`'s Running back. */
-function loopWorkflow(generate: Record<string, unknown>, nodeExtra: Partial<WorkflowNodeJson>, path: WorkflowNodeJson[], into: 'generate' | 'check', check = splitCheck()): WorkflowJson {
-	const base = workflow([{ prompt: 'A heron wades at dawn' }], [veoNode(GENERATE, generate, nodeExtra)]);
+function loopWorkflow(
+	generate: Record<string, unknown>,
+	nodeExtra: Partial<WorkflowNodeJson>,
+	path: WorkflowNodeJson[],
+	into: 'generate' | 'check',
+	check = splitCheck(),
+): WorkflowJson {
+	const base = workflow(
+		[{ prompt: 'A heron wades at dawn' }],
+		[veoNode(GENERATE, generate, nodeExtra)],
+	);
 	const target = into === 'generate' ? GENERATE : CHECK;
-	const nodes = [...base.nodes, ...path, node('Done', 'n8n-nodes-base.noOp'), node('Failed', 'n8n-nodes-base.noOp')];
+	const nodes = [
+		...base.nodes,
+		...path,
+		node('Done', 'n8n-nodes-base.noOp'),
+		node('Failed', 'n8n-nodes-base.noOp'),
+	];
 	const connections = base.connections as Record<string, unknown>;
 	const first = path[0]?.name ?? target;
-	const done = nodeExtra.onError === 'continueErrorOutput' ? to('Done', first, 'Failed') : to('Done', first);
+	const done =
+		nodeExtra.onError === 'continueErrorOutput' ? to('Done', first, 'Failed') : to('Done', first);
 	connections[GENERATE] = { main: done };
-	for (let i = 0; i < path.length; i++) connections[path[i].name] = { main: to(path[i + 1]?.name ?? target) };
+	for (let i = 0; i < path.length; i++)
+		connections[path[i].name] = { main: to(path[i + 1]?.name ?? target) };
 	if (into === 'check') {
 		nodes.push({ ...veoNode(CHECK, check, nodeExtra), credentials: CREDENTIAL });
-		connections[CHECK] = { main: nodeExtra.onError === 'continueErrorOutput' ? to('Done', first, 'Failed') : to('Done', first) };
+		connections[CHECK] = {
+			main:
+				nodeExtra.onError === 'continueErrorOutput'
+					? to('Done', first, 'Failed')
+					: to('Done', first),
+		};
 	}
 	return { ...base, nodes, connections };
 }
 
 async function runLoop(wf: WorkflowJson): Promise<RunWorkflowResult> {
-	return await runWorkflow({ workflow: wf, credentials: credentials(), nodeTypes: { [AIMLAPI_VEO_NODE_TYPE]: new VeoOnClock(), 'n8n-nodes-base.wait': waitOnClock(), 'test.editFields': editFields } });
+	return await runWorkflow({
+		workflow: wf,
+		credentials: credentials(),
+		nodeTypes: {
+			[AIMLAPI_VEO_NODE_TYPE]: new VeoOnClock(),
+			'n8n-nodes-base.wait': waitOnClock(),
+			'test.editFields': editFields,
+		},
+	});
 }
 
 /**
@@ -161,11 +202,15 @@ async function driven(running: Promise<RunWorkflowResult>): Promise<RunWorkflowR
 
 /** Every row a node put out on `output`, over all its runs. */
 function allRows(result: RunWorkflowResult, name: string, output: number): INodeExecutionData[] {
-	return (result.run.data.resultData.runData[name] ?? []).flatMap((task) => task.data?.main[output] ?? []);
+	return (result.run.data.resultData.runData[name] ?? []).flatMap(
+		(task) => task.data?.main[output] ?? [],
+	);
 }
 
-const apiCalls = (method: string) => sim.requests.filter((request) => request.origin === 'api' && request.method === method).length;
-const errorText = (result: RunWorkflowResult) => `${result.error?.message ?? ''}\n${String(result.error?.description ?? '')}`;
+const apiCalls = (method: string) =>
+	sim.requests.filter((request) => request.origin === 'api' && request.method === method).length;
+const errorText = (result: RunWorkflowResult) =>
+	`${result.error?.message ?? ''}\n${String(result.error?.description ?? '')}`;
 const rowText = (rows: INodeExecutionData[]) => JSON.stringify(rows.map((row) => row.json));
 
 beforeAll(async () => {
@@ -173,7 +218,11 @@ beforeAll(async () => {
 });
 afterAll(async () => {
 	await sim.close();
-	printFaultTable('The durable loop wired or edited carelessly', ['case', 'on error', 'prompts', 'POSTs', 'GETs', 'rounds', 'rows out', 'how it ended'], report);
+	printFaultTable(
+		'The durable loop wired or edited carelessly',
+		['case', 'on error', 'prompts', 'POSTs', 'GETs', 'rounds', 'rows out', 'how it ended'],
+		report,
+	);
 });
 beforeEach(() => {
 	sim.reset();
@@ -193,56 +242,103 @@ describe('Running wired back into Generate Video buys nothing again', () => {
 	const wirings: Array<[string, () => WorkflowNodeJson[]]> = [
 		['directly', () => []],
 		['through a Wait node', () => [waitNode()]],
-		['through a Wait node and a Set node that drops veoWait', () => [waitNode(), node('Drop veoWait', 'test.editFields', { drop: 'veoWait' })]],
+		[
+			'through a Wait node and a Set node that drops veoWait',
+			() => [waitNode(), node('Drop veoWait', 'test.editFields', { drop: 'veoWait' })],
+		],
 	];
-	const cases = wirings.flatMap(([wiring, path]) => ON_ERROR.map(([onError, extra]) => [wiring, onError, path, extra] as const));
+	const cases = wirings.flatMap(([wiring, path]) =>
+		ON_ERROR.map(([onError, extra]) => [wiring, onError, path, extra] as const),
+	);
 
-	it.each(cases)('%s, on error %s: 1 prompt, 1 POST, the item refused naming the loop', async (wiring, onError, path, extra) => {
-		const result = await runLoop(loopWorkflow(splitGenerate(), extra, path(), 'generate'));
-		const runs = result.runCount(GENERATE);
-		const posts = apiCalls('POST');
-		const id = sim.generations[0]?.id;
-		const field = wiring.includes('drops') ? 'status' : 'veoWait';
-		const failures = [...allRows(result, GENERATE, 0), ...allRows(result, GENERATE, 2)].filter((row) => row.json.error !== undefined);
-		report.push([`Running → ${wiring} → Generate Video`, onError, '1', String(posts), String(apiCalls('GET')), String(runs), String(failures.length), result.status === 'error' ? 'node stopped, naming the loop' : 'item refused, nothing sent']);
-		expect(posts).toBe(1);
-		expect(sim.generations).toHaveLength(1);
-		expect(runs).toBe(2);
-		const expected = `This item is the Running row of generation ${id} (${field === 'veoWait' ? 'it carries veoWait' : 'its status is "queued" and it has runTotals'}), which keeps running at the API`;
-		if (onError === 'stop') {
-			expect(result.status).toBe('error');
-			expect(errorText(result)).toContain(expected);
-			expect(errorText(result)).toContain('not back into Generate Video');
-			return;
-		}
-		expect(result.status).toBe('success');
-		// One row for the one item in the round that refused it: on Done, or on the error output.
-		const last = result.run.data.resultData.runData[GENERATE][1].data?.main ?? [];
-		expect((last[0] ?? []).length + (last[1] ?? []).length + (last[2] ?? []).length).toBe(1);
-		expect(failures).toHaveLength(1);
-		const failure = failures[0].json;
-		const message = String(failure.error);
-		expect(message).toContain(expected);
-		expect(onError === 'error output' ? result.items('Failed') : result.items('Done')).toHaveLength(1);
-		// The node shows no cost for the refused item (on the error output n8n adds the input item's own fields).
-		expect(onError === 'error output' ? (failure.details as { cost?: unknown }).cost : failure.cost).toBeUndefined();
-	});
+	it.each(cases)(
+		'%s, on error %s: 1 prompt, 1 POST, the item refused naming the loop',
+		async (wiring, onError, path, extra) => {
+			const result = await runLoop(loopWorkflow(splitGenerate(), extra, path(), 'generate'));
+			const runs = result.runCount(GENERATE);
+			const posts = apiCalls('POST');
+			const id = sim.generations[0]?.id;
+			const field = wiring.includes('drops') ? 'status' : 'veoWait';
+			const failures = [...allRows(result, GENERATE, 0), ...allRows(result, GENERATE, 2)].filter(
+				(row) => row.json.error !== undefined,
+			);
+			report.push([
+				`Running → ${wiring} → Generate Video`,
+				onError,
+				'1',
+				String(posts),
+				String(apiCalls('GET')),
+				String(runs),
+				String(failures.length),
+				result.status === 'error' ? 'node stopped, naming the loop' : 'item refused, nothing sent',
+			]);
+			expect(posts).toBe(1);
+			expect(sim.generations).toHaveLength(1);
+			expect(runs).toBe(2);
+			const expected = `This item is the Running row of generation ${id} (${field === 'veoWait' ? 'it carries veoWait' : 'its status is "queued" and it has runTotals'}), which keeps running at the API`;
+			if (onError === 'stop') {
+				expect(result.status).toBe('error');
+				expect(errorText(result)).toContain(expected);
+				expect(errorText(result)).toContain('not back into Generate Video');
+				return;
+			}
+			expect(result.status).toBe('success');
+			// One row for the one item in the round that refused it: on Done, or on the error output.
+			const last = result.run.data.resultData.runData[GENERATE][1].data?.main ?? [];
+			expect((last[0] ?? []).length + (last[1] ?? []).length + (last[2] ?? []).length).toBe(1);
+			expect(failures).toHaveLength(1);
+			const failure = failures[0].json;
+			const message = String(failure.error);
+			expect(message).toContain(expected);
+			expect(
+				onError === 'error output' ? result.items('Failed') : result.items('Done'),
+			).toHaveLength(1);
+			// The node shows no cost for the refused item (on the error output n8n adds the input item's own fields).
+			expect(
+				onError === 'error output' ? (failure.details as { cost?: unknown }).cost : failure.cost,
+			).toBeUndefined();
+		},
+	);
 
 	it('rows of finished generations still go on into Generate Video (Veo into Veo): one POST each', async () => {
 		sim.setOptions({ progress: { polls: 1 } });
-		const next = veoNode('Next', generateParams({ prompt: 'and then it flies off', downloadVideo: false }));
-		const wf = workflow([{ prompt: 'a heron' }], [veoNode(GENERATE, generateParams({ downloadVideo: false }, { pollInterval: 1 })), next]);
-		const result = await driven(runWorkflow({ workflow: wf, credentials: credentials(), nodeTypes: { [AIMLAPI_VEO_NODE_TYPE]: new VeoOnClock() } }));
+		const next = veoNode(
+			'Next',
+			generateParams({ prompt: 'and then it flies off', downloadVideo: false }),
+		);
+		const wf = workflow(
+			[{ prompt: 'a heron' }],
+			[veoNode(GENERATE, generateParams({ downloadVideo: false }, { pollInterval: 1 })), next],
+		);
+		const result = await driven(
+			runWorkflow({
+				workflow: wf,
+				credentials: credentials(),
+				nodeTypes: { [AIMLAPI_VEO_NODE_TYPE]: new VeoOnClock() },
+			}),
+		);
 		expect(result.status).toBe('success');
-		expect(result.items(GENERATE)[0].json).toMatchObject({ status: 'completed', runTotals: { videos: 1 } });
+		expect(result.items(GENERATE)[0].json).toMatchObject({
+			status: 'completed',
+			runTotals: { videos: 1 },
+		});
 		expect(result.items('Next')[0].json.status).toBe('completed');
 		expect(apiCalls('POST')).toBe(2);
 	});
 });
 
 /** Generate Video (split, Max Wait 600 s) → Running → Wait 90 s → [Set] → Check Generations (split) → Running → Wait … */
-const checkLoop = (path: WorkflowNodeJson[], extra: Partial<WorkflowNodeJson> = { onError: 'continueRegularOutput' }) =>
-	loopWorkflow(splitGenerate({ maxWait: 600 }), extra, [waitNode(), ...path], 'check', splitCheck({ maxWait: 600 }));
+const checkLoop = (
+	path: WorkflowNodeJson[],
+	extra: Partial<WorkflowNodeJson> = { onError: 'continueRegularOutput' },
+) =>
+	loopWorkflow(
+		splitGenerate({ maxWait: 600 }),
+		extra,
+		[waitNode(), ...path],
+		'check',
+		splitCheck({ maxWait: 600 }),
+	);
 
 /** When the loop ended, in seconds after the submit, and what its last row said. */
 function loopEnd(result: RunWorkflowResult) {
@@ -256,17 +352,32 @@ describe('the deadline cannot be escaped', () => {
 		const result = await driven(runLoop(checkLoop([])));
 		const { rounds, seconds, ended } = loopEnd(result);
 		const id = sim.generations[0].id;
-		report.push(['status answers about another generation', 'continue', '1', String(apiCalls('POST')), String(apiCalls('GET')), String(rounds), String(ended.length), `timed out ${seconds} s after the submit (Max Wait 600 s)`]);
+		report.push([
+			'status answers about another generation',
+			'continue',
+			'1',
+			String(apiCalls('POST')),
+			String(apiCalls('GET')),
+			String(rounds),
+			String(ended.length),
+			`timed out ${seconds} s after the submit (Max Wait 600 s)`,
+		]);
 		expect(result.status).toBe('success');
 		expect(apiCalls('POST')).toBe(1);
 		expect(ended).toHaveLength(1);
-		expect(String(ended[0].json.error)).toContain(`Generation ${id} did not finish within "Max Wait"`);
-		expect(String(ended[0].json.description)).toContain(`The API answered about generation ${otherIdOf(id)} when asked about generation ${id}`);
+		expect(String(ended[0].json.error)).toContain(
+			`Generation ${id} did not finish within "Max Wait"`,
+		);
+		expect(String(ended[0].json.description)).toContain(
+			`The API answered about generation ${otherIdOf(id)} when asked about generation ${id}`,
+		);
 		expect(ended[0].json.id).toBe(id);
 		// Every round's Running row kept the id asked and the first deadline.
 		const running = allRows(result, CHECK, 1);
 		expect(running.map((row) => row.json.id)).toEqual(running.map(() => id));
-		expect(new Set(running.map((row) => (row.json.veoWait as { deadline: string }).deadline))).toEqual(new Set([new Date(1_000_000 + 600_000).toISOString()]));
+		expect(
+			new Set(running.map((row) => (row.json.veoWait as { deadline: string }).deadline)),
+		).toEqual(new Set([new Date(1_000_000 + 600_000).toISOString()]));
 		// A round's checks are retried for at most 120 s; the round after the deadline ends the loop.
 		expect(rounds).toBe(3);
 		expect(seconds).toBeGreaterThanOrEqual(600);
@@ -275,69 +386,165 @@ describe('the deadline cannot be escaped', () => {
 
 	it('waiting in the run, an answer about another generation is retried until Max Wait, naming both ids', async () => {
 		sim.setOptions({ progress: 'manual', faults: { pollOtherIdShare: 1 } });
-		const wf = workflow([{ prompt: 'a heron' }], [veoNode(GENERATE, generateParams({}, { maxWait: 60, pollInterval: 5 }), { onError: 'continueRegularOutput' })]);
-		const result = await driven(runWorkflow({ workflow: wf, credentials: credentials(), nodeTypes: { [AIMLAPI_VEO_NODE_TYPE]: new VeoOnClock() } }));
+		const wf = workflow(
+			[{ prompt: 'a heron' }],
+			[
+				veoNode(GENERATE, generateParams({}, { maxWait: 60, pollInterval: 5 }), {
+					onError: 'continueRegularOutput',
+				}),
+			],
+		);
+		const result = await driven(
+			runWorkflow({
+				workflow: wf,
+				credentials: credentials(),
+				nodeTypes: { [AIMLAPI_VEO_NODE_TYPE]: new VeoOnClock() },
+			}),
+		);
 		const [row] = result.items(GENERATE);
 		const id = sim.generations[0].id;
-		report.push(['status answers about another generation, waiting in the run', 'continue', '1', String(apiCalls('POST')), String(apiCalls('GET')), '1', '1', `timed out at Max Wait (60 s)`]);
+		report.push([
+			'status answers about another generation, waiting in the run',
+			'continue',
+			'1',
+			String(apiCalls('POST')),
+			String(apiCalls('GET')),
+			'1',
+			'1',
+			`timed out at Max Wait (60 s)`,
+		]);
 		expect(String(row.json.error)).toContain(`Generation ${id} did not finish within "Max Wait"`);
-		expect(String(row.json.description)).toContain(`The API answered about generation ${otherIdOf(id)} when asked about generation ${id}`);
+		expect(String(row.json.description)).toContain(
+			`The API answered about generation ${otherIdOf(id)} when asked about generation ${id}`,
+		);
 		expect(row.json.id).toBe(id);
 		expect(apiCalls('GET')).toBeGreaterThan(1);
 	});
 
 	const year = 365 * 86_400_000;
 	const edits: Array<[string, (veoWait: Record<string, unknown>) => unknown, string]> = [
-		['deadline in the year 9999', (w) => ({ ...w, deadline: '9999-12-31T23:59:59.000Z' }), 'a loop lasts at most 86400 s'],
-		['deadline 30 days after the start', (w) => ({ ...w, deadline: new Date(Date.parse(w.startedAt as string) + 30 * 86_400_000).toISOString() }), 'a loop lasts at most 86400 s'],
-		['checks: -5', (w) => ({ ...w, checks: -5 }), 'veoWait.checks must be a whole number of 0 or more, got -5'],
-		['start a year ahead', (w) => ({ ...w, startedAt: new Date(Date.parse(w.startedAt as string) + year).toISOString(), deadline: new Date(Date.parse(w.deadline as string) + year).toISOString() }), 'lies in the future'],
+		[
+			'deadline in the year 9999',
+			(w) => ({ ...w, deadline: '9999-12-31T23:59:59.000Z' }),
+			'a loop lasts at most 86400 s',
+		],
+		[
+			'deadline 30 days after the start',
+			(w) => ({
+				...w,
+				deadline: new Date(Date.parse(w.startedAt as string) + 30 * 86_400_000).toISOString(),
+			}),
+			'a loop lasts at most 86400 s',
+		],
+		[
+			'checks: -5',
+			(w) => ({ ...w, checks: -5 }),
+			'veoWait.checks must be a whole number of 0 or more, got -5',
+		],
+		[
+			'start a year ahead',
+			(w) => ({
+				...w,
+				startedAt: new Date(Date.parse(w.startedAt as string) + year).toISOString(),
+				deadline: new Date(Date.parse(w.deadline as string) + year).toISOString(),
+			}),
+			'lies in the future',
+		],
 		['{}', () => ({}), 'veoWait.id must be'],
-		['the state of another generation', (w) => ({ ...w, id: 'another-generation' }), 'veoWait is the state of generation another-generation'],
+		[
+			'the state of another generation',
+			(w) => ({ ...w, id: 'another-generation' }),
+			'veoWait is the state of generation another-generation',
+		],
 	];
 
-	it.each(edits)('an edited veoWait (%s) is refused before any request, naming veoWait, with no cost shown', async (name, edit, reason) => {
-		const first = await runWorkflow({ workflow: workflow([{ prompt: 'a heron' }], [veoNode(GENERATE, splitGenerate())]), credentials: credentials(), nodeTypes: { [AIMLAPI_VEO_NODE_TYPE]: new VeoOnClock() } });
-		const carried = first.items(GENERATE, 1)[0].json;
-		const before = sim.requests.length;
-		clock.time += WAIT_S * 1000;
-		const edited = { ...carried, veoWait: edit(carried.veoWait as Record<string, unknown>) };
-		const check = (extra = {}) => runWorkflow({ workflow: workflow([edited], [veoNode(CHECK, splitCheck(), extra)]), credentials: credentials(), nodeTypes: { [AIMLAPI_VEO_NODE_TYPE]: new VeoOnClock() } });
-		const stopped = await check();
-		expect(stopped.status).toBe('error');
-		expect(errorText(stopped)).toContain("The item's veoWait is not the loop state this node wrote");
-		expect(errorText(stopped)).toContain(reason);
-		expect(errorText(stopped)).toContain('Field: veoWait');
-		const continued = await check({ onError: 'continueRegularOutput' });
-		const rows = [...continued.items(CHECK, 0), ...continued.items(CHECK, 1)];
-		report.push([`veoWait edited: ${name}`, 'stop / continue', '1', String(apiCalls('POST')), String(sim.requests.length - before), '1', String(rows.length), 'refused before any request']);
-		expect(sim.requests.length).toBe(before);
-		expect(rows).toHaveLength(1);
-		expect(String(rows[0].json.error)).toContain(reason);
-		expect(rows[0].json.cost).toBeUndefined();
-		expect(rowText(rows)).not.toContain('"credits"');
-	});
+	it.each(edits)(
+		'an edited veoWait (%s) is refused before any request, naming veoWait, with no cost shown',
+		async (name, edit, reason) => {
+			const first = await runWorkflow({
+				workflow: workflow([{ prompt: 'a heron' }], [veoNode(GENERATE, splitGenerate())]),
+				credentials: credentials(),
+				nodeTypes: { [AIMLAPI_VEO_NODE_TYPE]: new VeoOnClock() },
+			});
+			const carried = first.items(GENERATE, 1)[0].json;
+			const before = sim.requests.length;
+			clock.time += WAIT_S * 1000;
+			const edited = { ...carried, veoWait: edit(carried.veoWait as Record<string, unknown>) };
+			const check = (extra = {}) =>
+				runWorkflow({
+					workflow: workflow([edited], [veoNode(CHECK, splitCheck(), extra)]),
+					credentials: credentials(),
+					nodeTypes: { [AIMLAPI_VEO_NODE_TYPE]: new VeoOnClock() },
+				});
+			const stopped = await check();
+			expect(stopped.status).toBe('error');
+			expect(errorText(stopped)).toContain(
+				"The item's veoWait is not the loop state this node wrote",
+			);
+			expect(errorText(stopped)).toContain(reason);
+			expect(errorText(stopped)).toContain('Field: veoWait');
+			const continued = await check({ onError: 'continueRegularOutput' });
+			const rows = [...continued.items(CHECK, 0), ...continued.items(CHECK, 1)];
+			report.push([
+				`veoWait edited: ${name}`,
+				'stop / continue',
+				'1',
+				String(apiCalls('POST')),
+				String(sim.requests.length - before),
+				'1',
+				String(rows.length),
+				'refused before any request',
+			]);
+			expect(sim.requests.length).toBe(before);
+			expect(rows).toHaveLength(1);
+			expect(String(rows[0].json.error)).toContain(reason);
+			expect(rows[0].json.cost).toBeUndefined();
+			expect(rowText(rows)).not.toContain('"credits"');
+		},
+	);
 
 	it('a Set node that drops veoWait every round: the loop still ends by the first deadline Check Generations gave it', async () => {
 		const result = await runLoop(checkLoop([keepOnlyId()]));
 		const { rounds, seconds, ended } = loopEnd(result);
 		const id = sim.generations[0].id;
-		report.push(['veoWait dropped every round by a Set node', 'continue', '1', String(apiCalls('POST')), String(apiCalls('GET')), String(rounds), String(ended.length), `timed out ${seconds} s after the submit (first check at ${WAIT_S} s + Max Wait 600 s)`]);
+		report.push([
+			'veoWait dropped every round by a Set node',
+			'continue',
+			'1',
+			String(apiCalls('POST')),
+			String(apiCalls('GET')),
+			String(rounds),
+			String(ended.length),
+			`timed out ${seconds} s after the submit (first check at ${WAIT_S} s + Max Wait 600 s)`,
+		]);
 		expect(result.status).toBe('success');
 		expect(apiCalls('POST')).toBe(1);
-		expect(String(ended[0]?.json.error)).toContain(`Generation ${id} did not finish within "Max Wait"`);
+		expect(String(ended[0]?.json.error)).toContain(
+			`Generation ${id} did not finish within "Max Wait"`,
+		);
 		// First check at 90 s sets the deadline to 690 s; checks at 90, 180, … 630 find it running, 720 ends it.
 		expect(rounds).toBe(8);
 		expect(apiCalls('GET')).toBe(8);
 		expect(seconds).toBe(720);
-		const deadlines = allRows(result, CHECK, 1).map((row) => (row.json.veoWait as { deadline: string }).deadline);
+		const deadlines = allRows(result, CHECK, 1).map(
+			(row) => (row.json.veoWait as { deadline: string }).deadline,
+		);
 		expect(new Set(deadlines)).toEqual(new Set([new Date(1_000_000 + 690_000).toISOString()]));
 	});
 
-	it('the same loop with veoWait passed on ends at the submit\'s deadline', async () => {
+	it("the same loop with veoWait passed on ends at the submit's deadline", async () => {
 		const result = await runLoop(checkLoop([]));
 		const { rounds, seconds, ended } = loopEnd(result);
-		report.push(['veoWait passed on unchanged (for comparison)', 'continue', '1', String(apiCalls('POST')), String(apiCalls('GET')), String(rounds), String(ended.length), `timed out ${seconds} s after the submit (Max Wait 600 s)`]);
+		report.push([
+			'veoWait passed on unchanged (for comparison)',
+			'continue',
+			'1',
+			String(apiCalls('POST')),
+			String(apiCalls('GET')),
+			String(rounds),
+			String(ended.length),
+			`timed out ${seconds} s after the submit (Max Wait 600 s)`,
+		]);
 		expect(apiCalls('POST')).toBe(1);
 		expect(rounds).toBe(7);
 		expect(seconds).toBe(630);
@@ -347,37 +554,67 @@ describe('the deadline cannot be escaped', () => {
 
 describe('split mode honours Max Concurrent Generations', () => {
 	const prompts = (n: number) => Array.from({ length: n }, (_, i) => ({ prompt: `clip ${i}` }));
-	const splitFromItems = (loopOptions: Record<string, unknown>) => ({ ...splitGenerate(loopOptions), prompt: '={{ $json.prompt }}' });
+	const splitFromItems = (loopOptions: Record<string, unknown>) => ({
+		...splitGenerate(loopOptions),
+		prompt: '={{ $json.prompt }}',
+	});
 
 	it.each([
 		['Max Concurrent 10', { maxConcurrent: 10 }, 10],
 		['the default (25; never more than 16 requests at once)', {}, 16],
-	])('500 prompts, %s: every POST sent once, one row per item, never more requests in flight than the cap', async (name, loopOptions, cap) => {
-		sim.setOptions({ progress: 'manual', balanceUsd: 1000, faults: { postDelayMs: 5, getDelayMs: 5 } });
-		// 500 prompts → Generate Video (split) → Running → Wait → Check Generations (split), once round.
-		const wf = workflow(prompts(500), [veoNode(GENERATE, splitFromItems(loopOptions)), waitNode(), veoNode(CHECK, splitCheck(loopOptions))]);
-		(wf.connections as Record<string, unknown>)[GENERATE] = { main: [[], ...to('Wait')] };
-		const result = await runLoop(wf);
-		expect(result.status).toBe('success');
-		const submitsInFlight = inFlightBefore[0];
-		const inFlight = sim.counters().maxInFlight;
-		const running = result.items(GENERATE, 1);
-		const checked = result.items(CHECK, 1);
-		report.push([`500 prompts, ${name}`, 'stop', '500', String(apiCalls('POST')), String(apiCalls('GET')), '1', `${running.length} + ${checked.length}`, `at most ${submitsInFlight} submits, then ${inFlight} requests in flight at once`]);
-		expect(apiCalls('POST')).toBe(500);
-		expect(sim.generations).toHaveLength(500);
-		expect(running).toHaveLength(500);
-		expect(running.map((row) => (row.pairedItem as { item: number }).item)).toEqual(Array.from({ length: 500 }, (_, i) => i));
-		expect(apiCalls('GET')).toBe(500);
-		expect(checked).toHaveLength(500);
-		expect(submitsInFlight).toBeLessThanOrEqual(cap);
-		expect(inFlight).toBeLessThanOrEqual(cap);
-	});
+	])(
+		'500 prompts, %s: every POST sent once, one row per item, never more requests in flight than the cap',
+		async (name, loopOptions, cap) => {
+			sim.setOptions({
+				progress: 'manual',
+				balanceUsd: 1000,
+				faults: { postDelayMs: 5, getDelayMs: 5 },
+			});
+			// 500 prompts → Generate Video (split) → Running → Wait → Check Generations (split), once round.
+			const wf = workflow(prompts(500), [
+				veoNode(GENERATE, splitFromItems(loopOptions)),
+				waitNode(),
+				veoNode(CHECK, splitCheck(loopOptions)),
+			]);
+			(wf.connections as Record<string, unknown>)[GENERATE] = { main: [[], ...to('Wait')] };
+			const result = await runLoop(wf);
+			expect(result.status).toBe('success');
+			const submitsInFlight = inFlightBefore[0];
+			const inFlight = sim.counters().maxInFlight;
+			const running = result.items(GENERATE, 1);
+			const checked = result.items(CHECK, 1);
+			report.push([
+				`500 prompts, ${name}`,
+				'stop',
+				'500',
+				String(apiCalls('POST')),
+				String(apiCalls('GET')),
+				'1',
+				`${running.length} + ${checked.length}`,
+				`at most ${submitsInFlight} submits, then ${inFlight} requests in flight at once`,
+			]);
+			expect(apiCalls('POST')).toBe(500);
+			expect(sim.generations).toHaveLength(500);
+			expect(running).toHaveLength(500);
+			expect(running.map((row) => (row.pairedItem as { item: number }).item)).toEqual(
+				Array.from({ length: 500 }, (_, i) => i),
+			);
+			expect(apiCalls('GET')).toBe(500);
+			expect(checked).toHaveLength(500);
+			expect(submitsInFlight).toBeLessThanOrEqual(cap);
+			expect(inFlight).toBeLessThanOrEqual(cap);
+		},
+	);
 
 	it('Loop Options → Max Concurrent Generations is checked like the Wait Options one', async () => {
-		const result = await runWorkflow({ workflow: workflow(prompts(1), [veoNode(GENERATE, splitFromItems({ maxConcurrent: 0 }))]), credentials: credentials() });
+		const result = await runWorkflow({
+			workflow: workflow(prompts(1), [veoNode(GENERATE, splitFromItems({ maxConcurrent: 0 }))]),
+			credentials: credentials(),
+		});
 		expect(result.status).toBe('error');
-		expect(result.error?.message).toBe('Max Concurrent Generations must be from 1 to 500, got "0" [item 0]');
+		expect(result.error?.message).toBe(
+			'Max Concurrent Generations must be from 1 to 500, got "0" [item 0]',
+		);
 		expect(apiCalls('POST')).toBe(0);
 	});
 });

@@ -6,7 +6,12 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import type { WorkflowJson } from '../harness/engine';
@@ -35,21 +40,43 @@ class ImagesNode implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const files = JSON.parse(this.getNodeParameter('files', 0) as string) as Record<string, { name: string; mime: string }>;
+		const files = JSON.parse(this.getNodeParameter('files', 0) as string) as Record<
+			string,
+			{ name: string; mime: string }
+		>;
 		const binary: INodeExecutionData['binary'] = {};
 		for (const [field, file] of Object.entries(files)) {
-			binary[field] = await this.helpers.prepareBinaryData(readFileSync(join(FIXTURES, file.name)), file.name, file.mime);
+			binary[field] = await this.helpers.prepareBinaryData(
+				readFileSync(join(FIXTURES, file.name)),
+				file.name,
+				file.mime,
+			);
 		}
 		return [[{ json: {}, binary, pairedItem: { item: 0 } }]];
 	}
 }
 
-function imageWorkflow(files: Record<string, { name: string; mime: string }>, params: Record<string, unknown>): WorkflowJson {
+function imageWorkflow(
+	files: Record<string, { name: string; mime: string }>,
+	params: Record<string, unknown>,
+): WorkflowJson {
 	return {
 		name: 'models',
 		nodes: [
-			{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{ name: 'Images', type: 'test.testImages', typeVersion: 1, position: [200, 0], parameters: { files: JSON.stringify(files) } },
+			{
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				name: 'Images',
+				type: 'test.testImages',
+				typeVersion: 1,
+				position: [200, 0],
+				parameters: { files: JSON.stringify(files) },
+			},
 			veoNode(VEO, params),
 		],
 		connections: {
@@ -62,7 +89,11 @@ function imageWorkflow(files: Record<string, { name: string; mime: string }>, pa
 let sim: Simulator;
 const credentials = () => ({ aimlVeoApi: { apiKey: DEFAULT_API_KEY, baseUrl: sim.baseUrl } });
 const run = async (workflow: WorkflowJson) =>
-	await runWorkflow({ workflow, credentials: credentials(), nodeTypes: { 'test.testImages': new ImagesNode() } });
+	await runWorkflow({
+		workflow,
+		credentials: credentials(),
+		nodeTypes: { 'test.testImages': new ImagesNode() },
+	});
 const png = { name: 'first-frame.png', mime: 'image/png' };
 
 beforeAll(async () => {
@@ -76,87 +107,205 @@ describe('text to video', () => {
 	it.each([
 		['google/veo-3.1-t2v-fast', '720p'],
 		['google/veo-3.1-t2v', '1080p'],
-	])('%s goes to the universal path with lower-case resolution and its own options', async (model, resolution) => {
-		const params = generateParams({ model, prompt: 'a lighthouse at dusk', options: { resolution, autoFix: false, provider: 'auto', seed: 9 }, downloadVideo: false });
-		const result = await run(imageWorkflow({}, params));
-		expect(result.status).toBe('success');
-		expect(sim.generations[0]).toMatchObject({ path: '/v2/video/generations', body: { model, prompt: 'a lighthouse at dusk', resolution, auto_fix: false, provider: 'auto', seed: 9 } });
-		expect(result.items(VEO)[0].json.id).toBe(sim.generations[0].id);
-		// 3.1 ids contain a '/' as well as ':'; the poll found it.
-		expect(result.items(VEO)[0].json.status).toBe('completed');
-	});
-});
-
-describe('image to video', () => {
-	it.each(['google/veo-3.0-i2v-fast', 'google/veo-3.0-i2v'])('%s animates the image of the incoming item (base64), on the Google path', async (model) => {
-		const params = generateParams({ model, prompt: 'the box opens', imageSource: 'binary', imageBinaryProperty: 'photo', options: { resolution: '720p' } });
-		const result = await run(imageWorkflow({ photo: png }, params));
-		expect(result.status).toBe('success');
-		expect(sim.generations[0]).toMatchObject({ path: '/v2/generate/video/google/generation', body: { model, image_url: dataUri(FIRST), resolution: '720P' } });
-		expect(result.items(VEO)[0].binary?.data?.mimeType).toBe('video/mp4');
-	});
-
-	it.each(['google/veo-3.1-i2v-fast', 'google/veo-3.1-i2v'])('%s takes the image from a URL', async (model) => {
-		const params = generateParams({ model, prompt: 'the box opens', imageSource: 'url', imageUrl: 'https://example.com/photo.png', downloadVideo: false });
-		const result = await run(imageWorkflow({}, params));
-		expect(result.status).toBe('success');
-		expect(sim.generations[0]).toMatchObject({ path: '/v2/video/generations', body: { model, image_url: 'https://example.com/photo.png' } });
-		expect(Object.keys(sim.generations[0].body).sort()).toEqual(['image_url', 'model', 'prompt']);
-	});
-
-	it.each(['google/veo-3.1-first-last-image-to-video-fast', 'google/veo-3.1-first-last-image-to-video'])(
-		'%s sends both frames as last_image_url and image_url (not tail_image_url)',
-		async (model) => {
-			const params = generateParams({ model, prompt: 'day turns to night', imageSource: 'binary', imageBinaryProperty: 'data', lastFrameSource: 'binary', lastFrameBinaryProperty: 'lastFrame', options: { duration: 8 } });
-			const result = await run(imageWorkflow({ data: png, lastFrame: { name: 'last-frame.png', mime: 'image/png' } }, params));
+	])(
+		'%s goes to the universal path with lower-case resolution and its own options',
+		async (model, resolution) => {
+			const params = generateParams({
+				model,
+				prompt: 'a lighthouse at dusk',
+				options: { resolution, autoFix: false, provider: 'auto', seed: 9 },
+				downloadVideo: false,
+			});
+			const result = await run(imageWorkflow({}, params));
 			expect(result.status).toBe('success');
-			expect(sim.generations[0].body).toEqual({ model, prompt: 'day turns to night', image_url: dataUri(FIRST), last_image_url: dataUri(LAST), duration: 8 });
+			expect(sim.generations[0]).toMatchObject({
+				path: '/v2/video/generations',
+				body: {
+					model,
+					prompt: 'a lighthouse at dusk',
+					resolution,
+					auto_fix: false,
+					provider: 'auto',
+					seed: 9,
+				},
+			});
+			expect(result.items(VEO)[0].json.id).toBe(sim.generations[0].id);
+			// 3.1 ids contain a '/' as well as ':'; the poll found it.
+			expect(result.items(VEO)[0].json.status).toBe('completed');
 		},
 	);
 });
 
+describe('image to video', () => {
+	it.each(['google/veo-3.0-i2v-fast', 'google/veo-3.0-i2v'])(
+		'%s animates the image of the incoming item (base64), on the Google path',
+		async (model) => {
+			const params = generateParams({
+				model,
+				prompt: 'the box opens',
+				imageSource: 'binary',
+				imageBinaryProperty: 'photo',
+				options: { resolution: '720p' },
+			});
+			const result = await run(imageWorkflow({ photo: png }, params));
+			expect(result.status).toBe('success');
+			expect(sim.generations[0]).toMatchObject({
+				path: '/v2/generate/video/google/generation',
+				body: { model, image_url: dataUri(FIRST), resolution: '720P' },
+			});
+			expect(result.items(VEO)[0].binary?.data?.mimeType).toBe('video/mp4');
+		},
+	);
+
+	it.each(['google/veo-3.1-i2v-fast', 'google/veo-3.1-i2v'])(
+		'%s takes the image from a URL',
+		async (model) => {
+			const params = generateParams({
+				model,
+				prompt: 'the box opens',
+				imageSource: 'url',
+				imageUrl: 'https://example.com/photo.png',
+				downloadVideo: false,
+			});
+			const result = await run(imageWorkflow({}, params));
+			expect(result.status).toBe('success');
+			expect(sim.generations[0]).toMatchObject({
+				path: '/v2/video/generations',
+				body: { model, image_url: 'https://example.com/photo.png' },
+			});
+			expect(Object.keys(sim.generations[0].body).sort()).toEqual(['image_url', 'model', 'prompt']);
+		},
+	);
+
+	it.each([
+		'google/veo-3.1-first-last-image-to-video-fast',
+		'google/veo-3.1-first-last-image-to-video',
+	])('%s sends both frames as last_image_url and image_url (not tail_image_url)', async (model) => {
+		const params = generateParams({
+			model,
+			prompt: 'day turns to night',
+			imageSource: 'binary',
+			imageBinaryProperty: 'data',
+			lastFrameSource: 'binary',
+			lastFrameBinaryProperty: 'lastFrame',
+			options: { duration: 8 },
+		});
+		const result = await run(
+			imageWorkflow(
+				{ data: png, lastFrame: { name: 'last-frame.png', mime: 'image/png' } },
+				params,
+			),
+		);
+		expect(result.status).toBe('success');
+		expect(sim.generations[0].body).toEqual({
+			model,
+			prompt: 'day turns to night',
+			image_url: dataUri(FIRST),
+			last_image_url: dataUri(LAST),
+			duration: 8,
+		});
+	});
+});
+
 describe('reference images', () => {
 	it('google/veo-3.1-reference-to-video sends the images of several binary fields as image_urls, in order', async () => {
-		const params = generateParams({ model: 'google/veo-3.1-reference-to-video', prompt: 'the same two things, on a beach', referenceSource: 'binary', referenceBinaryProperties: 'face, lastFrame', options: { duration: 8 }, downloadVideo: false });
-		const result = await run(imageWorkflow({ face: png, lastFrame: { name: 'last-frame.png', mime: 'image/png' } }, params));
+		const params = generateParams({
+			model: 'google/veo-3.1-reference-to-video',
+			prompt: 'the same two things, on a beach',
+			referenceSource: 'binary',
+			referenceBinaryProperties: 'face, lastFrame',
+			options: { duration: 8 },
+			downloadVideo: false,
+		});
+		const result = await run(
+			imageWorkflow(
+				{ face: png, lastFrame: { name: 'last-frame.png', mime: 'image/png' } },
+				params,
+			),
+		);
 		expect(result.status).toBe('success');
-		expect(sim.generations[0].body).toEqual({ model: 'google/veo-3.1-reference-to-video', prompt: 'the same two things, on a beach', image_urls: [dataUri(FIRST), dataUri(LAST)], duration: 8 });
+		expect(sim.generations[0].body).toEqual({
+			model: 'google/veo-3.1-reference-to-video',
+			prompt: 'the same two things, on a beach',
+			image_urls: [dataUri(FIRST), dataUri(LAST)],
+			duration: 8,
+		});
 	});
 
 	it('a fourth reference image is refused before anything is sent', async () => {
-		const params = generateParams({ model: 'google/veo-3.1-reference-to-video', prompt: 'p', referenceBinaryProperties: 'data, data, data, data' });
+		const params = generateParams({
+			model: 'google/veo-3.1-reference-to-video',
+			prompt: 'p',
+			referenceBinaryProperties: 'data, data, data, data',
+		});
 		const result = await run(imageWorkflow({ data: png }, params));
-		expect(result.error?.message).toBe('Veo 3.1 (Reference Images to Video) takes 1 to 3 reference images, got 4 [item 0]');
+		expect(result.error?.message).toBe(
+			'Veo 3.1 (Reference Images to Video) takes 1 to 3 reference images, got 4 [item 0]',
+		);
 		expect(sim.requests).toHaveLength(0);
 	});
 
 	it('veo2/image-to-video sends its optional last frame as tail_image_url', async () => {
-		const params = generateParams({ model: 'veo2/image-to-video', prompt: 'p', imageSource: 'binary', lastFrameSource: 'binary', lastFrameBinaryProperty: 'lastFrame', downloadVideo: false });
-		const result = await run(imageWorkflow({ data: png, lastFrame: { name: 'last-frame.png', mime: 'image/png' } }, params));
+		const params = generateParams({
+			model: 'veo2/image-to-video',
+			prompt: 'p',
+			imageSource: 'binary',
+			lastFrameSource: 'binary',
+			lastFrameBinaryProperty: 'lastFrame',
+			downloadVideo: false,
+		});
+		const result = await run(
+			imageWorkflow(
+				{ data: png, lastFrame: { name: 'last-frame.png', mime: 'image/png' } },
+				params,
+			),
+		);
 		expect(result.status).toBe('success');
-		expect(sim.generations[0].body).toEqual({ model: 'veo2/image-to-video', prompt: 'p', image_url: dataUri(FIRST), tail_image_url: dataUri(LAST) });
+		expect(sim.generations[0].body).toEqual({
+			model: 'veo2/image-to-video',
+			prompt: 'p',
+			image_url: dataUri(FIRST),
+			tail_image_url: dataUri(LAST),
+		});
 	});
 });
 
 describe('image checks before any paid request', () => {
-	const i2v = (overrides: Record<string, unknown>) => generateParams({ model: 'google/veo-3.1-i2v-fast', prompt: 'p', imageSource: 'binary', imageBinaryProperty: 'data', ...overrides });
+	const i2v = (overrides: Record<string, unknown>) =>
+		generateParams({
+			model: 'google/veo-3.1-i2v-fast',
+			prompt: 'p',
+			imageSource: 'binary',
+			imageBinaryProperty: 'data',
+			...overrides,
+		});
 
 	it('a missing binary field names the field and the fields the item has', async () => {
 		const result = await run(imageWorkflow({ photo: png }, i2v({})));
-		expect(result.error?.message).toBe('The item has no binary field "data" for the image [item 0]');
+		expect(result.error?.message).toBe(
+			'The item has no binary field "data" for the image [item 0]',
+		);
 		expect(result.error?.description).toContain('Its binary fields are: photo');
 		expect(sim.requests).toHaveLength(0);
 	});
 
 	it('a file that is not an image is refused, whatever its declared type', async () => {
-		const result = await run(imageWorkflow({ data: { name: 'sample.mp4', mime: 'image/png' } }, i2v({})));
-		expect(result.error?.message).toBe('The image in "data" is not a PNG, JPEG or WebP image (it is "image/png") [item 0]');
+		const result = await run(
+			imageWorkflow({ data: { name: 'sample.mp4', mime: 'image/png' } }, i2v({})),
+		);
+		expect(result.error?.message).toBe(
+			'The image in "data" is not a PNG, JPEG or WebP image (it is "image/png") [item 0]',
+		);
 		expect(sim.requests).toHaveLength(0);
 	});
 
 	it('a URL that is not http(s) is refused', async () => {
-		const result = await run(imageWorkflow({}, i2v({ imageSource: 'url', imageUrl: 'file:///etc/passwd' })));
-		expect(result.error?.message).toBe('The image URL is not an http(s) URL: "file:///etc/passwd" [item 0]');
+		const result = await run(
+			imageWorkflow({}, i2v({ imageSource: 'url', imageUrl: 'file:///etc/passwd' })),
+		);
+		expect(result.error?.message).toBe(
+			'The image URL is not an http(s) URL: "file:///etc/passwd" [item 0]',
+		);
 		expect(sim.requests).toHaveLength(0);
 	});
 });
@@ -168,18 +317,28 @@ const parametersOf = (workflow: WorkflowJson, name: string) => {
 };
 
 /** A PNG as an HTTP Request node keeps a downloaded file in a binary field. */
-const pngFile = (bytes: Buffer, fileName: string) => ({ data: bytes.toString('base64'), mimeType: 'image/png', fileName });
+const pngFile = (bytes: Buffer, fileName: string) => ({
+	data: bytes.toString('base64'),
+	mimeType: 'image/png',
+	fileName,
+});
 
 // The examples' HTTP Request and Merge nodes are pinned to what they hand on; the real nodes
 // download and merge the frames in the e2e tests, in both n8n versions.
 describe('the image-to-video example', () => {
 	it('animates an image downloaded by an earlier node and hands the MP4 to Save MP4', async () => {
-		const example = pin(readExample('image-to-video.json'), 'Download product photo', [{ json: {}, binary: { data: pngFile(FIRST, 'photo.png') } }]);
+		const example = pin(readExample('image-to-video.json'), 'Download product photo', [
+			{ json: {}, binary: { data: pngFile(FIRST, 'photo.png') } },
+		]);
 		parametersOf(example, 'Animate image').waitOptions = { pollInterval: 1 };
 		const result = await runWorkflow({ workflow: example, credentials: credentials() });
 		expect(result.error?.message).toBeUndefined();
 		expect(result.status).toBe('success');
-		expect(sim.generations[0].body).toMatchObject({ model: 'google/veo-3.1-i2v-fast', image_url: dataUri(FIRST), duration: 6 });
+		expect(sim.generations[0].body).toMatchObject({
+			model: 'google/veo-3.1-i2v-fast',
+			image_url: dataUri(FIRST),
+			duration: 6,
+		});
 		expect(await mp4Header(result, 'Save MP4', 'video')).toBe('ftyp');
 	});
 });
@@ -188,10 +347,26 @@ describe('the first-and-last-frame example', () => {
 	it('sends the two images of the merged item as the first and the last frame, with the prompt of Video request', async () => {
 		const example = readExample('first-last-frame.json');
 		pin(example, 'Video request', [fieldsOf(example, 'Video request')]);
-		pin(example, 'Download first frame', [{ json: {}, binary: { firstFrame: pngFile(FIRST, 'first.png') } }]);
-		pin(example, 'Download last frame', [{ json: {}, binary: { lastFrame: pngFile(LAST, 'last.png') } }]);
-		const frames = { firstFrame: pngFile(FIRST, 'first.png'), lastFrame: pngFile(LAST, 'last.png') };
-		pin(example, 'Both frames in one item', [{ json: {}, binary: frames, pairedItem: [{ item: 0, input: 0 }, { item: 0, input: 1 }] }]);
+		pin(example, 'Download first frame', [
+			{ json: {}, binary: { firstFrame: pngFile(FIRST, 'first.png') } },
+		]);
+		pin(example, 'Download last frame', [
+			{ json: {}, binary: { lastFrame: pngFile(LAST, 'last.png') } },
+		]);
+		const frames = {
+			firstFrame: pngFile(FIRST, 'first.png'),
+			lastFrame: pngFile(LAST, 'last.png'),
+		};
+		pin(example, 'Both frames in one item', [
+			{
+				json: {},
+				binary: frames,
+				pairedItem: [
+					{ item: 0, input: 0 },
+					{ item: 0, input: 1 },
+				],
+			},
+		]);
 		parametersOf(example, 'First and last frame to video').waitOptions = { pollInterval: 1 };
 		const result = await runWorkflow({ workflow: example, credentials: credentials() });
 		expect(result.error?.message).toBeUndefined();

@@ -38,23 +38,35 @@ const NOT_PRODUCED: Record<Operation, string[]> = {
 };
 
 function schemaOf(version: number, operation: Operation): JsonSchema {
-	return JSON.parse(readFileSync(join(SCHEMA_DIR, `v${version}.0.0`, `${operation}.json`), 'utf8')) as JsonSchema;
+	return JSON.parse(
+		readFileSync(join(SCHEMA_DIR, `v${version}.0.0`, `${operation}.json`), 'utf8'),
+	) as JsonSchema;
 }
 
 let sim: Simulator;
 const credentials = () => ({ aimlVeoApi: { apiKey: DEFAULT_API_KEY, baseUrl: sim.baseUrl } });
 
 /** The model as each version holds it: version 1 a plain id, version 2 the picker's value. */
-const model = (version: number) => (version === 1 ? 'google/veo-3.0-fast' : { __rl: true, mode: 'list', value: 'google/veo-3.0-fast' });
+const model = (version: number) =>
+	version === 1
+		? 'google/veo-3.0-fast'
+		: { __rl: true, mode: 'list', value: 'google/veo-3.0-fast' };
 
-async function run(rows: Array<Record<string, unknown>>, chain: WorkflowNodeJson[]): Promise<RunWorkflowResult> {
+async function run(
+	rows: Array<Record<string, unknown>>,
+	chain: WorkflowNodeJson[],
+): Promise<RunWorkflowResult> {
 	const result = await runWorkflow({ workflow: workflow(rows, chain), credentials: credentials() });
-	if (result.status !== 'success') throw new Error(`the run ended ${result.status}: ${String(result.error?.message)}`);
+	if (result.status !== 'success')
+		throw new Error(`the run ended ${result.status}: ${String(result.error?.message)}`);
 	return result;
 }
 
 /** Both outputs of a node (Done and Running when it splits them). */
-const outputs = (result: RunWorkflowResult, name: string) => [...result.items(name, 0), ...result.items(name, 1)];
+const outputs = (result: RunWorkflowResult, name: string) => [
+	...result.items(name, 0),
+	...result.items(name, 1),
+];
 
 interface Scenario {
 	name: string;
@@ -68,9 +80,15 @@ const SCENARIOS: Scenario[] = [
 		simulator: { progress: { polls: 1 } },
 		async rows(version) {
 			const parameters = generateParams({ model: model(version), budget: { maxVideos: 2 } });
-			const result = await run([{ prompt: 'a fox' }, { prompt: 'blocked [sim:error]' }, { prompt: '   ' }, { prompt: 'one too many' }], [
-				veoNode('Generate', parameters, { typeVersion: version, ...CONTINUE }),
-			]);
+			const result = await run(
+				[
+					{ prompt: 'a fox' },
+					{ prompt: 'blocked [sim:error]' },
+					{ prompt: '   ' },
+					{ prompt: 'one too many' },
+				],
+				[veoNode('Generate', parameters, { typeVersion: version, ...CONTINUE })],
+			);
 			return { generate: result.items('Generate') };
 		},
 	},
@@ -78,10 +96,15 @@ const SCENARIOS: Scenario[] = [
 		name: 'Generate Video without waiting, then Get Generation waits and downloads',
 		simulator: { progress: { polls: 1 } },
 		async rows(version) {
-			const result = await run([{ prompt: 'a lagoon' }], [
-				veoNode('Generate', generateParams({ model: model(version), waitForCompletion: false }), { typeVersion: version }),
-				veoNode('Check', getParams(), { typeVersion: version }),
-			]);
+			const result = await run(
+				[{ prompt: 'a lagoon' }],
+				[
+					veoNode('Generate', generateParams({ model: model(version), waitForCompletion: false }), {
+						typeVersion: version,
+					}),
+					veoNode('Check', getParams(), { typeVersion: version }),
+				],
+			);
 			return { generate: result.items('Generate'), get: result.items('Check') };
 		},
 	},
@@ -89,10 +112,15 @@ const SCENARIOS: Scenario[] = [
 		name: 'a submit whose cost the API does not report, then Get Generation checks once without waiting',
 		simulator: { progress: { polls: 2 }, faults: { postUsage: 'none' } },
 		async rows(version) {
-			const result = await run([{ prompt: 'a kite' }], [
-				veoNode('Generate', generateParams({ model: model(version), waitForCompletion: false }), { typeVersion: version }),
-				veoNode('Check', getParams({ waitForCompletion: false }), { typeVersion: version }),
-			]);
+			const result = await run(
+				[{ prompt: 'a kite' }],
+				[
+					veoNode('Generate', generateParams({ model: model(version), waitForCompletion: false }), {
+						typeVersion: version,
+					}),
+					veoNode('Check', getParams({ waitForCompletion: false }), { typeVersion: version }),
+				],
+			);
 			return { generate: result.items('Generate'), get: result.items('Check') };
 		},
 	},
@@ -102,20 +130,47 @@ const SCENARIOS: Scenario[] = [
 		async rows(version) {
 			const split = (parameters: Record<string, unknown>) => {
 				const { waitOptions: _unused, ...rest } = parameters;
-				return { ...rest, waitForCompletion: false, splitByState: true, loopOptions: { maxWait: 600 } };
+				return {
+					...rest,
+					waitForCompletion: false,
+					splitByState: true,
+					loopOptions: { maxWait: 600 },
+				};
 			};
-			const submitted = await run([{ prompt: 'a heron' }], [veoNode('Generate', split(generateParams({ model: model(version) })), { typeVersion: version })]);
-			const check = (items: INodeExecutionData[]) => run(items.map((item) => item.json), [veoNode('Check', split(getParams()), { typeVersion: version })]);
+			const submitted = await run(
+				[{ prompt: 'a heron' }],
+				[
+					veoNode('Generate', split(generateParams({ model: model(version) })), {
+						typeVersion: version,
+					}),
+				],
+			);
+			const check = (items: INodeExecutionData[]) =>
+				run(
+					items.map((item) => item.json),
+					[veoNode('Check', split(getParams()), { typeVersion: version })],
+				);
 			const first = await check(outputs(submitted, 'Generate'));
 			const second = await check(first.items('Check', 1));
-			return { generate: outputs(submitted, 'Generate'), get: [...outputs(first, 'Check'), ...outputs(second, 'Check')] };
+			return {
+				generate: outputs(submitted, 'Generate'),
+				get: [...outputs(first, 'Check'), ...outputs(second, 'Check')],
+			};
 		},
 	},
 	{
 		name: 'a submit whose answer was lost fails as a row that says the generation may exist',
 		simulator: { faults: { postFailAfterAcceptShare: 1 } },
 		async rows(version) {
-			const result = await run([{ prompt: 'a lynx' }], [veoNode('Generate', generateParams({ model: model(version) }), { typeVersion: version, ...CONTINUE })]);
+			const result = await run(
+				[{ prompt: 'a lynx' }],
+				[
+					veoNode('Generate', generateParams({ model: model(version) }), {
+						typeVersion: version,
+						...CONTINUE,
+					}),
+				],
+			);
 			return { generate: result.items('Generate') };
 		},
 	},
@@ -124,17 +179,25 @@ const SCENARIOS: Scenario[] = [
 		simulator: { progress: 'manual' },
 		async rows(version) {
 			const onTimeout = { maxWait: 1, onTimeout: 'return' };
-			const result = await run([{ prompt: 'slow' }], [
-				veoNode('Generate', generateParams({ model: model(version) }, onTimeout), { typeVersion: version }),
-				veoNode('Check', getParams({}, onTimeout), { typeVersion: version }),
-			]);
+			const result = await run(
+				[{ prompt: 'slow' }],
+				[
+					veoNode('Generate', generateParams({ model: model(version) }, onTimeout), {
+						typeVersion: version,
+					}),
+					veoNode('Check', getParams({}, onTimeout), { typeVersion: version }),
+				],
+			);
 			return { generate: result.items('Generate'), get: result.items('Check') };
 		},
 	},
 	{
 		name: 'Get Generation: an id the API does not know and an empty id fail as rows',
 		async rows(version) {
-			const result = await run([{ id: 'no-such-generation' }, { id: '' }], [veoNode('Check', getParams(), { typeVersion: version, ...CONTINUE })]);
+			const result = await run(
+				[{ id: 'no-such-generation' }, { id: '' }],
+				[veoNode('Check', getParams(), { typeVersion: version, ...CONTINUE })],
+			);
 			return { get: result.items('Check') };
 		},
 	},
@@ -147,7 +210,10 @@ afterAll(async () => await sim.close());
 
 describe.each(VERSIONS)('node version %i', (version) => {
 	const produced: Record<string, Partial<Rows>> = {};
-	const schemas: Record<Operation, JsonSchema> = { generate: schemaOf(version, 'generate'), get: schemaOf(version, 'get') };
+	const schemas: Record<Operation, JsonSchema> = {
+		generate: schemaOf(version, 'generate'),
+		get: schemaOf(version, 'get'),
+	};
 
 	beforeAll(async () => {
 		for (const scenario of SCENARIOS) {
@@ -157,26 +223,40 @@ describe.each(VERSIONS)('node version %i', (version) => {
 		}
 	});
 
-	it.each(SCENARIOS.map((scenario) => [scenario.name]))('%s: every row fits the shipped schema', (name) => {
-		const rows = produced[name];
-		expect(Object.values(rows).flat().length).toBeGreaterThan(0);
-		for (const operation of Object.keys(rows) as Operation[]) {
-			const errors = (rows[operation] ?? []).flatMap((row, index) => schemaErrors(row.json, schemas[operation], `${operation}[${index}]`));
-			expect(errors).toEqual([]);
-		}
-	});
+	it.each(SCENARIOS.map((scenario) => [scenario.name]))(
+		'%s: every row fits the shipped schema',
+		(name) => {
+			const rows = produced[name];
+			expect(Object.values(rows).flat().length).toBeGreaterThan(0);
+			for (const operation of Object.keys(rows) as Operation[]) {
+				const errors = (rows[operation] ?? []).flatMap((row, index) =>
+					schemaErrors(row.json, schemas[operation], `${operation}[${index}]`),
+				);
+				expect(errors).toEqual([]);
+			}
+		},
+	);
 
-	it.each(['generate', 'get'] as Operation[])('every field the %s schema lists is produced by some run (or named as one no run here can produce)', (operation) => {
-		const seen = new Set(Object.values(produced).flatMap((rows) => (rows[operation] ?? []).flatMap((row) => presentPaths(row.json))));
-		const unseen = declaredPaths(schemas[operation]).filter((path) => !seen.has(path));
-		expect(unseen).toEqual(NOT_PRODUCED[operation]);
-	});
+	it.each(['generate', 'get'] as Operation[])(
+		'every field the %s schema lists is produced by some run (or named as one no run here can produce)',
+		(operation) => {
+			const seen = new Set(
+				Object.values(produced).flatMap((rows) =>
+					(rows[operation] ?? []).flatMap((row) => presentPaths(row.json)),
+				),
+			);
+			const unseen = declaredPaths(schemas[operation]).filter((path) => !seen.has(path));
+			expect(unseen).toEqual(NOT_PRODUCED[operation]);
+		},
+	);
 
 	it('the check fails for a schema that lacks a field the node emits or gives it another type', () => {
 		const schema = schemaOf(version, 'generate');
 		delete schema.properties?.videoUrl;
 		(schema.properties as Record<string, JsonSchema>).runTotals.properties!.videos.type = 'string';
-		const errors = Object.values(produced).flatMap((rows) => (rows.generate ?? []).flatMap((row) => schemaErrors(row.json, schema)));
+		const errors = Object.values(produced).flatMap((rows) =>
+			(rows.generate ?? []).flatMap((row) => schemaErrors(row.json, schema)),
+		);
 		expect(errors).toContain('$.videoUrl: not in the schema');
 		expect(errors).toContain('$.runTotals.videos: is integer, the schema says string');
 	});

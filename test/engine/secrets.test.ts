@@ -29,15 +29,38 @@ beforeAll(async () => {
 });
 afterAll(async () => {
 	await sim.close();
-	printFaultTable("The key's text in the API's answers", ['case', 'items in', 'rows out', 'failed rows', 'node runs', 'POSTs', 'videos delivered', 'CDN requests', 'key found in run data, files, context or progress'], report);
+	printFaultTable(
+		"The key's text in the API's answers",
+		[
+			'case',
+			'items in',
+			'rows out',
+			'failed rows',
+			'node runs',
+			'POSTs',
+			'videos delivered',
+			'CDN requests',
+			'key found in run data, files, context or progress',
+		],
+		report,
+	);
 });
 
 function reset(options: Partial<SimulatorOptions> = {}) {
 	sim.reset();
-	sim.setOptions({ apiKey: KEY, progress: { polls: 2 }, statusNames: undefined, faults: {}, ...options });
+	sim.setOptions({
+		apiKey: KEY,
+		progress: { polls: 2 },
+		statusNames: undefined,
+		faults: {},
+		...options,
+	});
 }
 
-const prompts = (label: string, extra: Record<number, string> = {}) => Array.from({ length: ITEMS }, (_, i) => ({ prompt: `${label} item ${i}${extra[i] ? ` ${extra[i]}` : ''}` }));
+const prompts = (label: string, extra: Record<number, string> = {}) =>
+	Array.from({ length: ITEMS }, (_, i) => ({
+		prompt: `${label} item ${i}${extra[i] ? ` ${extra[i]}` : ''}`,
+	}));
 
 interface Written {
 	result: RunWorkflowResult;
@@ -45,14 +68,21 @@ interface Written {
 	messages: string[];
 }
 
-async function run(label: string, params: Record<string, unknown>, extra: Partial<Parameters<typeof veoNode>[2]> = {}, marks: Record<number, string> = {}): Promise<Written> {
+async function run(
+	label: string,
+	params: Record<string, unknown>,
+	extra: Partial<Parameters<typeof veoNode>[2]> = {},
+	marks: Record<number, string> = {},
+): Promise<Written> {
 	const messages: string[] = [];
 	const result = await runWorkflow({
 		workflow: workflow(prompts(label, marks), [veoNode(VEO, params, extra)]),
 		credentials: credentials(),
-		onMessageToUI: (_node, message) => messages.push(...(Array.isArray(message) ? message.map(String) : [String(message)])),
+		onMessageToUI: (_node, message) =>
+			messages.push(...(Array.isArray(message) ? message.map(String) : [String(message)])),
 	});
-	const rows = result.status === 'success' ? [...result.items(VEO, 0), ...result.items(VEO, 1)] : [];
+	const rows =
+		result.status === 'success' ? [...result.items(VEO, 0), ...result.items(VEO, 1)] : [];
 	return { result, rows, messages };
 }
 
@@ -78,11 +108,14 @@ function contextOf(result: RunWorkflowResult): unknown {
 
 /** The submit record's entries, whichever context key n8n filed them under. */
 function submitRecord(result: RunWorkflowResult): Array<Record<string, unknown>> {
-	const contexts = Object.values(contextOf(result) as Record<string, { veoSubmitted?: Record<string, Record<string, unknown>> }>);
+	const contexts = Object.values(
+		contextOf(result) as Record<string, { veoSubmitted?: Record<string, Record<string, unknown>> }>,
+	);
 	return contexts.flatMap((context) => Object.values(context.veoSubmitted ?? {}));
 }
 
-const posts = () => sim.requests.filter((request) => request.origin === 'api' && request.method === 'POST').length;
+const posts = () =>
+	sim.requests.filter((request) => request.origin === 'api' && request.method === 'POST').length;
 const cdnRequests = () => sim.requests.filter((request) => request.origin === 'cdn').length;
 
 function audit(name: string, written: Written): void {
@@ -113,7 +146,11 @@ describe.each(['raw', 'encoded'] as const)('generation ids that hold the key (%s
 		const written = await run(`id ${form}`, generateParams(), continueOnFail);
 		audit(`id holds the key (${form}): in-run wait`, written);
 		expect(written.result.status).toBe('success');
-		expect(sim.generations.every((generation) => generation.id.includes(form === 'raw' ? KEY : encodeURIComponent(KEY)))).toBe(true);
+		expect(
+			sim.generations.every((generation) =>
+				generation.id.includes(form === 'raw' ? KEY : encodeURIComponent(KEY)),
+			),
+		).toBe(true);
 		for (const row of written.rows) {
 			expect(row.json.status).toBe('completed');
 			expect(String(row.json.id)).toContain('[redacted]');
@@ -123,20 +160,33 @@ describe.each(['raw', 'encoded'] as const)('generation ids that hold the key (%s
 		// The record says "may exist" for each item (so a retry never buys it again), and holds no id.
 		const record = submitRecord(written.result);
 		expect(record).toHaveLength(ITEMS);
-		for (const entry of record) expect(entry).toMatchObject({ mayExist: true, reason: expect.stringContaining("contained your API key's text") });
+		for (const entry of record)
+			expect(entry).toMatchObject({
+				mayExist: true,
+				reason: expect.stringContaining("contained your API key's text"),
+			});
 		expect(written.messages.length).toBeGreaterThan(0);
 	});
 
 	it('the durable loop ends each item with a clear failure instead of writing the id into veoWait', async () => {
 		reset({ faults });
-		const params = { ...generateParams(), waitForCompletion: false, splitByState: true, loopOptions: { maxWait: 600 } };
+		const params = {
+			...generateParams(),
+			waitForCompletion: false,
+			splitByState: true,
+			loopOptions: { maxWait: 600 },
+		};
 		const written = await run(`loop ${form}`, params, continueOnFail);
 		audit(`id holds the key (${form}): durable loop`, written);
 		expect(written.result.items(VEO, 1)).toHaveLength(0);
 		const done = written.result.items(VEO, 0);
 		expect(done).toHaveLength(ITEMS);
 		for (const row of done) {
-			expect(row.json).toMatchObject({ error: "The API gave this generation an id that contains your API key's text, so the node cannot hand the id on", generationMayExist: true });
+			expect(row.json).toMatchObject({
+				error:
+					"The API gave this generation an id that contains your API key's text, so the node cannot hand the id on",
+				generationMayExist: true,
+			});
 			expect(String(row.json.description)).toContain('exists at the API and may be charged');
 			expect(String(row.json.description)).toContain('AIML API dashboard');
 			expect(String(row.json.description)).toContain('Rotate your API key');
@@ -147,11 +197,18 @@ describe.each(['raw', 'encoded'] as const)('generation ids that hold the key (%s
 
 	it('without Continue On Fail the durable loop stops with that failure, naming the item', async () => {
 		reset({ faults });
-		const params = { ...generateParams(), waitForCompletion: false, splitByState: true, loopOptions: { maxWait: 600 } };
+		const params = {
+			...generateParams(),
+			waitForCompletion: false,
+			splitByState: true,
+			loopOptions: { maxWait: 600 },
+		};
 		const written = await run(`loop stop ${form}`, params);
 		audit(`id holds the key (${form}): durable loop, no Continue On Fail`, written);
 		expect(written.result.status).toBe('error');
-		expect(written.result.error?.message).toBe("The API gave this generation an id that contains your API key's text, so the node cannot hand the id on [item 0]");
+		expect(written.result.error?.message).toBe(
+			"The API gave this generation an id that contains your API key's text, so the node cannot hand the id on [item 0]",
+		);
 		expect(posts()).toBe(ITEMS);
 	});
 });
@@ -171,9 +228,16 @@ describe('a retry never buys a generation whose id held the key', () => {
 
 	it('without waiting, the row that would hand the id on fails instead', async () => {
 		reset({ faults: { keyInIds: 'raw' } });
-		const written = await run('no wait', { ...generateParams(), waitForCompletion: false }, continueOnFail);
+		const written = await run(
+			'no wait',
+			{ ...generateParams(), waitForCompletion: false },
+			continueOnFail,
+		);
 		audit('id holds the key: Wait for Completion off', written);
-		for (const row of written.rows) expect(row.json.error).toBe("The API gave this generation an id that contains your API key's text, so the node cannot hand the id on");
+		for (const row of written.rows)
+			expect(row.json.error).toBe(
+				"The API gave this generation an id that contains your API key's text, so the node cannot hand the id on",
+			);
 		expect(posts()).toBe(ITEMS);
 	});
 });
@@ -185,7 +249,9 @@ describe.each(['raw', 'encoded'] as const)('video URLs that hold the key (%s)', 
 		audit(`video URL holds the key (${form}): download on`, written);
 		expect(cdnRequests()).toBe(0);
 		for (const [index, row] of written.rows.entries()) {
-			expect(row.json.error).toBe(`The video of generation ${sim.generations[index].id} was not downloaded: its URL contains your API key's text, so the node sends no request to it`);
+			expect(row.json.error).toBe(
+				`The video of generation ${sim.generations[index].id} was not downloaded: its URL contains your API key's text, so the node sends no request to it`,
+			);
 			expect(String(row.json.videoUrl)).toMatch(/\.mp4\?token=\[redacted\]$/);
 			expect(String(row.json.description)).toContain(String(row.json.videoUrl));
 			expect(row.binary).toBeUndefined();
@@ -194,16 +260,30 @@ describe.each(['raw', 'encoded'] as const)('video URLs that hold the key (%s)', 
 
 	it('with Download Video off, the URL is not handed on to be fetched either', async () => {
 		reset({ faults: { keyInVideoUrls: form } });
-		const written = await run(`url off ${form}`, { ...generateParams(), downloadVideo: false }, continueOnFail);
+		const written = await run(
+			`url off ${form}`,
+			{ ...generateParams(), downloadVideo: false },
+			continueOnFail,
+		);
 		audit(`video URL holds the key (${form}): download off`, written);
 		expect(cdnRequests()).toBe(0);
-		for (const row of written.rows) expect(String(row.json.error)).toContain("its URL contains your API key's text");
+		for (const row of written.rows)
+			expect(String(row.json.error)).toContain("its URL contains your API key's text");
 	});
 });
 
 describe('status words and error bodies that hold the key', () => {
 	it('progress lines and errors show the key redacted', async () => {
-		reset({ statusNames: { queued: KEY, generating: encodeURIComponent(KEY) }, faults: { echoRequestInErrors: true, getFailShare: 0.3, getFailStatuses: [500], postFailAfterAcceptShare: 0.5, postFailAfterAcceptStatus: 500 } });
+		reset({
+			statusNames: { queued: KEY, generating: encodeURIComponent(KEY) },
+			faults: {
+				echoRequestInErrors: true,
+				getFailShare: 0.3,
+				getFailStatuses: [500],
+				postFailAfterAcceptShare: 0.5,
+				postFailAfterAcceptStatus: 500,
+			},
+		});
 		const written = await run('words', generateParams(), continueOnFail);
 		audit('status words and error bodies hold the key', written);
 		expect(written.messages.some((line) => line.includes('[redacted]'))).toBe(true);

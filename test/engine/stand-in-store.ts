@@ -19,7 +19,12 @@ export const databaseCap =
 	(bytes, fileName) => {
 		const fileSizeMb = bytes / (1024 * 1024);
 		if (fileSizeMb <= maxFileSizeMb) return undefined;
-		return new FileTooLargeError({ fileSizeMb, maxFileSizeMb, fileId: 'stand-in-file-id', fileName });
+		return new FileTooLargeError({
+			fileSizeMb,
+			maxFileSizeMb,
+			fileId: 'stand-in-file-id',
+			fileName,
+		});
 	};
 
 /** Which files reached the store, and which it refused, in the order they came. */
@@ -29,7 +34,10 @@ export interface StoreLog {
 }
 
 /** The AIML API Veo node type whose `prepareBinaryData` goes through `verdict` first. */
-export function veoWithStore(verdict: StoreVerdict, log: StoreLog = { stored: [], refused: [] }): INodeType {
+export function veoWithStore(
+	verdict: StoreVerdict,
+	log: StoreLog = { stored: [], refused: [] },
+): INodeType {
 	class VeoWithStandInStore extends AimlApiVeo {
 		async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 			const helpers = this.helpers;

@@ -68,7 +68,10 @@ export function pinnedOnly(type: string, inputs = 1): INodeType {
 	return {
 		description: descriptionOf(type, inputs, 1),
 		async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-			throw new NodeOperationError(this.getNode(), `${type} does not run in the engine tests: pin its output (pinData)`);
+			throw new NodeOperationError(
+				this.getNode(),
+				`${type} does not run in the engine tests: pin its output (pinData)`,
+			);
 		},
 	};
 }
@@ -76,7 +79,12 @@ export function pinnedOnly(type: string, inputs = 1): INodeType {
 /** What a test's Wait node does as it lets items through: move its clock, count; false stops the loop. */
 export type OnWait = (seconds: number, items: INodeExecutionData[]) => boolean | void;
 
-const SECONDS_PER_UNIT: Record<string, number> = { seconds: 1, minutes: 60, hours: 3600, days: 86400 };
+const SECONDS_PER_UNIT: Record<string, number> = {
+	seconds: 1,
+	minutes: 60,
+	hours: 3600,
+	days: 86400,
+};
 
 /**
  * n8n's Wait node (Resume: After Time Interval) as a loop sees it: the items come out unchanged,

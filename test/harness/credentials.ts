@@ -67,7 +67,10 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 	}
 
 	/** The stored data of one credential type with the type's defaults filled in. */
-	withDefaults(typeName: string, data: ICredentialDataDecryptedObject): ICredentialDataDecryptedObject {
+	withDefaults(
+		typeName: string,
+		data: ICredentialDataDecryptedObject,
+	): ICredentialDataDecryptedObject {
 		const filled = NodeHelpers.getNodeParameters(
 			this.getCredentialsProperties(typeName),
 			data as INodeParameters,
@@ -183,10 +186,16 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 	): Promise<ICredentialDataDecryptedObject | undefined> {
 		const type = this.getCredentialType(typeName);
 		if (typeof type.preAuthentication !== 'function') return undefined;
-		return (await type.preAuthentication.call(helpers, credentials)) as ICredentialDataDecryptedObject;
+		return (await type.preAuthentication.call(
+			helpers,
+			credentials,
+		)) as ICredentialDataDecryptedObject;
 	}
 
-	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<ICredentials> {
+	async getCredentials(
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<ICredentials> {
 		throw new Error(
 			`Stored credential objects are not available in the harness (asked for "${nodeCredentials.name}" of type "${type}")`,
 		);

@@ -168,7 +168,11 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunWorkf
 			staticData: (workflowJson.staticData ?? {}) as IDataObject,
 		});
 
-		const hooks = new ExecutionLifecycleHooks(mode, executionId, workflowBase(workflowJson, workflow));
+		const hooks = new ExecutionLifecycleHooks(
+			mode,
+			executionId,
+			workflowBase(workflowJson, workflow),
+		);
 		let reportedRun: IRun | undefined;
 		hooks.addHandler('workflowExecuteAfter', (run) => {
 			reportedRun ??= run;
@@ -188,7 +192,12 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunWorkf
 			pinData: workflowJson.pinData as IPinData | undefined,
 		});
 
-		const run = await settle(execution, options.signal, options.cancelGraceMs ?? 5000, () => reportedRun);
+		const run = await settle(
+			execution,
+			options.signal,
+			options.cancelGraceMs ?? 5000,
+			() => reportedRun,
+		);
 		return buildResult(run, workflow, nodeTypes, release.binaryDataDir);
 	} finally {
 		release();
@@ -373,7 +382,8 @@ const processSettings = new (class {
 	async acquire(wanted: ProcessSettings): Promise<(() => void) & { binaryDataDir?: string }> {
 		const binaryDataDir =
 			wanted.binaryMode === 'filesystem'
-				? (wanted.binaryDataDir ?? (this.processBinaryDir ??= mkdtempSync(join(tmpdir(), 'n8n-binary-'))))
+				? (wanted.binaryDataDir ??
+					(this.processBinaryDir ??= mkdtempSync(join(tmpdir(), 'n8n-binary-'))))
 				: undefined;
 		const next = { binaryMode: wanted.binaryMode, binaryDataDir };
 
@@ -606,7 +616,11 @@ function bodyMessage(body: unknown): string | undefined {
 		const { message, error } = parsed as { message?: unknown; error?: unknown };
 		if (typeof message === 'string') return message;
 		if (typeof error === 'string') return error;
-		if (error !== null && typeof error === 'object' && typeof (error as IDataObject).message === 'string') {
+		if (
+			error !== null &&
+			typeof error === 'object' &&
+			typeof (error as IDataObject).message === 'string'
+		) {
 			return (error as IDataObject).message as string;
 		}
 	}
@@ -632,7 +646,10 @@ function isLoopback(url: string): boolean {
 
 function readPath(source: IDataObject, path: string): unknown {
 	let current: unknown = source;
-	for (const segment of path.replace(/\[(\d+)\]/g, '.$1').split('.').filter(Boolean)) {
+	for (const segment of path
+		.replace(/\[(\d+)\]/g, '.$1')
+		.split('.')
+		.filter(Boolean)) {
 		if (current === null || typeof current !== 'object') return undefined;
 		current = (current as Record<string, unknown>)[segment];
 	}

@@ -19,13 +19,23 @@ export interface JsonSchema {
 	anyOf?: JsonSchema[];
 }
 
-const KEYWORDS = new Set(['$schema', 'title', 'description', 'type', 'properties', 'required', 'items', 'anyOf']);
+const KEYWORDS = new Set([
+	'$schema',
+	'title',
+	'description',
+	'type',
+	'properties',
+	'required',
+	'items',
+	'anyOf',
+]);
 
 /** JSON Schema's name for the value's type; a whole number is an `integer`, which is a `number` too. */
 function typesOf(value: unknown): string[] {
 	if (value === null) return ['null'];
 	if (Array.isArray(value)) return ['array'];
-	if (typeof value === 'number') return Number.isInteger(value) ? ['integer', 'number'] : ['number'];
+	if (typeof value === 'number')
+		return Number.isInteger(value) ? ['integer', 'number'] : ['number'];
 	return [typeof value];
 }
 
@@ -38,7 +48,9 @@ function unknownKeywords(schema: JsonSchema, path: string): string[] {
 function typeErrors(value: unknown, schema: JsonSchema, path: string): string[] {
 	if (schema.type === undefined) return [];
 	const allowed = Array.isArray(schema.type) ? schema.type : [schema.type];
-	return typesOf(value).some((type) => allowed.includes(type)) ? [] : [`${path}: is ${typesOf(value)[0]}, the schema says ${allowed.join(' or ')}`];
+	return typesOf(value).some((type) => allowed.includes(type))
+		? []
+		: [`${path}: is ${typesOf(value)[0]}, the schema says ${allowed.join(' or ')}`];
 }
 
 function objectErrors(value: Record<string, unknown>, schema: JsonSchema, path: string): string[] {
@@ -58,15 +70,27 @@ function objectErrors(value: Record<string, unknown>, schema: JsonSchema, path: 
 function anyOfErrors(value: unknown, schema: JsonSchema, path: string): string[] {
 	if (!schema.anyOf) return [];
 	const branches = schema.anyOf.map((branch) => schemaErrors(value, branch, path));
-	return branches.some((errors) => errors.length === 0) ? [] : [`${path}: matches none of anyOf (${branches.map((errors) => errors.join('; ')).join(' | ')})`];
+	return branches.some((errors) => errors.length === 0)
+		? []
+		: [
+				`${path}: matches none of anyOf (${branches.map((errors) => errors.join('; ')).join(' | ')})`,
+			];
 }
 
 /** Every way `value` breaks `schema`, each naming its path (`$.video.url`); empty when it conforms. */
 export function schemaErrors(value: unknown, schema: JsonSchema, path = '$'): string[] {
-	const errors = [...unknownKeywords(schema, path), ...typeErrors(value, schema, path), ...anyOfErrors(value, schema, path)];
+	const errors = [
+		...unknownKeywords(schema, path),
+		...typeErrors(value, schema, path),
+		...anyOfErrors(value, schema, path),
+	];
 	if (errors.length > 0) return errors;
-	if (Array.isArray(value) && schema.items) return value.flatMap((item, index) => schemaErrors(item, schema.items as JsonSchema, `${path}[${index}]`));
-	if (value !== null && typeof value === 'object' && !Array.isArray(value)) return objectErrors(value as Record<string, unknown>, schema, path);
+	if (Array.isArray(value) && schema.items)
+		return value.flatMap((item, index) =>
+			schemaErrors(item, schema.items as JsonSchema, `${path}[${index}]`),
+		);
+	if (value !== null && typeof value === 'object' && !Array.isArray(value))
+		return objectErrors(value as Record<string, unknown>, schema, path);
 	return [];
 }
 

@@ -14,7 +14,13 @@
 // only the items' JSON comes back. It makes one call per entry of its `calls` list, in turn, and
 // outputs an item per call: the tool's name and description as the agent would see them, and the
 // parsed answer, or the error the call ended with (an agent reads that too).
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { deepCopy, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 export const TOOL_CALLER_TYPE = 'harness.toolCaller';
@@ -22,7 +28,9 @@ export const TOOL_CALLER_TYPE = 'harness.toolCaller';
 export function toolVariantOf(type: INodeType): INodeType {
 	const description = deepCopy(type.description);
 	if (!description.properties.some((property) => property.name === 'toolDescription')) {
-		throw new Error(`${description.name} defines no toolDescription: n8n would add its own description fields, which this harness does not model`);
+		throw new Error(
+			`${description.name} defines no toolDescription: n8n would add its own description fields, which this harness does not model`,
+		);
 	}
 	const { usableAsTool: _dropped, ...rest } = description;
 	const tool: INodeTypeDescription = {
@@ -55,7 +63,8 @@ export class ToolCaller implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const connected = (await this.getInputConnectionData(NodeConnectionTypes.AiTool, 0)) as InvokableTool[] | InvokableTool;
+		const connected = (await this.getInputConnectionData(NodeConnectionTypes.AiTool, 0)) as
+			InvokableTool[] | InvokableTool;
 		const [tool] = Array.isArray(connected) ? connected : [connected];
 		if (!tool) throw new NodeOperationError(this.getNode(), 'No tool is connected');
 		const raw = this.getNodeParameter('calls', 0, '[]');
@@ -64,7 +73,13 @@ export class ToolCaller implements INodeType {
 		for (const args of calls) {
 			try {
 				const answer = await tool.invoke(args);
-				items.push({ json: { tool: tool.name, description: tool.description, answer: typeof answer === 'string' ? JSON.parse(answer) : answer } });
+				items.push({
+					json: {
+						tool: tool.name,
+						description: tool.description,
+						answer: typeof answer === 'string' ? JSON.parse(answer) : answer,
+					},
+				});
 			} catch (error) {
 				items.push({ json: { error: (error as Error).message } });
 			}

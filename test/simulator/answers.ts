@@ -27,8 +27,19 @@ function requestId(): string {
 	return id;
 }
 
-export function errorBody(statusCode: number, path: string, message: string, at: number): Record<string, unknown> {
-	return { message, path, requestId: requestId(), statusCode, timestamp: new Date(at).toISOString() };
+export function errorBody(
+	statusCode: number,
+	path: string,
+	message: string,
+	at: number,
+): Record<string, unknown> {
+	return {
+		message,
+		path,
+		requestId: requestId(),
+		statusCode,
+		timestamp: new Date(at).toISOString(),
+	};
 }
 
 export function validationBody(path: string, lines: string[], at: number): Record<string, unknown> {
@@ -113,7 +124,11 @@ export function send(
 	settle(sim, entry, status);
 }
 
-export function resetSocket(sim: SimState, req: http.IncomingMessage, entry: SimulatorRequest): void {
+export function resetSocket(
+	sim: SimState,
+	req: http.IncomingMessage,
+	entry: SimulatorRequest,
+): void {
 	req.socket.destroy();
 	settle(sim, entry, 'reset');
 }

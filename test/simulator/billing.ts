@@ -4,7 +4,12 @@
  */
 import type * as http from 'http';
 
-import { CREDITS_PER_USD, DEFAULT_BALANCE_USD, SUBMIT_USD_SPENT, type SimulatorRequest } from './contract';
+import {
+	CREDITS_PER_USD,
+	DEFAULT_BALANCE_USD,
+	SUBMIT_USD_SPENT,
+	type SimulatorRequest,
+} from './contract';
 import { isAuthorized, send, unauthorized } from './answers';
 import { endingOf, phaseOf } from './generations';
 import { apiKey, now, type SimState } from './state';
@@ -32,5 +37,8 @@ export function handleBilling(
 ): void {
 	sim.counters.billing += 1;
 	if (!isAuthorized(sim, req)) return send(sim, req, res, entry, 401, unauthorized(path, now(sim)));
-	send(sim, req, res, entry, 200, { current_balance: balanceCredits(sim) / CREDITS_PER_USD, currency: 'USD' });
+	send(sim, req, res, entry, 200, {
+		current_balance: balanceCredits(sim) / CREDITS_PER_USD,
+		currency: 'USD',
+	});
 }

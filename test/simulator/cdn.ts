@@ -56,12 +56,15 @@ async function gzipChunks(chunks: Iterable<Buffer>): Promise<Buffer> {
 	return Buffer.concat(out);
 }
 
-
 /**
  * Writes the chunks with back-pressure and resolves once the last one has been handed to the socket;
  * false when the connection went away first.
  */
-async function writeChunks(res: http.ServerResponse, chunks: Iterable<Buffer>, onSent?: (bytes: number) => void): Promise<boolean> {
+async function writeChunks(
+	res: http.ServerResponse,
+	chunks: Iterable<Buffer>,
+	onSent?: (bytes: number) => void,
+): Promise<boolean> {
 	let lastWrite: Promise<void> = Promise.resolve();
 	for (const chunk of chunks) {
 		if (res.destroyed) return false;
@@ -128,7 +131,11 @@ async function drip(
 }
 
 /** Handles one request to the CDN listener. */
-export async function handleCdn(sim: SimState, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+export async function handleCdn(
+	sim: SimState,
+	req: http.IncomingMessage,
+	res: http.ServerResponse,
+): Promise<void> {
 	const entry = logRequest(sim, 'cdn', req);
 	sim.counters.cdnRequests += 1;
 	if (req.headers.authorization !== undefined) sim.counters.cdnAuthorizationHeaders += 1;

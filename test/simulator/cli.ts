@@ -78,7 +78,8 @@ export function parseArgs(argv: string[]): SimulatorOptions {
 	const options: SimulatorOptions = {};
 	const integer = (name: string, value: string): number => {
 		const parsed = Number(value);
-		if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} needs a non-negative integer`);
+		if (!Number.isInteger(parsed) || parsed < 0)
+			throw new Error(`${name} needs a non-negative integer`);
 		return parsed;
 	};
 	for (let i = 0; i < argv.length; i += 1) {

@@ -15,7 +15,15 @@ import {
 	type GenerationStatus,
 } from './contract';
 import type { SimulatedModel } from './models';
-import { apiKey, faults, notifyGenerations, now, type Ending, type SimState, type StoredGeneration } from './state';
+import {
+	apiKey,
+	faults,
+	notifyGenerations,
+	now,
+	type Ending,
+	type SimState,
+	type StoredGeneration,
+} from './state';
 import { checkVideoSize } from './video';
 
 const STATUS_MARKER = /\[sim:status=([^\]\s]+)\]/;
@@ -37,15 +45,21 @@ const ANIMALS = [
 	'gecko',
 ];
 
-const FORCED_ERROR_ENDING: Ending = { status: 'error', error: { ...SIMULATED_GENERATION_ERROR }, video: false };
+const FORCED_ERROR_ENDING: Ending = {
+	status: 'error',
+	error: { ...SIMULATED_GENERATION_ERROR },
+	video: false,
+};
 
 type Phase = 'queued' | 'generating' | 'ended';
 
 /** How the prompt's markers say the generation ends (`[sim:status=...]` wins over `[sim:error]`). */
 function endingFor(prompt: string): Ending {
 	const word = STATUS_MARKER.exec(prompt)?.[1];
-	if (word !== undefined) return { status: 'error', word, error: statusMarkerError(word), video: false };
-	if (prompt.includes(MARKER_ERROR)) return { status: 'error', error: { ...SIMULATED_GENERATION_ERROR }, video: false };
+	if (word !== undefined)
+		return { status: 'error', word, error: statusMarkerError(word), video: false };
+	if (prompt.includes(MARKER_ERROR))
+		return { status: 'error', error: { ...SIMULATED_GENERATION_ERROR }, video: false };
 	if (prompt.includes(MARKER_NO_VIDEO)) return { status: 'completed', video: false };
 	return { status: 'completed', video: true };
 }
@@ -156,9 +170,13 @@ export function createGeneration(
 
 /** What a poll of the generation answers now. */
 export function pollBody(sim: SimState, stored: StoredGeneration): Record<string, unknown> {
-	const body: Record<string, unknown> = { id: stored.generation.id, status: apiStatus(sim, stored) };
+	const body: Record<string, unknown> = {
+		id: stored.generation.id,
+		status: apiStatus(sim, stored),
+	};
 	const reported = faults(sim).pollReportedCredits;
-	if (reported !== undefined) body.meta = { usage: { credits_used: reported, usd_spent: reported / CREDITS_PER_USD } };
+	if (reported !== undefined)
+		body.meta = { usage: { credits_used: reported, usd_spent: reported / CREDITS_PER_USD } };
 	if (phaseOf(sim, stored) !== 'ended') return body;
 	const ending = endingOf(stored);
 	if (ending.video && stored.videoUrl) body.video = { url: stored.videoUrl };
@@ -167,9 +185,15 @@ export function pollBody(sim: SimState, stored: StoredGeneration): Record<string
 }
 
 /** `Simulator.advance`: forces a generation, or every one not yet ended, to `to`. */
-export function advance(sim: SimState, idOrAll: string, to: 'generating' | 'completed' | 'error'): number {
+export function advance(
+	sim: SimState,
+	idOrAll: string,
+	to: 'generating' | 'completed' | 'error',
+): number {
 	if (to !== 'generating' && to !== 'completed' && to !== 'error') {
-		throw new RangeError(`advance() moves to 'generating', 'completed' or 'error', got ${String(to)}`);
+		throw new RangeError(
+			`advance() moves to 'generating', 'completed' or 'error', got ${String(to)}`,
+		);
 	}
 	let targets: StoredGeneration[];
 	if (idOrAll === 'all') {

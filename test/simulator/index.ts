@@ -25,7 +25,12 @@ import type { Socket } from 'net';
 
 import { listen } from './answers';
 import { handleCdn } from './cdn';
-import { DEFAULT_SEED, type Simulator, type SimulatorOptions, type SimulatorRequest } from './contract';
+import {
+	DEFAULT_SEED,
+	type Simulator,
+	type SimulatorOptions,
+	type SimulatorRequest,
+} from './contract';
 import { advance } from './generations';
 import { checkOptions, createPrng } from './knobs';
 import { handleApi } from './routes';
@@ -43,7 +48,11 @@ export {
 export type { FieldRule, SimulatedModel } from './models';
 export { fixturePath, loadFixture } from './video';
 
-type Handler = (sim: SimState, req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
+type Handler = (
+	sim: SimState,
+	req: http.IncomingMessage,
+	res: http.ServerResponse,
+) => Promise<void>;
 
 /** A handler that threw answers 500 if it can, else loses its connection; the listener lives on. */
 function guard(sim: SimState, handler: Handler) {
@@ -103,7 +112,8 @@ function controls(sim: SimState, baseUrl: string, servers: http.Server[]): Simul
 			sim.options = next;
 			if ('seed' in patch) sim.random = createPrng(sim.options.seed ?? DEFAULT_SEED);
 		},
-		advance: (idOrAll: string, to: 'generating' | 'completed' | 'error') => advance(sim, idOrAll, to),
+		advance: (idOrAll: string, to: 'generating' | 'completed' | 'error') =>
+			advance(sim, idOrAll, to),
 		whenRequest: (predicate: (request: SimulatorRequest) => boolean) => whenRequest(sim, predicate),
 		whenGenerations(count: number) {
 			return new Promise<void>((resolve) => {
@@ -124,7 +134,10 @@ function controls(sim: SimState, baseUrl: string, servers: http.Server[]): Simul
 	};
 }
 
-function whenRequest(sim: SimState, predicate: (request: SimulatorRequest) => boolean): Promise<SimulatorRequest> {
+function whenRequest(
+	sim: SimState,
+	predicate: (request: SimulatorRequest) => boolean,
+): Promise<SimulatorRequest> {
 	return new Promise<SimulatorRequest>((resolve, reject) => {
 		try {
 			const seen = sim.requests.find((request) => predicate(request));
@@ -141,7 +154,9 @@ async function close(sim: SimState, servers: http.Server[]): Promise<void> {
 	sim.closed = true;
 	for (const timer of sim.timers) clearTimeout(timer);
 	sim.timers.clear();
-	const closing = servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
+	const closing = servers.map(
+		(server) => new Promise<void>((resolve) => server.close(() => resolve())),
+	);
 	for (const socket of sim.sockets) socket.destroy();
 	sim.sockets.clear();
 	await Promise.all(closing);

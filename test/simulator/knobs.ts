@@ -23,7 +23,10 @@ function share(value: number | undefined): number {
 }
 
 /** Walks the draw up the shares in order; the first share it falls in names the fault. */
-export function pickFault<T extends string>(draw: number, shares: Array<[T, number | undefined]>): T | undefined {
+export function pickFault<T extends string>(
+	draw: number,
+	shares: Array<[T, number | undefined]>,
+): T | undefined {
 	let threshold = 0;
 	for (const [fault, value] of shares) {
 		threshold += share(value);
@@ -34,15 +37,27 @@ export function pickFault<T extends string>(draw: number, shares: Array<[T, numb
 
 function checkProgress(progress: SimulatorProgress | undefined): void {
 	if (progress === undefined || progress === 'clock' || progress === 'manual') return;
-	if (typeof progress === 'object' && progress !== null && Number.isInteger(progress.polls) && progress.polls >= 1) {
+	if (
+		typeof progress === 'object' &&
+		progress !== null &&
+		Number.isInteger(progress.polls) &&
+		progress.polls >= 1
+	) {
 		return;
 	}
-	throw new RangeError(`progress must be 'clock', 'manual' or { polls: n } with n >= 1, got ${JSON.stringify(progress)}`);
+	throw new RangeError(
+		`progress must be 'clock', 'manual' or { polls: n } with n >= 1, got ${JSON.stringify(progress)}`,
+	);
 }
 
 function checkDrip(drip: SimulatorFaults['cdnDrip']): void {
 	if (drip === undefined) return;
-	if (!Number.isInteger(drip.bytes) || drip.bytes < 1 || !Number.isFinite(drip.everyMs) || drip.everyMs < 0) {
+	if (
+		!Number.isInteger(drip.bytes) ||
+		drip.bytes < 1 ||
+		!Number.isFinite(drip.everyMs) ||
+		drip.everyMs < 0
+	) {
 		throw new RangeError(`cdnDrip needs bytes >= 1 and everyMs >= 0, got ${JSON.stringify(drip)}`);
 	}
 }

@@ -145,7 +145,8 @@ const VEO31_LITE_001_FIELDS: Record<string, FieldRule> = {
 
 /** "When using last_image_url, the duration can only be 8s." */
 function liteLastFrameDuration(body: Record<string, unknown>): string[] {
-	if (body.last_image_url === undefined || body.duration === undefined || body.duration === 8) return [];
+	if (body.last_image_url === undefined || body.duration === undefined || body.duration === 8)
+		return [];
 	return ['duration: When using last_image_url, the duration can only be 8s'];
 }
 
@@ -287,7 +288,10 @@ export const SIMULATED_MODELS: readonly SimulatedModel[] = [
 const MODELS_BY_ID = new Map(SIMULATED_MODELS.map((model) => [model.id, model]));
 
 /** `extra`: models a test adds, standing in for a model released after the node's table. */
-export function findSimulatedModel(id: string, extra: readonly SimulatedModel[] = []): SimulatedModel | undefined {
+export function findSimulatedModel(
+	id: string,
+	extra: readonly SimulatedModel[] = [],
+): SimulatedModel | undefined {
 	return MODELS_BY_ID.get(id) ?? extra.find((model) => model.id === id);
 }
 
@@ -326,7 +330,10 @@ const DATA_VIDEO_URI = /^data:video\/mp4;base64,([A-Za-z0-9+/]+={0,2})$/;
 export function isVideoReference(value: string): boolean {
 	if (value.startsWith('data:')) {
 		const match = DATA_VIDEO_URI.exec(value);
-		return match !== null && Buffer.from(match[1].slice(0, 16), 'base64').toString('latin1', 4, 8) === 'ftyp';
+		return (
+			match !== null &&
+			Buffer.from(match[1].slice(0, 16), 'base64').toString('latin1', 4, 8) === 'ftyp'
+		);
 	}
 	return isImageReference(value);
 }
@@ -346,9 +353,13 @@ function checkField(field: string, rule: FieldRule, value: unknown): string[] {
 			if (value.trim().length === 0) return problem('String must contain at least 1 character(s)');
 			return [];
 		case 'string':
-			return typeof value === 'string' ? [] : problem(`Expected string, received ${typeName(value)}`);
+			return typeof value === 'string'
+				? []
+				: problem(`Expected string, received ${typeName(value)}`);
 		case 'boolean':
-			return typeof value === 'boolean' ? [] : problem(`Expected boolean, received ${typeName(value)}`);
+			return typeof value === 'boolean'
+				? []
+				: problem(`Expected boolean, received ${typeName(value)}`);
 		case 'integer':
 			if (typeof value !== 'number' || Number.isNaN(value)) {
 				return problem(`Expected number, received ${typeName(value)}`);
@@ -383,7 +394,8 @@ function checkField(field: string, rule: FieldRule, value: unknown): string[] {
 		case 'imageUrlList': {
 			if (!Array.isArray(value)) return problem(`Expected array, received ${typeName(value)}`);
 			if (value.length === 0) return problem('Array must contain at least 1 element(s)');
-			if (rule.max !== undefined && value.length > rule.max) return problem(`Array must contain at most ${rule.max} element(s)`);
+			if (rule.max !== undefined && value.length > rule.max)
+				return problem(`Array must contain at most ${rule.max} element(s)`);
 			const lines: string[] = [];
 			value.forEach((item, index) => {
 				const text = checkImageReference(item);
@@ -404,7 +416,10 @@ export interface BodyValidation {
  * Validates a submit body strictly: the model must be known, required fields present, every value of the
  * documented type and enum (case included), and no key outside the model's schema.
  */
-export function validateSubmitBody(body: unknown, extraModels: readonly SimulatedModel[] = []): BodyValidation {
+export function validateSubmitBody(
+	body: unknown,
+	extraModels: readonly SimulatedModel[] = [],
+): BodyValidation {
 	if (typeof body !== 'object' || body === null || Array.isArray(body)) {
 		return { errors: [`body: Expected object, received ${typeName(body)}`] };
 	}

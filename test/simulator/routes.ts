@@ -19,8 +19,21 @@ import {
 import { balanceCredits, handleBilling, priceCredits } from './billing';
 import { createGeneration, pollBody, runningCount, statusName } from './generations';
 import { pickFault } from './knobs';
-import { LEGACY_GOOGLE_PATH, UNIVERSAL_VIDEO_PATH, validateSubmitBody, type SimulatedModel } from './models';
-import { apiKey, faults, logRequest, now, sleep, type SimState, type StoredGeneration } from './state';
+import {
+	LEGACY_GOOGLE_PATH,
+	UNIVERSAL_VIDEO_PATH,
+	validateSubmitBody,
+	type SimulatedModel,
+} from './models';
+import {
+	apiKey,
+	faults,
+	logRequest,
+	now,
+	sleep,
+	type SimState,
+	type StoredGeneration,
+} from './state';
 
 const ISSUED_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:.+$/;
 
@@ -34,7 +47,11 @@ interface Answer {
 }
 
 /** Handles one request to the API listener. */
-export async function handleApi(sim: SimState, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+export async function handleApi(
+	sim: SimState,
+	req: http.IncomingMessage,
+	res: http.ServerResponse,
+): Promise<void> {
 	const entry = logRequest(sim, 'api', req);
 	sim.inFlight += 1;
 	sim.counters.maxInFlight = Math.max(sim.counters.maxInFlight, sim.inFlight);
@@ -44,13 +61,22 @@ export async function handleApi(sim: SimState, req: http.IncomingMessage, res: h
 	const method = (req.method ?? 'GET').toUpperCase();
 	const isGenerationPath = path === LEGACY_GOOGLE_PATH || path === UNIVERSAL_VIDEO_PATH;
 
-	if (isGenerationPath && method === 'POST') return handleSubmit(sim, req, res, entry, url.pathname);
+	if (isGenerationPath && method === 'POST')
+		return handleSubmit(sim, req, res, entry, url.pathname);
 	if (isGenerationPath && method === 'GET') {
 		return handlePoll(sim, req, res, entry, url.pathname, url.searchParams);
 	}
-	if (path === '/v2/billing' && method === 'GET') return handleBilling(sim, req, res, entry, url.pathname);
+	if (path === '/v2/billing' && method === 'GET')
+		return handleBilling(sim, req, res, entry, url.pathname);
 	req.resume();
-	send(sim, req, res, entry, 404, errorBody(404, url.pathname, `Cannot ${method} ${url.pathname}`, now(sim)));
+	send(
+		sim,
+		req,
+		res,
+		entry,
+		404,
+		errorBody(404, url.pathname, `Cannot ${method} ${url.pathname}`, now(sim)),
+	);
 }
 
 // ----------------------------------------------------------------- submit
@@ -90,12 +116,19 @@ function refuseSubmit(
 	if (f.postRedirect) {
 		// A moved endpoint answers before it looks at anything, so nothing is created.
 		const { status, location } = f.postRedirect;
-		return { status, body: errorBody(status, path, http.STATUS_CODES[status] ?? 'Redirect', now(sim)), headers: { location } };
+		return {
+			status,
+			body: errorBody(status, path, http.STATUS_CODES[status] ?? 'Redirect', now(sim)),
+			headers: { location },
+		};
 	}
 	if (!isAuthorized(sim, req)) return { status: 401, body: unauthorized(path, now(sim)) };
-	if (sim.options.outOfCredits) return { status: 403, body: errorBody(403, path, MESSAGES.outOfCredits, now(sim)) };
-	if (submit.tooLarge) return { status: 413, body: errorBody(413, path, 'Payload Too Large', now(sim)) };
-	if (submit.invalidJson) return { status: 400, body: validationBody(path, ['body: Invalid JSON'], now(sim)) };
+	if (sim.options.outOfCredits)
+		return { status: 403, body: errorBody(403, path, MESSAGES.outOfCredits, now(sim)) };
+	if (submit.tooLarge)
+		return { status: 413, body: errorBody(413, path, 'Payload Too Large', now(sim)) };
+	if (submit.invalidJson)
+		return { status: 400, body: validationBody(path, ['body: Invalid JSON'], now(sim)) };
 
 	const validation = validateSubmitBody(submit.parsed, sim.options.extraModels);
 	if (validation.errors.length > 0 || !validation.model) {
@@ -145,13 +178,26 @@ async function handleSubmit(
 	}
 
 	const credits = priceCredits(sim, refusal.model.id);
-	const stored = createGeneration(sim, refusal.model, path, submit.parsed as Record<string, unknown>, credits);
+	const stored = createGeneration(
+		sim,
+		refusal.model,
+		path,
+		submit.parsed as Record<string, unknown>,
+		credits,
+	);
 	if (fault === 'drop') return resetSocket(sim, req, entry);
 	// The generation exists; the answer never comes (the entry stays at status 0).
 	if (fault === 'hang') return;
 	if (fault === 'fail-after') {
 		const status = f.postFailAfterAcceptStatus ?? 500;
-		return send(sim, req, res, entry, status, errorBody(status, path, serverErrorMessage(status), now(sim)));
+		return send(
+			sim,
+			req,
+			res,
+			entry,
+			status,
+			errorBody(status, path, serverErrorMessage(status), now(sim)),
+		);
 	}
 	answerAccepted(sim, req, res, entry, stored);
 }
@@ -166,12 +212,18 @@ function answerAccepted(
 ): void {
 	const f = faults(sim);
 	const reported = f.postReportedCost;
-	const { credits, usd } = reported === undefined ? stored.generation : { credits: reported, usd: reported };
+	const { credits, usd } =
+		reported === undefined ? stored.generation : { credits: reported, usd: reported };
 	const body: Record<string, unknown> =
-		f.postAnswer === 'id-only' ? { id: stored.generation.id } : { id: stored.generation.id, status: statusName(sim, 'queued') };
-	if (f.postAnswer !== 'id-only' && f.postUsage === undefined) body.meta = { usage: { credits_used: credits, usd_spent: usd } };
+		f.postAnswer === 'id-only'
+			? { id: stored.generation.id }
+			: { id: stored.generation.id, status: statusName(sim, 'queued') };
+	if (f.postAnswer !== 'id-only' && f.postUsage === undefined)
+		body.meta = { usage: { credits_used: credits, usd_spent: usd } };
 	const usage: Record<string, string> =
-		f.postUsage === 'none' ? {} : { 'x-aimlapi-credits-used': String(credits), 'x-aimlapi-usd-spent': String(usd) };
+		f.postUsage === 'none'
+			? {}
+			: { 'x-aimlapi-credits-used': String(credits), 'x-aimlapi-usd-spent': String(usd) };
 	send(sim, req, res, entry, 201, body, { 'x-inference-id': stored.generation.id, ...usage });
 }
 
@@ -197,22 +249,42 @@ function pollTarget(
 	generationId: string | null,
 ): PollTarget | undefined {
 	if (generationId === null) {
-		return { answer: { status: 400, body: validationBody(path, ['generation_id: Required'], now(sim)) }, headers: {} };
+		return {
+			answer: { status: 400, body: validationBody(path, ['generation_id: Required'], now(sim)) },
+			headers: {},
+		};
 	}
 	if (generationId === '') {
 		const lines = ['generation_id: String must contain at least 1 character(s)'];
 		return { answer: { status: 400, body: validationBody(path, lines, now(sim)) }, headers: {} };
 	}
 	const stored = sim.store.get(generationId);
-	const headers: Record<string, string> = ISSUED_ID.test(generationId) ? { 'x-inference-id': generationId } : {};
+	const headers: Record<string, string> = ISSUED_ID.test(generationId)
+		? { 'x-inference-id': generationId }
+		: {};
 	if (!stored || stored.apiKey !== apiKey(sim)) {
-		return { answer: { status: 404, body: errorBody(404, path, MESSAGES.generationNotFound, now(sim)), headers }, headers };
+		return {
+			answer: {
+				status: 404,
+				body: errorBody(404, path, MESSAGES.generationNotFound, now(sim)),
+				headers,
+			},
+			headers,
+		};
 	}
 	stored.generation.pollCount += 1;
 	if (stored.notFoundPollsLeft > 0) {
 		// The API does not know the id it has just issued yet.
 		stored.notFoundPollsLeft -= 1;
-		send(sim, req, res, entry, 404, errorBody(404, path, MESSAGES.generationNotFound, now(sim)), headers);
+		send(
+			sim,
+			req,
+			res,
+			entry,
+			404,
+			errorBody(404, path, MESSAGES.generationNotFound, now(sim)),
+			headers,
+		);
 		return undefined;
 	}
 	return { polled: stored, headers };
@@ -243,9 +315,17 @@ function answerPollFault(
 			resetSocket(sim, req, entry);
 			return true;
 		case 'fail': {
-			const statuses = f.getFailStatuses && f.getFailStatuses.length > 0 ? f.getFailStatuses : [500, 502, 503];
+			const statuses =
+				f.getFailStatuses && f.getFailStatuses.length > 0 ? f.getFailStatuses : [500, 502, 503];
 			const status = statuses[Math.floor(sim.random() * statuses.length)];
-			send(sim, req, res, entry, status, errorBody(status, path, serverErrorMessage(status), now(sim)));
+			send(
+				sim,
+				req,
+				res,
+				entry,
+				status,
+				errorBody(status, path, serverErrorMessage(status), now(sim)),
+			);
 			return true;
 		}
 		case 'malformed': {
@@ -262,7 +342,15 @@ function answerPollFault(
 			return true;
 		case 'other-id':
 			if (!polled || !generationId) return false;
-			send(sim, req, res, entry, 200, { ...pollBody(sim, polled), id: otherIdOf(generationId) }, headers);
+			send(
+				sim,
+				req,
+				res,
+				entry,
+				200,
+				{ ...pollBody(sim, polled), id: otherIdOf(generationId) },
+				headers,
+			);
 			return true;
 		default:
 			return false;

@@ -43,21 +43,31 @@ function call(
 			headers['content-type'] = 'application/json';
 			headers['content-length'] = String(Buffer.byteLength(payload));
 		}
-		const req = http.request(url, { method: init.method ?? 'GET', headers, agent: false }, (res) => {
-			const chunks: Buffer[] = [];
-			res.on('data', (chunk: Buffer) => chunks.push(chunk));
-			res.on('error', reject);
-			res.on('aborted', () => reject(new Error('response aborted')));
-			res.on('end', () => {
-				if (!res.complete) {
-					reject(new Error('response incomplete'));
-					return;
-				}
-				const raw = Buffer.concat(chunks);
-				const text = raw.toString('utf8');
-				resolve({ status: res.statusCode ?? 0, headers: res.headers, raw, text, json: () => JSON.parse(text) });
-			});
-		});
+		const req = http.request(
+			url,
+			{ method: init.method ?? 'GET', headers, agent: false },
+			(res) => {
+				const chunks: Buffer[] = [];
+				res.on('data', (chunk: Buffer) => chunks.push(chunk));
+				res.on('error', reject);
+				res.on('aborted', () => reject(new Error('response aborted')));
+				res.on('end', () => {
+					if (!res.complete) {
+						reject(new Error('response incomplete'));
+						return;
+					}
+					const raw = Buffer.concat(chunks);
+					const text = raw.toString('utf8');
+					resolve({
+						status: res.statusCode ?? 0,
+						headers: res.headers,
+						raw,
+						text,
+						json: () => JSON.parse(text),
+					});
+				});
+			},
+		);
 		req.on('error', reject);
 		if (payload !== undefined) req.write(payload);
 		req.end();
@@ -78,7 +88,9 @@ function manualClock(start = 1_700_000_000_000) {
 }
 
 /** Sends a request and hands back the first chunk of the body as soon as it arrives, plus the response. */
-function firstChunk(url: string): Promise<{ res: http.IncomingMessage; chunk: Buffer; req: http.ClientRequest }> {
+function firstChunk(
+	url: string,
+): Promise<{ res: http.IncomingMessage; chunk: Buffer; req: http.ClientRequest }> {
 	return new Promise((resolve, reject) => {
 		const req = http.get(url, { agent: false }, (res) => {
 			res.once('data', (chunk: Buffer) => {
@@ -216,7 +228,11 @@ describe('AI/ML API simulator', () => {
 			expect((await poll(body.id)).json()).toEqual({ id: body.id, status: 'generating' });
 			clock.tick(1);
 			const done = (await poll(body.id)).json();
-			expect(done).toEqual({ id: body.id, status: 'completed', video: { url: expect.any(String) } });
+			expect(done).toEqual({
+				id: body.id,
+				status: 'completed',
+				video: { url: expect.any(String) },
+			});
 			expect(done.video.url.startsWith(`${sim.cdnUrl}/generations/`)).toBe(true);
 			expect(new URL(done.video.url).pathname).toMatch(
 				/^\/generations\/[a-z]+\/\d{13}-[0-9a-f-]{36}\.mp4$/,
@@ -231,7 +247,9 @@ describe('AI/ML API simulator', () => {
 				pollCount: 5,
 				createdAt: clock.now() - 500,
 			});
-			expect(sim.requests.map((r) => r.at - sim.generations[0].createdAt)).toEqual([0, 0, 99, 100, 499, 500]);
+			expect(sim.requests.map((r) => r.at - sim.generations[0].createdAt)).toEqual([
+				0, 0, 99, 100, 499, 500,
+			]);
 			expect(sim.counters()).toMatchObject({ posts: 1, postsAccepted: 1, gets: 5 });
 		});
 
@@ -243,10 +261,15 @@ describe('AI/ML API simulator', () => {
 				'google/veo-3.1-i2v': { image_url: IMAGE },
 				'google/veo-3.1-i2v-fast': { image_url: IMAGE },
 				'google/veo-3.1-first-last-image-to-video': { image_url: IMAGE, last_image_url: IMAGE },
-				'google/veo-3.1-first-last-image-to-video-fast': { image_url: IMAGE, last_image_url: DATA_IMAGE },
+				'google/veo-3.1-first-last-image-to-video-fast': {
+					image_url: IMAGE,
+					last_image_url: DATA_IMAGE,
+				},
 				'google/veo-3.1-reference-to-video': { image_urls: [IMAGE, DATA_IMAGE] },
 				'google/veo3-1-extend-video': { video_url: 'https://cdn.example.com/clip.mp4' },
-				'google/veo3-1-fast-extend-video': { video_url: `data:video/mp4;base64,${loadFixture().toString('base64')}` },
+				'google/veo3-1-fast-extend-video': {
+					video_url: `data:video/mp4;base64,${loadFixture().toString('base64')}`,
+				},
 				'veo2/image-to-video': { image_url: IMAGE, tail_image_url: DATA_IMAGE },
 			};
 			expect(SIMULATED_MODELS).toHaveLength(17);
@@ -315,7 +338,7 @@ describe('AI/ML API simulator', () => {
 			expect(done.status).toBe('completed');
 		});
 
-		it('answers 404 for an unknown id and for another key\'s generation, 400 without generation_id', async () => {
+		it("answers 404 for an unknown id and for another key's generation, 400 without generation_id", async () => {
 			await start();
 			const unknown = await poll('00000000-0000-4000-8000-000000000000:veo3');
 			expect(unknown.status).toBe(404);
@@ -338,12 +361,17 @@ describe('AI/ML API simulator', () => {
 
 		it('ends a [sim:error] prompt in status error and a [sim:no-video] prompt completed without video', async () => {
 			await start({ progress: { polls: 2 } });
-			const failing: string = (await submit(fastBody({ prompt: 'bad things [sim:error]' }))).json().id;
-			const empty: string = (await submit(fastBody({ prompt: 'nothing [sim:no-video]' }))).json().id;
+			const failing: string = (await submit(fastBody({ prompt: 'bad things [sim:error]' }))).json()
+				.id;
+			const empty: string = (await submit(fastBody({ prompt: 'nothing [sim:no-video]' }))).json()
+				.id;
 			expect(await waitUntilDone(failing)).toEqual({
 				id: failing,
 				status: 'error',
-				error: { name: 'ContentPolicyViolation', message: 'The prompt was blocked by the safety filter.' },
+				error: {
+					name: 'ContentPolicyViolation',
+					message: 'The prompt was blocked by the safety filter.',
+				},
 			});
 			expect(await waitUntilDone(empty)).toEqual({ id: empty, status: 'completed' });
 		});
@@ -398,7 +426,10 @@ describe('AI/ML API simulator', () => {
 				'image_url: Required',
 			]);
 			await expectValidation(
-				await submit({ model: 'google/veo-3.1-i2v-fast', prompt: 'x' }, { path: UNIVERSAL_VIDEO_PATH }),
+				await submit(
+					{ model: 'google/veo-3.1-i2v-fast', prompt: 'x' },
+					{ path: UNIVERSAL_VIDEO_PATH },
+				),
 				['image_url: Required'],
 			);
 			await expectValidation(await submit(fastBody({ duration: 5 })), [
@@ -413,14 +444,26 @@ describe('AI/ML API simulator', () => {
 			await start();
 			await expectValidation(
 				await submit(
-					{ model: 'google/veo-3.1-i2v', prompt: 'x', image_url: IMAGE, seed: 1, negative_prompt: 'n' },
+					{
+						model: 'google/veo-3.1-i2v',
+						prompt: 'x',
+						image_url: IMAGE,
+						seed: 1,
+						negative_prompt: 'n',
+					},
 					{ path: UNIVERSAL_VIDEO_PATH },
 				),
 				['seed: Unrecognized key', 'negative_prompt: Unrecognized key'],
 			);
 			await expectValidation(
 				await submit(
-					{ model: 'google/veo-3.1-reference-to-video', prompt: 'x', image_urls: [IMAGE], duration: 6, aspect_ratio: '16:9' },
+					{
+						model: 'google/veo-3.1-reference-to-video',
+						prompt: 'x',
+						image_urls: [IMAGE],
+						duration: 6,
+						aspect_ratio: '16:9',
+					},
 					{ path: UNIVERSAL_VIDEO_PATH },
 				),
 				['duration: Invalid enum value. Expected 8, received 6', 'aspect_ratio: Unrecognized key'],
@@ -434,11 +477,19 @@ describe('AI/ML API simulator', () => {
 				],
 			);
 			await expectValidation(
-				await submit({ model: 'google/veo-3.0-i2v', prompt: 'x', image_url: 'ftp://example.com/a.png' }),
+				await submit({
+					model: 'google/veo-3.0-i2v',
+					prompt: 'x',
+					image_url: 'ftp://example.com/a.png',
+				}),
 				['image_url: Invalid url'],
 			);
 			await expectValidation(
-				await submit({ model: 'google/veo-3.0-i2v', prompt: 'x', image_url: 'data:image/gif;base64,R0lG' }),
+				await submit({
+					model: 'google/veo-3.0-i2v',
+					prompt: 'x',
+					image_url: 'data:image/gif;base64,R0lG',
+				}),
 				['image_url: Invalid url'],
 			);
 		});
@@ -451,7 +502,9 @@ describe('AI/ML API simulator', () => {
 			]);
 			const unknown = await submit({ model: 'google/veo-9', prompt: 'x' });
 			expect(unknown.status).toBe(400);
-			expect(unknown.json().errors[0]).toMatch(/^model: Invalid discriminator value\. Expected 'google\/veo-3\.0-fast'/);
+			expect(unknown.json().errors[0]).toMatch(
+				/^model: Invalid discriminator value\. Expected 'google\/veo-3\.0-fast'/,
+			);
 		});
 	});
 
@@ -465,7 +518,11 @@ describe('AI/ML API simulator', () => {
 			expect(third.status).toBe(429);
 			expect(third.json()).toMatchObject({ statusCode: 429, message: 'Too Many Requests' });
 			expect(sim.generations).toHaveLength(2);
-			expect(sim.counters()).toMatchObject({ maxConcurrent: 2, postsAccepted: 2, postsRejected: { 429: 1 } });
+			expect(sim.counters()).toMatchObject({
+				maxConcurrent: 2,
+				postsAccepted: 2,
+				postsRejected: { 429: 1 },
+			});
 			clock.tick(300);
 			expect((await submit(fastBody())).status).toBe(201);
 			expect(sim.counters().maxConcurrent).toBe(2);
@@ -488,7 +545,11 @@ describe('AI/ML API simulator', () => {
 			expect(reply.status).toBe(503);
 			expect(reply.json()).toMatchObject({ statusCode: 503, message: 'Service unavailable' });
 			expect(sim.generations).toHaveLength(0);
-			expect(sim.counters()).toMatchObject({ posts: 1, postsAccepted: 0, postsRejected: { 503: 1 } });
+			expect(sim.counters()).toMatchObject({
+				posts: 1,
+				postsAccepted: 0,
+				postsRejected: { 503: 1 },
+			});
 		});
 
 		it('creates the generation and then drops the socket when postDropAfterAcceptShare is 1', async () => {
@@ -608,7 +669,11 @@ describe('AI/ML API simulator', () => {
 		});
 
 		it('breaks the download midway when cdnCloseMidway is set', async () => {
-			await start({ progress: { polls: 1 }, videoBytes: 2_000_000, faults: { cdnCloseMidway: true } });
+			await start({
+				progress: { polls: 1 },
+				videoBytes: 2_000_000,
+				faults: { cdnCloseMidway: true },
+			});
 			const url = await completedVideoUrl();
 			await expect(call(url)).rejects.toThrow();
 			expect(sim.requests.at(-1)).toMatchObject({ origin: 'cdn', status: 'reset' });
@@ -620,7 +685,10 @@ describe('AI/ML API simulator', () => {
 			expect(url).toMatch(/^http:\/\/localhost:9\/generations\//);
 		});
 		it('dribbles the video with cdnDrip: headers at once with the honest length, then a piece at a time', async () => {
-			await start({ progress: { polls: 1 }, faults: { cdnDrip: { bytes: 1000, everyMs: 60_000 } } });
+			await start({
+				progress: { polls: 1 },
+				faults: { cdnDrip: { bytes: 1000, everyMs: 60_000 } },
+			});
 			const fixture = loadFixture();
 			const url = await completedVideoUrl();
 			const { res, chunk, req } = await firstChunk(url);
@@ -642,11 +710,17 @@ describe('AI/ML API simulator', () => {
 		});
 
 		it('delivers the whole video with cdnDrip, pieces cut across the padding', async () => {
-			await start({ progress: { polls: 1 }, videoBytes: 200_000, faults: { cdnDrip: { bytes: 7_000, everyMs: 0 } } });
+			await start({
+				progress: { polls: 1 },
+				videoBytes: 200_000,
+				faults: { cdnDrip: { bytes: 7_000, everyMs: 0 } },
+			});
 			const reply = await call(await completedVideoUrl());
 			expect(Number(reply.headers['content-length'])).toBe(200_000);
 			expect(reply.raw.equals(Buffer.concat([...videoChunks(200_000)]))).toBe(true);
-			await expect(startSimulator({ faults: { cdnDrip: { bytes: 0, everyMs: 1 } } })).rejects.toThrow(RangeError);
+			await expect(
+				startSimulator({ faults: { cdnDrip: { bytes: 0, everyMs: 1 } } }),
+			).rejects.toThrow(RangeError);
 		});
 
 		it("answers an HTML error page as video/mp4 with cdnBody 'html'", async () => {
@@ -681,7 +755,9 @@ describe('AI/ML API simulator', () => {
 
 		it('serves one generation a video of its own size with [sim:video-bytes=N], the others videoBytes', async () => {
 			await start({ progress: { polls: 1 }, videoBytes: 10_000 });
-			const bigId: string = (await submit(fastBody({ prompt: `a big one ${videoBytesMarker(300_000)}` }))).json().id;
+			const bigId: string = (
+				await submit(fastBody({ prompt: `a big one ${videoBytesMarker(300_000)}` }))
+			).json().id;
 			const big = (await waitUntilDone(bigId)).video.url as string;
 			const small = await completedVideoUrl();
 			const bigReply = await call(big);
@@ -690,9 +766,13 @@ describe('AI/ML API simulator', () => {
 			const smallReply = await call(small);
 			expect(smallReply.raw.equals(Buffer.concat([...videoChunks(10_000)]))).toBe(true);
 			// What each answer's connection took of its body.
-			expect(sim.requests.filter((r) => r.origin === 'cdn').map((r) => r.bodyBytes)).toEqual([300_000, 10_000]);
+			expect(sim.requests.filter((r) => r.origin === 'cdn').map((r) => r.bodyBytes)).toEqual([
+				300_000, 10_000,
+			]);
 			// A size the fixture cannot be padded to fails the submit loudly.
-			const wrong = await submit(fastBody({ prompt: `wrong ${videoBytesMarker(loadFixture().length + 3)}` }));
+			const wrong = await submit(
+				fastBody({ prompt: `wrong ${videoBytesMarker(loadFixture().length + 3)}` }),
+			);
 			expect(wrong.status).toBe(500);
 		});
 
@@ -729,9 +809,17 @@ describe('AI/ML API simulator', () => {
 			expect((await poll(id)).json()).toEqual({ id, status: 'queued' });
 			expect((await poll(id)).json()).toEqual({ id, status: 'generating' });
 			expect(sim.generations[0].status).toBe('generating');
-			expect((await poll(id)).json()).toEqual({ id, status: 'completed', video: { url: expect.any(String) } });
+			expect((await poll(id)).json()).toEqual({
+				id,
+				status: 'completed',
+				video: { url: expect.any(String) },
+			});
 			expect((await poll(id)).json().status).toBe('completed');
-			expect(sim.generations[0]).toMatchObject({ status: 'completed', pollCount: 4, answeredPolls: 4 });
+			expect(sim.generations[0]).toMatchObject({
+				status: 'completed',
+				pollCount: 4,
+				answeredPolls: 4,
+			});
 		});
 
 		it('progress { polls: 1 } ends on the first poll', async () => {
@@ -763,7 +851,8 @@ describe('AI/ML API simulator', () => {
 			const clock = manualClock();
 			await start({ progress: 'manual', generationMs: 10, clock });
 			const plain: string = (await submit(fastBody())).json().id;
-			const empty: string = (await submit(fastBody({ prompt: 'nothing [sim:no-video]' }))).json().id;
+			const empty: string = (await submit(fastBody({ prompt: 'nothing [sim:no-video]' }))).json()
+				.id;
 			const failing: string = (await submit(fastBody({ prompt: 'bad [sim:error]' }))).json().id;
 			clock.tick(60_000);
 			for (let i = 0; i < 3; i += 1) expect((await poll(plain)).json().status).toBe('queued');
@@ -779,7 +868,10 @@ describe('AI/ML API simulator', () => {
 			expect((await poll(failing)).json()).toEqual({
 				id: failing,
 				status: 'error',
-				error: { name: 'ContentPolicyViolation', message: 'The prompt was blocked by the safety filter.' },
+				error: {
+					name: 'ContentPolicyViolation',
+					message: 'The prompt was blocked by the safety filter.',
+				},
 			});
 			// 'all' leaves ended generations alone; by id any generation moves.
 			expect(sim.advance('all', 'generating')).toBe(0);
@@ -787,7 +879,10 @@ describe('AI/ML API simulator', () => {
 			expect((await poll(plain)).json()).toEqual({
 				id: plain,
 				status: 'error',
-				error: { name: 'ContentPolicyViolation', message: 'The prompt was blocked by the safety filter.' },
+				error: {
+					name: 'ContentPolicyViolation',
+					message: 'The prompt was blocked by the safety filter.',
+				},
 			});
 			expect(() => sim.advance('nope', 'completed')).toThrow('no generation nope');
 			expect(() => sim.advance(plain, 'queued' as never)).toThrow(RangeError);
@@ -820,7 +915,11 @@ describe('AI/ML API simulator', () => {
 			expect((await submit(fastBody())).status).toBe(429);
 			expect((await poll(second.json().id)).json().status).toBe('completed');
 			expect((await submit(fastBody())).status).toBe(201);
-			expect(sim.counters()).toMatchObject({ postsAccepted: 3, postsRejected: { 429: 2 }, maxConcurrent: 1 });
+			expect(sim.counters()).toMatchObject({
+				postsAccepted: 3,
+				postsRejected: { 429: 2 },
+				maxConcurrent: 1,
+			});
 		});
 
 		it('refuses a progress mode it does not know', async () => {
@@ -856,7 +955,9 @@ describe('AI/ML API simulator', () => {
 
 			// Only requests since the last reset count, and a waiter left from before the reset is dropped.
 			let stale = false;
-			void sim.whenRequest((r) => r.path === '/v2/billing' && r.method === 'HEAD').then(() => (stale = true));
+			void sim
+				.whenRequest((r) => r.path === '/v2/billing' && r.method === 'HEAD')
+				.then(() => (stale = true));
 			void sim.whenGenerations(2).then(() => (stale = true));
 			sim.reset();
 			let again = false;
@@ -903,7 +1004,8 @@ describe('AI/ML API simulator', () => {
 			async (word) => {
 				await start({ progress: { polls: 2 } });
 				expect(statusMarker(word)).toBe(`[sim:status=${word}]`);
-				const id: string = (await submit(fastBody({ prompt: `clip [sim:status=${word}]` }))).json().id;
+				const id: string = (await submit(fastBody({ prompt: `clip [sim:status=${word}]` }))).json()
+					.id;
 				expect((await poll(id)).json()).toEqual({ id, status: 'queued' });
 				expect((await poll(id)).json()).toEqual({
 					id,
@@ -922,7 +1024,11 @@ describe('AI/ML API simulator', () => {
 			const id: string = reply.json().id;
 			expect((await poll(id)).json()).toEqual({ id, status: 'IN_PROGRESS' });
 			expect((await poll(id)).json()).toEqual({ id, status: 'IN_PROGRESS' });
-			expect((await poll(id)).json()).toEqual({ id, status: 'completed', video: { url: expect.any(String) } });
+			expect((await poll(id)).json()).toEqual({
+				id,
+				status: 'completed',
+				video: { url: expect.any(String) },
+			});
 
 			const both: string = (
 				await submit(fastBody({ prompt: 'x [sim:status-running=running] [sim:status=FAILED]' }))
@@ -935,7 +1041,12 @@ describe('AI/ML API simulator', () => {
 		it('statusNames renames statuses in submit and poll answers, but not marker words', async () => {
 			await start({
 				progress: { polls: 3 },
-				statusNames: { queued: 'QUEUED', generating: 'Running', completed: 'COMPLETED', error: 'FAILED' },
+				statusNames: {
+					queued: 'QUEUED',
+					generating: 'Running',
+					completed: 'COMPLETED',
+					error: 'FAILED',
+				},
 			});
 			const reply = await submit(fastBody());
 			expect(reply.json().status).toBe('QUEUED');
@@ -947,8 +1058,13 @@ describe('AI/ML API simulator', () => {
 
 			sim.setOptions({ progress: { polls: 1 } });
 			const failing: string = (await submit(fastBody({ prompt: 'bad [sim:error]' }))).json().id;
-			expect((await poll(failing)).json()).toMatchObject({ status: 'FAILED', error: { name: 'ContentPolicyViolation' } });
-			const expired: string = (await submit(fastBody({ prompt: 'old [sim:status=expired]' }))).json().id;
+			expect((await poll(failing)).json()).toMatchObject({
+				status: 'FAILED',
+				error: { name: 'ContentPolicyViolation' },
+			});
+			const expired: string = (
+				await submit(fastBody({ prompt: 'old [sim:status=expired]' }))
+			).json().id;
 			expect((await poll(expired)).json().status).toBe('expired');
 		});
 	});
@@ -966,7 +1082,11 @@ describe('AI/ML API simulator', () => {
 			// Another request is answered meanwhile; the hung one still is not.
 			expect((await call(`${sim.baseUrl}/v2/billing`, { headers: auth() })).status).toBe(200);
 			expect(entry.status).toBe(0);
-			expect(sim.generations[0]).toMatchObject({ pollCount: 1, answeredPolls: 0, status: 'queued' });
+			expect(sim.generations[0]).toMatchObject({
+				pollCount: 1,
+				answeredPolls: 0,
+				status: 'queued',
+			});
 			sim.setOptions({ faults: {} });
 			expect((await poll(id)).json().status).toBe('completed');
 			await sim.close();
@@ -1064,11 +1184,21 @@ describe('AI/ML API simulator', () => {
 			// The endpoint moved: even a bad key is redirected before it is looked at.
 			expect((await submit(fastBody(), { key: 'wrong' })).status).toBe(307);
 			expect(sim.generations).toHaveLength(0);
-			expect(sim.counters()).toMatchObject({ posts: 2, postsAccepted: 0, postsRejected: { 307: 2 }, cdnRequests: 0 });
+			expect(sim.counters()).toMatchObject({
+				posts: 2,
+				postsAccepted: 0,
+				postsRejected: { 307: 2 },
+				cdnRequests: 0,
+			});
 			// A client that followed the redirect would show up at the CDN, POST to an unknown path included.
 			await call(location, { method: 'POST', headers: auth(), body: fastBody() });
 			expect(sim.requests.filter((r) => r.origin === 'cdn')).toEqual([
-				expect.objectContaining({ method: 'POST', path: '/capture', status: 404, authorization: `Bearer ${KEY}` }),
+				expect.objectContaining({
+					method: 'POST',
+					path: '/capture',
+					status: 404,
+					authorization: `Bearer ${KEY}`,
+				}),
 			]);
 		});
 
@@ -1097,7 +1227,10 @@ describe('AI/ML API simulator', () => {
 			expect(refused.json().request).toEqual({
 				method: 'POST',
 				path: LEGACY_GOOGLE_PATH,
-				headers: expect.objectContaining({ authorization: 'Bearer sk-echo-me', 'content-type': 'application/json' }),
+				headers: expect.objectContaining({
+					authorization: 'Bearer sk-echo-me',
+					'content-type': 'application/json',
+				}),
 				body: fastBody(),
 			});
 			const invalid = await submit(fastBody({ duration: 5 }));
@@ -1117,7 +1250,9 @@ describe('AI/ML API simulator', () => {
 			const accepted = await submit(fastBody());
 			expect(accepted.status).toBe(201);
 			expect(accepted.json().request).toBeUndefined();
-			sim.setOptions({ faults: { echoRequestInErrors: true, getFailShare: 1, getFailStatuses: [503] } });
+			sim.setOptions({
+				faults: { echoRequestInErrors: true, getFailShare: 1, getFailStatuses: [503] },
+			});
 			const failed = await poll(accepted.json().id);
 			expect(failed.status).toBe(503);
 			expect(failed.json().request.headers.authorization).toBe(`Bearer ${KEY}`);
@@ -1158,16 +1293,25 @@ describe('AI/ML API simulator', () => {
 		it.each([
 			['raw', 'sk+echo/KEY=1234'],
 			['encoded', encodeURIComponent('sk+echo/KEY=1234')],
-		] as const)('keyInIds and keyInVideoUrls (%s): ids and video URLs carry the key; both still work', async (form, text) => {
-			await start({ apiKey: 'sk+echo/KEY=1234', progress: { polls: 1 }, faults: { keyInIds: form, keyInVideoUrls: form } });
-			const accepted = await submit(fastBody(), { key: 'sk+echo/KEY=1234' });
-			const { id } = accepted.json();
-			expect(id).toContain(`-${text}:`);
-			const done = (await poll(id, { key: 'sk+echo/KEY=1234' })).json();
-			expect(done).toMatchObject({ id, status: 'completed' });
-			expect(done.video.url).toMatch(new RegExp(`\\.mp4\\?token=${text.replace(/[+]/g, '\\+')}$`));
-			expect((await call(done.video.url)).status).toBe(200);
-		});
+		] as const)(
+			'keyInIds and keyInVideoUrls (%s): ids and video URLs carry the key; both still work',
+			async (form, text) => {
+				await start({
+					apiKey: 'sk+echo/KEY=1234',
+					progress: { polls: 1 },
+					faults: { keyInIds: form, keyInVideoUrls: form },
+				});
+				const accepted = await submit(fastBody(), { key: 'sk+echo/KEY=1234' });
+				const { id } = accepted.json();
+				expect(id).toContain(`-${text}:`);
+				const done = (await poll(id, { key: 'sk+echo/KEY=1234' })).json();
+				expect(done).toMatchObject({ id, status: 'completed' });
+				expect(done.video.url).toMatch(
+					new RegExp(`\\.mp4\\?token=${text.replace(/[+]/g, '\\+')}$`),
+				);
+				expect((await call(done.video.url)).status).toBe(200);
+			},
+		);
 	});
 
 	describe('command line', () => {
@@ -1180,13 +1324,19 @@ describe('AI/ML API simulator', () => {
 					'{"getHangShare":0.5,"cdnDrip":{"bytes":10,"everyMs":5}}',
 					'--generation-ms=10',
 				]),
-			).toEqual({ progress: { polls: 3 }, faults: { getHangShare: 0.5, cdnDrip: { bytes: 10, everyMs: 5 } }, generationMs: 10 });
+			).toEqual({
+				progress: { polls: 3 },
+				faults: { getHangShare: 0.5, cdnDrip: { bytes: 10, everyMs: 5 } },
+				generationMs: 10,
+			});
 			expect(parseArgs(['--progress=manual']).progress).toBe('manual');
 			expect(parseArgs(['--progress', 'clock']).progress).toBe('clock');
 			expect(() => parseArgs(['--progress', 'polls:0'])).toThrow('--progress');
 			expect(() => parseArgs(['--faults', '[1]'])).toThrow('JSON object');
 			expect(() => parseArgs(['--faults', '{oops'])).toThrow('JSON object');
-			expect(() => parseArgs(['--faults', '{"getHangShar":1}'])).toThrow('unknown knob getHangShar');
+			expect(() => parseArgs(['--faults', '{"getHangShar":1}'])).toThrow(
+				'unknown knob getHangShar',
+			);
 		});
 	});
 

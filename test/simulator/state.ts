@@ -158,7 +158,11 @@ export function settle(sim: SimState, entry: SimulatorRequest, status: number | 
 	notifyRequest(sim, entry);
 }
 
-export function logRequest(sim: SimState, origin: 'api' | 'cdn', req: http.IncomingMessage): SimulatorRequest {
+export function logRequest(
+	sim: SimState,
+	origin: 'api' | 'cdn',
+	req: http.IncomingMessage,
+): SimulatorRequest {
 	const raw = req.url ?? '/';
 	const queryStart = raw.indexOf('?');
 	const entry: SimulatorRequest = {

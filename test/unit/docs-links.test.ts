@@ -9,8 +9,13 @@ import { join } from 'path';
 import { AimlVeoApi } from '../../credentials/AimlVeoApi.credentials';
 
 const ROOT = join(__dirname, '..', '..');
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { homepage: string; repository: { url: string } };
-const codex = JSON.parse(readFileSync(join(ROOT, 'nodes', 'AimlApiVeo', 'AimlApiVeo.node.json'), 'utf8')) as {
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+	homepage: string;
+	repository: { url: string };
+};
+const codex = JSON.parse(
+	readFileSync(join(ROOT, 'nodes', 'AimlApiVeo', 'AimlApiVeo.node.json'), 'utf8'),
+) as {
 	resources: Record<'primaryDocumentation' | 'credentialDocumentation', Array<{ url: string }>>;
 };
 const REPOSITORY = pkg.homepage.replace(/#readme$/, '');
@@ -33,17 +38,22 @@ const readmeAnchors = new Set(
 
 describe('documentation links in the editor', () => {
 	it('githubAnchor makes the anchors GitHub makes', () => {
-		expect(githubAnchor('Long waits, restarts and queue mode')).toBe('long-waits-restarts-and-queue-mode');
+		expect(githubAnchor('Long waits, restarts and queue mode')).toBe(
+			'long-waits-restarts-and-queue-mode',
+		);
 		expect(githubAnchor('Veo into Veo: extending a video')).toBe('veo-into-veo-extending-a-video');
 	});
 
-	it('the repository the links point to is the package\'s own', () => {
+	it("the repository the links point to is the package's own", () => {
 		expect(pkg.repository.url).toBe(`git+${REPOSITORY}.git`);
 	});
 
 	const links = [
 		['the node panel (codex primaryDocumentation)', codex.resources.primaryDocumentation[0]?.url],
-		['the credential (codex credentialDocumentation)', codex.resources.credentialDocumentation[0]?.url],
+		[
+			'the credential (codex credentialDocumentation)',
+			codex.resources.credentialDocumentation[0]?.url,
+		],
 		['the credential (documentationUrl)', String(new AimlVeoApi().documentationUrl)],
 	] as const;
 

@@ -11,7 +11,13 @@ const NODE = join(__dirname, '..', '..', 'nodes', 'AimlApiVeo');
 /** Top to bottom. */
 const ROOMS = ['run', 'actions', 'spend', 'request', 'transport', 'shared'];
 /** What the node's root holds besides the rooms: the class, its codex, icons and output schemas. */
-const ROOT_FILES = ['AimlApiVeo.node.ts', 'AimlApiVeo.node.json', 'aimlapi.svg', 'aimlapi.dark.svg', '__schema__'];
+const ROOT_FILES = [
+	'AimlApiVeo.node.ts',
+	'AimlApiVeo.node.json',
+	'aimlapi.svg',
+	'aimlapi.dark.svg',
+	'__schema__',
+];
 
 function sourcesIn(dir: string): string[] {
 	return readdirSync(dir).flatMap((name) => {
@@ -30,8 +36,12 @@ function roomOf(file: string): string {
 /** The node's own files a source imports (relative specifiers only; packages are not rooms). */
 function importsOf(file: string): string[] {
 	const text = readFileSync(file, 'utf8');
-	const specifiers = [...text.matchAll(/(?:from\s+|import\(\s*)'(\.{1,2}\/[^']+)'/g)].map((match) => match[1]);
-	return specifiers.map((specifier) => resolve(dirname(file), specifier)).filter((target) => !relative(NODE, target).startsWith('..'));
+	const specifiers = [...text.matchAll(/(?:from\s+|import\(\s*)'(\.{1,2}\/[^']+)'/g)].map(
+		(match) => match[1],
+	);
+	return specifiers
+		.map((specifier) => resolve(dirname(file), specifier))
+		.filter((target) => !relative(NODE, target).startsWith('..'));
 }
 
 /** Every import that goes up, or into the node class, as "file → target". */
@@ -43,7 +53,8 @@ function upwardImports(): string[] {
 		for (const target of importsOf(file)) {
 			const to = roomOf(target);
 			if (to === from) continue;
-			if (to === 'root' || ROOMS.indexOf(to) < ROOMS.indexOf(from)) wrong.push(`${relative(NODE, file)} → ${relative(NODE, target)}`);
+			if (to === 'root' || ROOMS.indexOf(to) < ROOMS.indexOf(from))
+				wrong.push(`${relative(NODE, file)} → ${relative(NODE, target)}`);
 		}
 	}
 	return wrong;
@@ -51,7 +62,9 @@ function upwardImports(): string[] {
 
 describe("the node's rooms", () => {
 	it('hold every file but the node class, its codex, icons and output schemas', () => {
-		const loose = readdirSync(NODE).filter((name) => !ROOT_FILES.includes(name) && !ROOMS.includes(name));
+		const loose = readdirSync(NODE).filter(
+			(name) => !ROOT_FILES.includes(name) && !ROOMS.includes(name),
+		);
 		expect(loose).toEqual([]);
 		for (const room of ROOMS) expect(statSync(join(NODE, room)).isDirectory()).toBe(true);
 	});
@@ -64,7 +77,9 @@ describe("the node's rooms", () => {
 		// run/ imports the rooms below it; seen from shared/, the same imports would all go up.
 		const execute = join(NODE, 'run', 'execute.ts');
 		const targets = importsOf(execute).map(roomOf);
-		expect(targets).toEqual(expect.arrayContaining(['actions', 'spend', 'request', 'transport', 'shared']));
+		expect(targets).toEqual(
+			expect.arrayContaining(['actions', 'spend', 'request', 'transport', 'shared']),
+		);
 		expect(targets.filter((room) => ROOMS.indexOf(room) < ROOMS.indexOf('shared'))).not.toEqual([]);
 	});
 });

@@ -3,7 +3,12 @@
  * deadline, and the transitions the in-run wait and the durable loop share end jobs the same way.
  */
 import type { Job } from '../../nodes/AimlApiVeo/run/machine';
-import { carriedWaitOf, expireJob, readCarriedWait, settleJob } from '../../nodes/AimlApiVeo/run/machine';
+import {
+	carriedWaitOf,
+	expireJob,
+	readCarriedWait,
+	settleJob,
+} from '../../nodes/AimlApiVeo/run/machine';
 
 const NOW = Date.parse('2026-11-26T12:00:00.000Z');
 
@@ -25,7 +30,8 @@ function job(overrides: Partial<Job> = {}): Job {
 
 describe('loop state carried in items', () => {
 	const bounds = { now: NOW, maxLoopMs: 86_400_000 };
-	const written = () => JSON.parse(JSON.stringify(carriedWaitOf(job(), NOW - 90_000, 2))) as Record<string, unknown>;
+	const written = () =>
+		JSON.parse(JSON.stringify(carriedWaitOf(job(), NOW - 90_000, 2))) as Record<string, unknown>;
 	const refusal = (value: unknown, id = 'gen-1') => {
 		const read = readCarriedWait(value, id, bounds);
 		return read && 'refused' in read ? read.refused : undefined;
@@ -33,7 +39,12 @@ describe('loop state carried in items', () => {
 
 	it('round-trips through JSON: the same id, deadline and start, one more check', () => {
 		const back = readCarriedWait(written(), 'gen-1', bounds);
-		expect(back).toEqual({ id: 'gen-1', deadline: '2026-11-26T12:10:00.000Z', startedAt: '2026-11-26T11:58:30.000Z', checks: 3 });
+		expect(back).toEqual({
+			id: 'gen-1',
+			deadline: '2026-11-26T12:10:00.000Z',
+			startedAt: '2026-11-26T11:58:30.000Z',
+			checks: 3,
+		});
 	});
 
 	it('reads nothing from an item without it', () => {
@@ -45,24 +56,46 @@ describe('loop state carried in items', () => {
 		expect(refusal('soon')).toContain('veoWait must be the object');
 		expect(refusal([1])).toContain('veoWait must be the object');
 		expect(refusal({})).toContain('veoWait.id');
-		expect(refusal(written(), 'gen-2')).toBe('veoWait is the state of generation gen-1, not of generation gen-2 that this item checks');
-		expect(refusal({ ...written(), deadline: 'tomorrow' })).toContain('veoWait.deadline must be an ISO time');
-		expect(refusal({ ...written(), deadline: 1_800_000_000_000 })).toContain('veoWait.deadline must be an ISO time');
-		expect(refusal({ ...written(), startedAt: undefined })).toContain('veoWait.startedAt must be an ISO time');
-		expect(refusal({ ...written(), deadline: '9999-12-31T23:59:59.000Z' })).toContain('a loop lasts at most 86400 s');
-		expect(refusal({ ...written(), deadline: new Date(NOW - 90_000 + 30 * 86_400_000).toISOString() })).toContain('a loop lasts at most 86400 s');
-		expect(refusal({ ...written(), deadline: '2026-11-26T11:58:30.000Z' })).toBe('veoWait.deadline is not after veoWait.startedAt');
-		expect(refusal({ ...written(), checks: -5 })).toBe('veoWait.checks must be a whole number of 0 or more, got -5');
+		expect(refusal(written(), 'gen-2')).toBe(
+			'veoWait is the state of generation gen-1, not of generation gen-2 that this item checks',
+		);
+		expect(refusal({ ...written(), deadline: 'tomorrow' })).toContain(
+			'veoWait.deadline must be an ISO time',
+		);
+		expect(refusal({ ...written(), deadline: 1_800_000_000_000 })).toContain(
+			'veoWait.deadline must be an ISO time',
+		);
+		expect(refusal({ ...written(), startedAt: undefined })).toContain(
+			'veoWait.startedAt must be an ISO time',
+		);
+		expect(refusal({ ...written(), deadline: '9999-12-31T23:59:59.000Z' })).toContain(
+			'a loop lasts at most 86400 s',
+		);
+		expect(
+			refusal({ ...written(), deadline: new Date(NOW - 90_000 + 30 * 86_400_000).toISOString() }),
+		).toContain('a loop lasts at most 86400 s');
+		expect(refusal({ ...written(), deadline: '2026-11-26T11:58:30.000Z' })).toBe(
+			'veoWait.deadline is not after veoWait.startedAt',
+		);
+		expect(refusal({ ...written(), checks: -5 })).toBe(
+			'veoWait.checks must be a whole number of 0 or more, got -5',
+		);
 		expect(refusal({ ...written(), checks: '3' })).toContain('veoWait.checks');
 		expect(refusal({ ...written(), checks: 1.5 })).toContain('veoWait.checks');
 		expect(refusal({ ...written(), checks: undefined })).toContain('veoWait.checks');
 		expect(refusal({ ...written(), cost: { credits: '1', usd: 1 } })).toContain('veoWait.cost');
 		expect(refusal({ ...written(), cost: null })).toContain('veoWait.cost');
-		expect(readCarriedWait({ ...written(), cost: { credits: 10, usd: 0.000005 } }, 'gen-1', bounds)).toMatchObject({ cost: { credits: 10, usd: 0.000005 } });
+		expect(
+			readCarriedWait({ ...written(), cost: { credits: 10, usd: 0.000005 } }, 'gen-1', bounds),
+		).toMatchObject({ cost: { credits: 10, usd: 0.000005 } });
 	});
 
-	it('allows a start a little ahead of this clock (another host\'s), not a year ahead', () => {
-		const start = (at: number) => ({ ...written(), startedAt: new Date(at).toISOString(), deadline: new Date(at + 600_000).toISOString() });
+	it("allows a start a little ahead of this clock (another host's), not a year ahead", () => {
+		const start = (at: number) => ({
+			...written(),
+			startedAt: new Date(at).toISOString(),
+			deadline: new Date(at + 600_000).toISOString(),
+		});
 		expect(refusal(start(NOW + 5 * 60_000))).toBeUndefined();
 		expect(refusal(start(NOW + 5 * 60_000 + 1))).toContain('lies in the future');
 		expect(refusal(start(NOW + 365 * 86_400_000))).toContain('lies in the future');
@@ -71,7 +104,11 @@ describe('loop state carried in items', () => {
 
 describe('transitions', () => {
 	const running = { id: 'gen-1', status: 'generating' };
-	const finished = { id: 'gen-1', status: 'completed', video: { url: 'https://cdn.example/v.mp4' } };
+	const finished = {
+		id: 'gen-1',
+		status: 'completed',
+		video: { url: 'https://cdn.example/v.mp4' },
+	};
 
 	it('a running generation: polled again when waiting in the run, handed on by a check of the loop', () => {
 		const waiting = job({ waitForCompletion: true });

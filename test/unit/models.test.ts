@@ -4,7 +4,12 @@
  * field it leaves out must be one the API would refuse, and each model goes to its documented path.
  */
 import type { VeoModel } from '../../nodes/AimlApiVeo/request/models';
-import { frameField, MODELS, REFERENCE_FIELD, VIDEO_FIELD } from '../../nodes/AimlApiVeo/request/models';
+import {
+	frameField,
+	MODELS,
+	REFERENCE_FIELD,
+	VIDEO_FIELD,
+} from '../../nodes/AimlApiVeo/request/models';
 import { buildGenerateRequest } from '../../nodes/AimlApiVeo/request/build';
 import { findSimulatedModel, validateSubmitBody } from '../simulator';
 
@@ -35,10 +40,17 @@ const API_FIELD: Record<string, [string, unknown]> = {
 const IMAGE = 'data:image/png;base64,iVBORw0KGgo=';
 
 describe.each(MODELS.map((model) => [model.id, model] as const))('%s', (_id, model) => {
-	const images: Record<string, string | string[]> = Object.fromEntries((model.frames ?? []).map((frame) => [frameField(model, frame), IMAGE]));
+	const images: Record<string, string | string[]> = Object.fromEntries(
+		(model.frames ?? []).map((frame) => [frameField(model, frame), IMAGE]),
+	);
 	if (model.referenceImages) images[REFERENCE_FIELD] = [IMAGE];
 	if (model.videoInput) images[VIDEO_FIELD] = 'https://cdn.example.com/clip.mp4';
-	const withOptional = { ...images, ...Object.fromEntries((model.optionalFrames ?? []).map((frame) => [frameField(model, frame), IMAGE])) };
+	const withOptional = {
+		...images,
+		...Object.fromEntries(
+			(model.optionalFrames ?? []).map((frame) => [frameField(model, frame), IMAGE]),
+		),
+	};
 
 	it('sends every option it offers in a form the API accepts, on the documented path', () => {
 		const { body, path } = buildGenerateRequest(model.id, 'a prompt', everyOption(model), images);
@@ -52,7 +64,7 @@ describe.each(MODELS.map((model) => [model.id, model] as const))('%s', (_id, mod
 		expect(validateSubmitBody(body).errors).toEqual([]);
 	});
 
-	it('is the simulator\'s model of the same id (the API\'s schema enum)', () => {
+	it("is the simulator's model of the same id (the API's schema enum)", () => {
 		expect(findSimulatedModel(model.id)).toBeDefined();
 	});
 
@@ -67,13 +79,17 @@ describe.each(MODELS.map((model) => [model.id, model] as const))('%s', (_id, mod
 			if (model.options.includes(option as never)) continue;
 			// Veo 2 has no resolution field; every other model has one.
 			if (option === 'resolution' && model.resolutions) continue;
-			expect(validateSubmitBody({ ...body, [field]: value }).errors).toEqual([`${field}: Unrecognized key`]);
+			expect(validateSubmitBody({ ...body, [field]: value }).errors).toEqual([
+				`${field}: Unrecognized key`,
+			]);
 		}
 	});
 
 	if (model.frames?.length || model.videoInput || model.referenceImages) {
 		it('refuses to build a request without its images or video', () => {
-			expect(() => buildGenerateRequest(model.id, 'a prompt', {}, {})).toThrow(/needs an image|needs a video|reference images/);
+			expect(() => buildGenerateRequest(model.id, 'a prompt', {}, {})).toThrow(
+				/needs an image|needs a video|reference images/,
+			);
 		});
 	}
 });

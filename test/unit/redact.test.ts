@@ -26,7 +26,11 @@ describe('the key in the forms an API may send it back', () => {
 
 	it('redacts object keys, and an object met twice both times', () => {
 		const shared = { url: KEY };
-		expect(secret.redact({ [KEY]: 1, a: shared, b: [shared] })).toEqual({ '[redacted]': 1, a: { url: '[redacted]' }, b: [{ url: '[redacted]' }] });
+		expect(secret.redact({ [KEY]: 1, a: shared, b: [shared] })).toEqual({
+			'[redacted]': 1,
+			a: { url: '[redacted]' },
+			b: [{ url: '[redacted]' }],
+		});
 	});
 
 	it('cuts off an answer nested deeper than 64 levels instead of exhausting the stack', () => {

@@ -12,25 +12,38 @@ import { ManualClock } from './fake-clock';
 
 const fixture = readFileSync(join(__dirname, '..', 'fixtures', 'sample.mp4'));
 
-
 function checkMp4(bytes: Buffer, chunkSize = bytes.length || 1) {
 	const check = new Mp4Check();
 	let early: string | undefined;
-	for (let at = 0; at < bytes.length && !early; at += chunkSize) early = check.push(bytes.subarray(at, at + chunkSize));
+	for (let at = 0; at < bytes.length && !early; at += chunkSize)
+		early = check.push(bytes.subarray(at, at + chunkSize));
 	return { early, verdict: check.finish(), bytes: check.bytes };
 }
 
-
 describe('statuses: only a terminal word ends a generation', () => {
 	it('treats unknown and provider-style words as still running, whatever their case', () => {
-		for (const status of ['running', 'IN_PROGRESS', 'Pending', 'QUEUED', 'Generating', 'starting', '']) {
+		for (const status of [
+			'running',
+			'IN_PROGRESS',
+			'Pending',
+			'QUEUED',
+			'Generating',
+			'starting',
+			'',
+		]) {
 			expect(judge({ id: 'g', status })).toEqual({ state: 'running' });
 		}
 	});
 
 	it('reads completed and error in any case', () => {
-		expect(judge({ id: 'g', status: 'COMPLETED', video: { url: 'https://cdn/x.mp4' } })).toEqual({ state: 'completed', videoUrl: 'https://cdn/x.mp4' });
-		expect(judge({ id: 'g', status: 'Error', error: { name: 'N', message: 'M' } })).toMatchObject({ state: 'failed', kind: 'status-error' });
+		expect(judge({ id: 'g', status: 'COMPLETED', video: { url: 'https://cdn/x.mp4' } })).toEqual({
+			state: 'completed',
+			videoUrl: 'https://cdn/x.mp4',
+		});
+		expect(judge({ id: 'g', status: 'Error', error: { name: 'N', message: 'M' } })).toMatchObject({
+			state: 'failed',
+			kind: 'status-error',
+		});
 	});
 
 	it('ends on failing words naming the id, but never calls them uncharged', () => {
@@ -76,28 +89,41 @@ describe('MP4 check', () => {
 	});
 
 	it('stops at the first bytes of an HTML page served as video/mp4', () => {
-		const html = Buffer.from('<!DOCTYPE html><html><head><title>Error</title></head><body>Access denied</body></html>');
+		const html = Buffer.from(
+			'<!DOCTYPE html><html><head><title>Error</title></head><body>Access denied</body></html>',
+		);
 		const { early, verdict } = checkMp4(html, 16);
 		expect(early).toContain('it starts with "<!DOCTYPE html>');
 		expect(verdict).toMatchObject({ ok: false, incomplete: false });
 	});
 
 	it('refuses an empty body and JSON', () => {
-		expect(checkMp4(Buffer.alloc(0)).verdict).toMatchObject({ ok: false, reason: 'it is not an MP4 (it is empty)' });
+		expect(checkMp4(Buffer.alloc(0)).verdict).toMatchObject({
+			ok: false,
+			reason: 'it is not an MP4 (it is empty)',
+		});
 		expect(checkMp4(Buffer.from('{"error":"expired"}')).verdict.ok).toBe(false);
 	});
 
 	it('accepts a last box that runs to the end of the file (size 0)', () => {
 		const moov = fixture.subarray(32, 1563);
 		const mdat = Buffer.concat([Buffer.from([0, 0, 0, 0]), Buffer.from('mdat'), Buffer.alloc(100)]);
-		expect(checkMp4(Buffer.concat([fixture.subarray(0, 32), moov, mdat])).verdict).toEqual({ ok: true });
+		expect(checkMp4(Buffer.concat([fixture.subarray(0, 32), moov, mdat])).verdict).toEqual({
+			ok: true,
+		});
 	});
 });
 
 describe('redaction', () => {
 	it('removes the key from any string, key or nested value', () => {
 		const redact = redactorFor('sk-secret-123456');
-		const echoed = { message: 'bad', request: { headers: { authorization: 'Bearer sk-secret-123456' }, list: ['x sk-secret-123456 y'] } };
+		const echoed = {
+			message: 'bad',
+			request: {
+				headers: { authorization: 'Bearer sk-secret-123456' },
+				list: ['x sk-secret-123456 y'],
+			},
+		};
 		expect(JSON.stringify(redact(echoed))).not.toContain('sk-secret-123456');
 		expect(redact('Bearer sk-secret-123456')).toBe('Bearer [redacted]');
 		expect(echoed.request.headers.authorization).toBe('Bearer sk-secret-123456');
@@ -110,7 +136,11 @@ describe('redaction', () => {
 });
 
 describe("the run's memory of submits", () => {
-	const request = (itemIndex: number, prompt = 'p') => ({ itemIndex, path: '/v2/video/generations', body: { model: 'm', prompt } });
+	const request = (itemIndex: number, prompt = 'p') => ({
+		itemIndex,
+		path: '/v2/video/generations',
+		body: { model: 'm', prompt },
+	});
 
 	it('recalls accepted and possibly accepted submits of the same request in the same run', () => {
 		const context = {};
@@ -119,7 +149,10 @@ describe("the run's memory of submits", () => {
 		first.mayExist(request(1), 'the connection was reset');
 		const retry = new SubmitMemory(context, 0);
 		expect(retry.recall(request(0))).toEqual({ generationId: 'gen-0' });
-		expect(retry.recall(request(1))).toEqual({ mayExist: true, reason: 'the connection was reset' });
+		expect(retry.recall(request(1))).toEqual({
+			mayExist: true,
+			reason: 'the connection was reset',
+		});
 		expect(retry.recall(request(0, 'another prompt'))).toBeUndefined();
 		expect(retry.recall(request(2))).toBeUndefined();
 	});
@@ -152,17 +185,31 @@ describe('strict numbers and switches', () => {
 	});
 
 	it('refuses text, fractions for whole numbers and values out of range', () => {
-		expect(inputError(() => readNumber('Max Concurrent Generations', 0, 25, bounds, true)).message).toBe('Max Concurrent Generations must be from 1 to 500, got "0"');
-		expect(inputError(() => readNumber('Max Concurrent Generations', 'abc', 25, bounds, true)).message).toBe('Max Concurrent Generations must be a whole number from 1 to 500, got "abc"');
-		expect(inputError(() => readNumber('Max Concurrent Generations', 2.5, 25, bounds, true)).message).toContain('must be a whole number');
-		expect(inputError(() => readNumber('Max Wait', { a: 1 }, 10, { min: 1, max: 86_400 }, false, ' seconds')).message).toBe('Max Wait must be a number from 1 to 86400 seconds, got "{"a":1}"');
-		expect(inputError(() => readNumber('Max Wait', Infinity, 10, { min: 1, max: 86_400 })).field).toBe('Max Wait');
+		expect(
+			inputError(() => readNumber('Max Concurrent Generations', 0, 25, bounds, true)).message,
+		).toBe('Max Concurrent Generations must be from 1 to 500, got "0"');
+		expect(
+			inputError(() => readNumber('Max Concurrent Generations', 'abc', 25, bounds, true)).message,
+		).toBe('Max Concurrent Generations must be a whole number from 1 to 500, got "abc"');
+		expect(
+			inputError(() => readNumber('Max Concurrent Generations', 2.5, 25, bounds, true)).message,
+		).toContain('must be a whole number');
+		expect(
+			inputError(() =>
+				readNumber('Max Wait', { a: 1 }, 10, { min: 1, max: 86_400 }, false, ' seconds'),
+			).message,
+		).toBe('Max Wait must be a number from 1 to 86400 seconds, got "{"a":1}"');
+		expect(
+			inputError(() => readNumber('Max Wait', Infinity, 10, { min: 1, max: 86_400 })).field,
+		).toBe('Max Wait');
 	});
 
 	it('reads switches strictly', () => {
 		expect(readBoolean('Download Video', 'false', true)).toBe(false);
 		expect(readBoolean('Download Video', undefined, true)).toBe(true);
-		expect(inputError(() => readBoolean('Download Video', 'yes', true)).message).toBe('Download Video must be true or false, got "yes"');
+		expect(inputError(() => readBoolean('Download Video', 'yes', true)).message).toBe(
+			'Download Video must be true or false, got "yes"',
+		);
 	});
 });
 

@@ -1,10 +1,20 @@
 import type { Failure } from '../../nodes/AimlApiVeo/shared/errors';
 import type { Generation } from '../../nodes/AimlApiVeo/transport/generation';
-import type { Job, PollOutcome, SchedulerDeps, SubmitOutcome } from '../../nodes/AimlApiVeo/run/wait';
+import type {
+	Job,
+	PollOutcome,
+	SchedulerDeps,
+	SubmitOutcome,
+} from '../../nodes/AimlApiVeo/run/wait';
 import { backoffMs, runJobs } from '../../nodes/AimlApiVeo/run/wait';
 import { FakeClock } from './fake-clock';
 
-const failure = (message: string, httpCode?: number): Failure => ({ kind: 'http', message, description: '', httpCode });
+const failure = (message: string, httpCode?: number): Failure => ({
+	kind: 'http',
+	message,
+	description: '',
+	httpCode,
+});
 
 function job(index: number, overrides: Partial<Job> = {}): Job {
 	return {
@@ -28,7 +38,10 @@ class FakeApi {
 	limit = Infinity;
 	submitScript: Array<SubmitOutcome['type']> = [];
 	pollScript: Array<'retry' | 'failed' | 'status'> = [];
-	outcome: (id: string) => Partial<Generation> = () => ({ status: 'completed', video: { url: 'https://cdn.example/v.mp4' } });
+	outcome: (id: string) => Partial<Generation> = () => ({
+		status: 'completed',
+		video: { url: 'https://cdn.example/v.mp4' },
+	});
 
 	constructor(
 		private clock: FakeClock,
@@ -36,7 +49,8 @@ class FakeApi {
 	) {}
 
 	running(): number {
-		return [...this.accepted.values()].filter((at) => this.clock.now() < at + this.generationMs).length;
+		return [...this.accepted.values()].filter((at) => this.clock.now() < at + this.generationMs)
+			.length;
 	}
 
 	deps(overrides: Partial<SchedulerDeps> = {}): SchedulerDeps {
@@ -57,7 +71,8 @@ class FakeApi {
 		const scripted = this.submitScript.shift();
 		if (scripted === 'retry') return { type: 'retry', failure: failure('503', 503) };
 		if (scripted === 'failed') return { type: 'failed', failure: failure('400', 400) };
-		if (this.running() >= this.limit) return { type: 'limited', failure: failure('Too Many Requests', 429) };
+		if (this.running() >= this.limit)
+			return { type: 'limited', failure: failure('Too Many Requests', 429) };
 		const id = `gen-${j.index}-${this.submits.length}`;
 		this.accepted.set(id, this.clock.now());
 		return { type: 'accepted', generation: { id, status: 'queued' } };
@@ -70,8 +85,12 @@ class FakeApi {
 		if (scripted === 'retry') return { type: 'retry', failure: failure('503', 503) };
 		if (scripted === 'failed') return { type: 'failed', failure: failure('401', 401) };
 		const at = this.accepted.get(id) ?? 0;
-		if (this.clock.now() < at + this.generationMs) return { type: 'status', generation: { id, status: 'generating' } };
-		return { type: 'status', generation: { id, status: 'completed', ...this.outcome(id) } as Generation };
+		if (this.clock.now() < at + this.generationMs)
+			return { type: 'status', generation: { id, status: 'generating' } };
+		return {
+			type: 'status',
+			generation: { id, status: 'completed', ...this.outcome(id) } as Generation,
+		};
 	}
 }
 
@@ -123,7 +142,10 @@ describe('the wait loop', () => {
 			...api.deps({ maxRunning: 3 }),
 			submit: async (j) => {
 				const outcome = await api.submit(j);
-				maxRunning = Math.max(maxRunning, jobs.filter((other) => other.state === 'pending').length + 1);
+				maxRunning = Math.max(
+					maxRunning,
+					jobs.filter((other) => other.state === 'pending').length + 1,
+				);
 				return outcome;
 			},
 		});
@@ -142,7 +164,9 @@ describe('the wait loop', () => {
 		expect(jobs[0].state).toBe('done');
 		expect(api.submits.length).toBe(1);
 		expect(api.polls.map((p) => p.at - start)).toEqual([10_000, 11_000, 13_000, 17_000]);
-		expect([1, 2, 3, 4, 5, 6].map((a) => backoffMs(a, 10_000))).toEqual([1000, 2000, 4000, 8000, 10_000, 10_000]);
+		expect([1, 2, 3, 4, 5, 6].map((a) => backoffMs(a, 10_000))).toEqual([
+			1000, 2000, 4000, 8000, 10_000, 10_000,
+		]);
 	});
 
 	it('resends a submit refused before acceptance (503) a bounded number of times', async () => {
@@ -160,7 +184,10 @@ describe('the wait loop', () => {
 		const clock = new FakeClock();
 		const api = new FakeApi(clock, 100_000);
 		const start = clock.now();
-		const jobs = [job(0, { deadline: start + 30_000 }), job(1, { deadline: start + 30_000, onTimeout: 'return' })];
+		const jobs = [
+			job(0, { deadline: start + 30_000 }),
+			job(1, { deadline: start + 30_000, onTimeout: 'return' }),
+		];
 		await runJobs(jobs, api.deps());
 		expect(jobs[0].state).toBe('failed');
 		expect(jobs[0].failure?.kind).toBe('timeout');
@@ -182,7 +209,9 @@ describe('the wait loop', () => {
 		const jobs = [job(0), job(1), job(2)];
 		await runJobs(jobs, api.deps());
 		expect(jobs[0].failure).toMatchObject({ kind: 'status-error' });
-		expect(jobs[0].failure?.message).toMatch(/^Generation gen-0-1 failed: ContentPolicyViolation: blocked$/);
+		expect(jobs[0].failure?.message).toMatch(
+			/^Generation gen-0-1 failed: ContentPolicyViolation: blocked$/,
+		);
 		expect(jobs[1].failure).toMatchObject({ kind: 'no-video' });
 		expect(jobs[2]).toMatchObject({ state: 'done', videoUrl: 'https://cdn.example/x.mp4' });
 	});
@@ -229,7 +258,9 @@ describe('the wait loop', () => {
 					peak = Math.max(peak, inFlight);
 					await new Promise((resolve) => setImmediate(resolve));
 					inFlight--;
-					return j.index === 3 ? { kind: 'download', message: 'HTTP 404', description: '' } : undefined;
+					return j.index === 3
+						? { kind: 'download', message: 'HTTP 404', description: '' }
+						: undefined;
 				},
 			}),
 		);
@@ -242,11 +273,22 @@ describe('the wait loop', () => {
 		const clock = new FakeClock();
 		const api = new FakeApi(clock, 50_000);
 		api.accepted.set('known', clock.now());
-		const jobs = [job(0, { state: 'pending', generationId: 'known', nextAt: clock.now(), waitForCompletion: false })];
+		const jobs = [
+			job(0, {
+				state: 'pending',
+				generationId: 'known',
+				nextAt: clock.now(),
+				waitForCompletion: false,
+			}),
+		];
 		const start = clock.now();
 		await runJobs(jobs, api.deps());
 		expect(api.polls.map((p) => p.at - start)).toEqual([0]);
-		expect(jobs[0]).toMatchObject({ state: 'done', result: 'running', generation: { status: 'generating' } });
+		expect(jobs[0]).toMatchObject({
+			state: 'done',
+			result: 'running',
+			generation: { status: 'generating' },
+		});
 	});
 
 	it('keeps the round whole when a step throws: that job fails as possibly accepted, the others finish', async () => {
@@ -263,14 +305,20 @@ describe('the wait loop', () => {
 			}),
 		);
 		expect(jobs.map((j) => j.state)).toEqual(['done', 'failed', 'done', 'done']);
-		expect(jobs[1].failure).toMatchObject({ kind: 'ambiguous-submit', message: 'The submit failed unexpectedly: URI malformed' });
+		expect(jobs[1].failure).toMatchObject({
+			kind: 'ambiguous-submit',
+			message: 'The submit failed unexpectedly: URI malformed',
+		});
 		expect(api.submits.map((s) => s.index)).toEqual([0, 2, 3]);
 	});
 
 	it('sends nothing for a job whose deadline passed while it waited for its turn', async () => {
 		const clock = new FakeClock();
 		const api = new FakeApi(clock, 15_000);
-		const jobs = [job(0, { deadline: clock.now() + 5_000 }), job(1, { deadline: clock.now() + 5_000 })];
+		const jobs = [
+			job(0, { deadline: clock.now() + 5_000 }),
+			job(1, { deadline: clock.now() + 5_000 }),
+		];
 		// The first submit takes 6 s; the second job's turn comes after its deadline.
 		const slowSubmit = async (j: Job) => {
 			clock.time += 6_000;

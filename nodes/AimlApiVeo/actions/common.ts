@@ -2,7 +2,12 @@
  * Fields both operations share: the wait loop and the video hand-off. Built by factories so each
  * operation shows them under its own conditions, without copying field definitions around.
  */
-import type { IDataObject, IExecuteFunctions, INodeParameters, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeParameters,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { InputError } from '../shared/errors';
 import { readBoolean, readNumber } from '../shared/params';
@@ -71,11 +76,16 @@ const onTimeoutProperty: INodeProperties = {
 	name: 'onTimeout',
 	type: 'options',
 	options: [
-		{ name: 'Fail the Item', value: 'fail', description: 'The error names the generation ID, so it can be collected later' },
+		{
+			name: 'Fail the Item',
+			value: 'fail',
+			description: 'The error names the generation ID, so it can be collected later',
+		},
 		{
 			name: 'Return the Pending Generation',
 			value: 'return',
-			description: 'Output the latest status with timedOut: true; collect it later with Get Generation',
+			description:
+				'Output the latest status with timedOut: true; collect it later with Get Generation',
 		},
 	],
 	default: 'fail',
@@ -87,7 +97,8 @@ const DOWNLOAD_FOR_NODE: INodeProperties = {
 	name: 'downloadVideo',
 	type: 'boolean',
 	default: true,
-	description: 'Whether to download the finished video into the item as binary data, ready for an upload or file step',
+	description:
+		'Whether to download the finished video into the item as binary data, ready for an upload or file step',
 };
 
 /**
@@ -130,7 +141,8 @@ function downloadProperties(show: Show, download = DOWNLOAD_FOR_NODE): INodeProp
 					type: 'number',
 					typeOptions: { minValue: LIMITS.downloadLimit.min, maxValue: LIMITS.downloadLimit.max },
 					default: DEFAULT_DOWNLOAD_LIMIT_S,
-					description: 'The most time one video download may take in all, however slowly the video host sends it',
+					description:
+						'The most time one video download may take in all, however slowly the video host sends it',
 				},
 				{
 					displayName: 'Max Video Size (MB)',
@@ -153,7 +165,10 @@ function downloadProperties(show: Show, download = DOWNLOAD_FOR_NODE): INodeProp
  * Get Generation.)
  */
 export function splitsOutputs(parameters: INodeParameters): boolean {
-	const waitOff = parameters.operation === 'get' ? parameters.waitForCompletion !== true : parameters.waitForCompletion === false;
+	const waitOff =
+		parameters.operation === 'get'
+			? parameters.waitForCompletion !== true
+			: parameters.waitForCompletion === false;
 	return parameters.splitByState === true && waitOff;
 }
 
@@ -184,7 +199,7 @@ function splitProperties(show: Show): INodeProperties[] {
 			// The loop's two traps, where the loop is set up: wiring Running back into Generate Video,
 			// and a node on the way round that drops or edits veoWait.
 			displayName:
-				'Loop Running → Wait → Get Generation (Split Outputs by State on, Generation ID mapped from the item), never back into Generate Video: it refuses those items. Pass veoWait on unchanged: it holds the loop\'s deadline. An edited veoWait is refused; without it, Get Generation keeps the first deadline it gave the generation in this execution.',
+				"Loop Running → Wait → Get Generation (Split Outputs by State on, Generation ID mapped from the item), never back into Generate Video: it refuses those items. Pass veoWait on unchanged: it holds the loop's deadline. An edited veoWait is refused; without it, Get Generation keeps the first deadline it gave the generation in this execution.",
 			name: 'loopNotice',
 			type: 'notice',
 			default: '',
@@ -210,7 +225,11 @@ function splitProperties(show: Show): INodeProperties[] {
 	];
 }
 
-export function waitProperties(operation: string, waitByDefault: boolean, withConcurrency: boolean): INodeProperties[] {
+export function waitProperties(
+	operation: string,
+	waitByDefault: boolean,
+	withConcurrency: boolean,
+): INodeProperties[] {
 	const show = { operation: [operation] };
 	const waitOptions: INodeProperties[] = [
 		...(withConcurrency
@@ -288,42 +307,112 @@ export interface WaitSettings {
 function readOnTimeout(value: unknown): 'fail' | 'return' {
 	if (value === undefined || value === null || value === '') return 'fail';
 	if (value === 'fail' || value === 'return') return value;
-	throw new InputError('On Timeout', `On Timeout must be "fail" or "return", got "${String(value)}"`);
+	throw new InputError(
+		'On Timeout',
+		`On Timeout must be "fail" or "return", got "${String(value)}"`,
+	);
 }
 
-function readOptions(ctx: IExecuteFunctions, name: string, itemIndex: number, field: string): IDataObject {
+function readOptions(
+	ctx: IExecuteFunctions,
+	name: string,
+	itemIndex: number,
+	field: string,
+): IDataObject {
 	const value = ctx.getNodeParameter(name, itemIndex, {});
 	if (value === undefined || value === null || value === '') return {};
-	if (typeof value !== 'object' || Array.isArray(value)) throw new InputError(field, `${field} must be a set of options, got "${String(value)}"`);
+	if (typeof value !== 'object' || Array.isArray(value))
+		throw new InputError(field, `${field} must be a set of options, got "${String(value)}"`);
 	return value as IDataObject;
 }
 
 export function readWaitSettings(ctx: IExecuteFunctions, itemIndex: number): WaitSettings {
-	const wait = readBoolean('Wait for Completion', ctx.getNodeParameter('waitForCompletion', itemIndex, false), false);
+	const wait = readBoolean(
+		'Wait for Completion',
+		ctx.getNodeParameter('waitForCompletion', itemIndex, false),
+		false,
+	);
 	const split = !wait && splitsOutputs(ctx.getNode().parameters);
-	const options = wait ? readOptions(ctx, 'waitOptions', itemIndex, 'Wait Options') : split ? readOptions(ctx, 'loopOptions', itemIndex, 'Loop Options') : {};
+	const options = wait
+		? readOptions(ctx, 'waitOptions', itemIndex, 'Wait Options')
+		: split
+			? readOptions(ctx, 'loopOptions', itemIndex, 'Loop Options')
+			: {};
 	const operation = ctx.getNodeParameter('operation', itemIndex) as string;
 	// n8n fills in the default of the copy of Download Video it shows: off in the tool variant.
 	const downloadByDefault = !runsAsTool(ctx);
 	const download =
 		(operation === 'get' || wait || split) &&
-		readBoolean('Download Video', ctx.getNodeParameter('downloadVideo', itemIndex, downloadByDefault), downloadByDefault);
-	const rawProperty = download ? ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data') : 'data';
+		readBoolean(
+			'Download Video',
+			ctx.getNodeParameter('downloadVideo', itemIndex, downloadByDefault),
+			downloadByDefault,
+		);
+	const rawProperty = download
+		? ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data')
+		: 'data';
 	const binaryProperty = typeof rawProperty === 'string' ? rawProperty.trim() : '';
 	if (download && binaryProperty === '') {
-		throw new InputError('Put Video in Field', 'The binary field name for the video is empty or not text', 'Enter a name such as "data".');
+		throw new InputError(
+			'Put Video in Field',
+			'The binary field name for the video is empty or not text',
+			'Enter a name such as "data".',
+		);
 	}
-	const downloadOptions = download ? readOptions(ctx, 'downloadOptions', itemIndex, 'Download Options') : {};
+	const downloadOptions = download
+		? readOptions(ctx, 'downloadOptions', itemIndex, 'Download Options')
+		: {};
 	return {
 		wait,
 		split,
-		pollIntervalMs: readNumber('Poll Interval', options.pollInterval, DEFAULT_POLL_INTERVAL_S, LIMITS.pollInterval, false, ' seconds') * 1000,
-		maxWaitMs: readNumber('Max Wait', options.maxWait, DEFAULT_MAX_WAIT_S, LIMITS.maxWait, false, ' seconds') * 1000,
+		pollIntervalMs:
+			readNumber(
+				'Poll Interval',
+				options.pollInterval,
+				DEFAULT_POLL_INTERVAL_S,
+				LIMITS.pollInterval,
+				false,
+				' seconds',
+			) * 1000,
+		maxWaitMs:
+			readNumber(
+				'Max Wait',
+				options.maxWait,
+				DEFAULT_MAX_WAIT_S,
+				LIMITS.maxWait,
+				false,
+				' seconds',
+			) * 1000,
 		onTimeout: readOnTimeout(options.onTimeout),
-		maxConcurrent: readNumber('Max Concurrent Generations', options.maxConcurrent, DEFAULT_MAX_CONCURRENT, LIMITS.maxConcurrent, true),
+		maxConcurrent: readNumber(
+			'Max Concurrent Generations',
+			options.maxConcurrent,
+			DEFAULT_MAX_CONCURRENT,
+			LIMITS.maxConcurrent,
+			true,
+		),
 		download,
 		binaryProperty,
-		downloadLimitMs: readNumber('Download Time Limit', downloadOptions.timeLimit, DEFAULT_DOWNLOAD_LIMIT_S, LIMITS.downloadLimit, false, ' seconds') * 1000,
-		maxVideoBytes: Math.floor(readNumber('Max Video Size', downloadOptions.maxSizeMb, DEFAULT_MAX_VIDEO_MB, LIMITS.maxVideoMb, false, ' MB') * 1024 * 1024),
+		downloadLimitMs:
+			readNumber(
+				'Download Time Limit',
+				downloadOptions.timeLimit,
+				DEFAULT_DOWNLOAD_LIMIT_S,
+				LIMITS.downloadLimit,
+				false,
+				' seconds',
+			) * 1000,
+		maxVideoBytes: Math.floor(
+			readNumber(
+				'Max Video Size',
+				downloadOptions.maxSizeMb,
+				DEFAULT_MAX_VIDEO_MB,
+				LIMITS.maxVideoMb,
+				false,
+				' MB',
+			) *
+				1024 *
+				1024,
+		),
 	};
 }

@@ -41,8 +41,19 @@ export const description: INodeProperties[] = [
 ];
 
 /** One item's request, checked; throws InputError before anything is sent. */
-export async function requestFor(ctx: IExecuteFunctions, itemIndex: number): Promise<GenerateRequest> {
+export async function requestFor(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+): Promise<GenerateRequest> {
 	const model = readModel(ctx.getNodeParameter('model', itemIndex));
-	const inputs = { ...(await readVideo(ctx, itemIndex, model)), ...(await readImages(ctx, itemIndex, model)) };
-	return buildGenerateRequest(model, ctx.getNodeParameter('prompt', itemIndex, ''), readOptions(ctx, itemIndex), inputs);
+	const inputs = {
+		...(await readVideo(ctx, itemIndex, model)),
+		...(await readImages(ctx, itemIndex, model)),
+	};
+	return buildGenerateRequest(
+		model,
+		ctx.getNodeParameter('prompt', itemIndex, ''),
+		readOptions(ctx, itemIndex),
+		inputs,
+	);
 }

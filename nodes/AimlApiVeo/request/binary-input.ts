@@ -21,20 +21,31 @@ export interface MediaKind {
 
 function tooLarge(kind: MediaKind, name: string, bytes: number): InputError {
 	const limit = `${Math.round(kind.maxBytes / 1024 / 1024)} MB`;
-	return new InputError(kind.field, `${capitalise(kind.noun)} in "${name}" is ${bytes} bytes, over the ${limit} limit`, kind.tooLarge);
+	return new InputError(
+		kind.field,
+		`${capitalise(kind.noun)} in "${name}" is ${bytes} bytes, over the ${limit} limit`,
+		kind.tooLarge,
+	);
 }
 
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** The bytes of a binary field of the item, and its declared MIME type; the size is checked first. */
-export async function readBinaryField(ctx: IExecuteFunctions, itemIndex: number, name: string, kind: MediaKind): Promise<{ bytes: Buffer; declared: string }> {
+export async function readBinaryField(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	name: string,
+	kind: MediaKind,
+): Promise<{ bytes: Buffer; declared: string }> {
 	const binary = ctx.getInputData()[itemIndex]?.binary ?? {};
 	if (!binary[name]) {
 		const present = Object.keys(binary);
 		throw new InputError(
 			kind.field,
 			`The item has no binary field "${name}" for ${kind.noun}`,
-			present.length ? `Its binary fields are: ${present.join(', ')}.` : `It has no binary data at all: put a node that outputs ${kind.noun} (${kind.producer}) before this one.`,
+			present.length
+				? `Its binary fields are: ${present.join(', ')}.`
+				: `It has no binary data at all: put a node that outputs ${kind.noun} (${kind.producer}) before this one.`,
 		);
 	}
 	const declared = binary[name].mimeType ?? '';
@@ -49,7 +60,12 @@ export async function readBinaryField(ctx: IExecuteFunctions, itemIndex: number,
 export function httpUrl(value: unknown, field: string, noun: string, hint: string): string {
 	const url = typeof value === 'string' ? value.trim() : '';
 	if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
-		const shown = typeof value === 'string' ? value.trim() : value === undefined || value === null ? '' : JSON.stringify(value);
+		const shown =
+			typeof value === 'string'
+				? value.trim()
+				: value === undefined || value === null
+					? ''
+					: JSON.stringify(value);
 		throw new InputError(field, `The ${noun} URL is not an http(s) URL: "${shown}"`, hint);
 	}
 	return url;
@@ -57,7 +73,11 @@ export function httpUrl(value: unknown, field: string, noun: string, hint: strin
 
 /** A list from a field: an expression's array, or text split at `separators` (binary field names: commas or new lines). */
 export function listOf(value: unknown, separators = /[\n,]/): string[] {
-	const parts = Array.isArray(value) ? value.map((part) => (typeof part === 'string' ? part : JSON.stringify(part))) : typeof value === 'string' ? value.split(separators) : [];
+	const parts = Array.isArray(value)
+		? value.map((part) => (typeof part === 'string' ? part : JSON.stringify(part)))
+		: typeof value === 'string'
+			? value.split(separators)
+			: [];
 	return parts.map((part) => part.trim()).filter(Boolean);
 }
 
@@ -70,7 +90,11 @@ export function urlListOf(value: unknown, field: string): string[] {
 	const lines = listOf(value, /\r?\n/);
 	return lines.map((line, index) => {
 		if (/,\s*https?:\/\//i.test(line)) {
-			throw new InputError(field, `${field} has two URLs joined by a comma on line ${index + 1}`, 'Put each URL on its own line (or give a list from an expression); a comma inside a URL is kept as part of it.');
+			throw new InputError(
+				field,
+				`${field} has two URLs joined by a comma on line ${index + 1}`,
+				'Put each URL on its own line (or give a list from an expression); a comma inside a URL is kept as part of it.',
+			);
 		}
 		return Array.isArray(value) ? line : line.replace(/,+$/, '').trim();
 	});

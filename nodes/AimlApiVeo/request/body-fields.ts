@@ -41,7 +41,11 @@ const SHAPE_HINT = 'Enter a JSON object such as {"field": "value"}.';
 const mebibytes = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 
 function tooLarge(): InputError {
-	return new InputError(FIELD, `${FIELD} is larger than ${mebibytes(MAX_BODY_FIELDS_BYTES)}`, 'Send large images and videos as URLs, or through the node\'s own image and video fields.');
+	return new InputError(
+		FIELD,
+		`${FIELD} is larger than ${mebibytes(MAX_BODY_FIELDS_BYTES)}`,
+		"Send large images and videos as URLs, or through the node's own image and video fields.",
+	);
 }
 
 function parse(value: unknown): unknown {
@@ -57,10 +61,15 @@ function parse(value: unknown): unknown {
 	throw new InputError(FIELD, `${FIELD} is not valid JSON: ${problem}`, SHAPE_HINT);
 }
 
-const DEPTH_HINT = 'API request fields are a few levels deep at most: check the JSON, or the expression that builds it.';
+const DEPTH_HINT =
+	'API request fields are a few levels deep at most: check the JSON, or the expression that builds it.';
 
 function tooDeep(where: string): InputError {
-	return new InputError(FIELD, `${FIELD} is nested deeper than ${MAX_BODY_FIELDS_DEPTH} levels (${where})`, DEPTH_HINT);
+	return new InputError(
+		FIELD,
+		`${FIELD} is nested deeper than ${MAX_BODY_FIELDS_DEPTH} levels (${where})`,
+		DEPTH_HINT,
+	);
 }
 
 /**
@@ -72,7 +81,8 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number): IDataObj
 	try {
 		return ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	} catch (error) {
-		if (error instanceof RangeError && /call stack/i.test(error.message)) throw tooDeep('so deep that n8n could not read it');
+		if (error instanceof RangeError && /call stack/i.test(error.message))
+			throw tooDeep('so deep that n8n could not read it');
 		throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 	}
 }
@@ -86,7 +96,9 @@ const pathOf = (parent: string, key: string) => (parent ? `${parent}.${key}` : k
  * depth is one of JavaScript's object internals. The size is the value's length as JSON text.
  */
 function checkShape(value: object): void {
-	const stack: Array<{ value: unknown; depth: number; path: string }> = [{ value, depth: 1, path: '' }];
+	const stack: Array<{ value: unknown; depth: number; path: string }> = [
+		{ value, depth: 1, path: '' },
+	];
 	let bytes = 0;
 	while (stack.length > 0) {
 		const { value: current, depth, path } = stack.pop() as (typeof stack)[number];
@@ -96,7 +108,9 @@ function checkShape(value: object): void {
 			if (depth > MAX_BODY_FIELDS_DEPTH) {
 				throw tooDeep(`at "${path}"`);
 			}
-			const entries = Array.isArray(current) ? current.map((entry, index) => [String(index), entry] as const) : Object.entries(current);
+			const entries = Array.isArray(current)
+				? current.map((entry, index) => [String(index), entry] as const)
+				: Object.entries(current);
 			bytes += 2 + entries.length;
 			for (const [key, entry] of entries) {
 				if (!Array.isArray(current)) bytes += Buffer.byteLength(key, 'utf8') + 3;
@@ -125,13 +139,25 @@ function checkKeys(fields: object, body: IDataObject): void {
 		const same = taken.get(name);
 		const spelled = same !== undefined && same !== key ? ` (the same field as "${same}")` : '';
 		if (name === 'model' || name === 'prompt') {
-			throw new InputError(FIELD, `${FIELD} may not set "${key}"${spelled}`, `Set it in the ${name === 'model' ? 'Model' : 'Prompt'} field instead. Field names are compared ignoring case and spaces around them.`);
+			throw new InputError(
+				FIELD,
+				`${FIELD} may not set "${key}"${spelled}`,
+				`Set it in the ${name === 'model' ? 'Model' : 'Prompt'} field instead. Field names are compared ignoring case and spaces around them.`,
+			);
 		}
 		if (same !== undefined && Object.prototype.hasOwnProperty.call(body, same)) {
-			throw new InputError(FIELD, `${FIELD} sets "${key}"${spelled}, which an option already sets`, `Remove "${key}" from ${FIELD}, or remove the option. Field names are compared ignoring case and spaces around them.`);
+			throw new InputError(
+				FIELD,
+				`${FIELD} sets "${key}"${spelled}, which an option already sets`,
+				`Remove "${key}" from ${FIELD}, or remove the option. Field names are compared ignoring case and spaces around them.`,
+			);
 		}
 		if (same !== undefined) {
-			throw new InputError(FIELD, `${FIELD} sets "${same}" and "${key}", one field in two spellings`, 'Keep one of them. Field names are compared ignoring case and spaces around them.');
+			throw new InputError(
+				FIELD,
+				`${FIELD} sets "${same}" and "${key}", one field in two spellings`,
+				'Keep one of them. Field names are compared ignoring case and spaces around them.',
+			);
 		}
 		taken.set(name, key);
 	}

@@ -7,7 +7,15 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { InputError } from '../shared/errors';
 import type { OptionName, VeoModel } from './models';
-import { allValues, findModel, frameField, MODELS, modelsWithoutOption, REFERENCE_FIELD, VIDEO_FIELD } from './models';
+import {
+	allValues,
+	findModel,
+	frameField,
+	MODELS,
+	modelsWithoutOption,
+	REFERENCE_FIELD,
+	VIDEO_FIELD,
+} from './models';
 import { additionalFieldsProperty, checkAdditionalFields } from './body-fields';
 
 interface OptionSpec {
@@ -17,16 +25,25 @@ interface OptionSpec {
 	toApi(value: unknown, model: VeoModel): unknown;
 }
 
-const text = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '');
+const text = (value: unknown) =>
+	typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
 
 /** Text a user typed or an expression gave: a number is fine as text, an object or a list is not. */
 function textField(field: string, value: unknown): string {
 	if (value === undefined || value === null) return '';
-	if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) return String(value).trim();
-	throw new InputError(field, `${field} must be text, got ${Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `"${String(value)}"`}`);
+	if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)))
+		return String(value).trim();
+	throw new InputError(
+		field,
+		`${field} must be text, got ${Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `"${String(value)}"`}`,
+	);
 }
 
-const ASPECT_NAMES: Record<string, string> = { '16:9': '16:9 (Landscape)', '9:16': '9:16 (Portrait)', auto: 'Auto (as the Input Video)' };
+const ASPECT_NAMES: Record<string, string> = {
+	'16:9': '16:9 (Landscape)',
+	'9:16': '9:16 (Portrait)',
+	auto: 'Auto (as the Input Video)',
+};
 
 /** Veo's seed is an unsigned 32-bit number. */
 const MAX_SEED = 4_294_967_295;
@@ -54,13 +71,20 @@ function toBoolean(field: string, value: unknown): boolean {
  * An option whose values the API lists the same for every model that takes it (so they are checked
  * even for a model the table does not know).
  */
-function choiceOption(name: OptionName, apiName: string, property: Pick<INodeProperties, 'displayName' | 'options' | 'default' | 'description'>): OptionSpec {
-	const values = (property.options ?? []).map((option) => String((option as { value: unknown }).value));
+function choiceOption(
+	name: OptionName,
+	apiName: string,
+	property: Pick<INodeProperties, 'displayName' | 'options' | 'default' | 'description'>,
+): OptionSpec {
+	const values = (property.options ?? []).map((option) =>
+		String((option as { value: unknown }).value),
+	);
 	return {
 		name,
 		apiName,
 		property: { ...property, name, type: 'options' },
-		toApi: (value, model) => oneOf(property.displayName, text(value).toLowerCase(), values, { ...model, unknown: false }),
+		toApi: (value, model) =>
+			oneOf(property.displayName, text(value).toLowerCase(), values, { ...model, unknown: false }),
 	};
 }
 
@@ -73,7 +97,8 @@ const OPTION_SPECS: OptionSpec[] = [
 			name: 'autoFix',
 			type: 'boolean',
 			default: true,
-			description: 'Whether the API may rewrite a prompt that fails its content policy or other checks (on by default at the API)',
+			description:
+				'Whether the API may rewrite a prompt that fails its content policy or other checks (on by default at the API)',
 		},
 		toApi: (value) => toBoolean('Auto Fix Prompt', value),
 	},
@@ -108,7 +133,10 @@ const OPTION_SPECS: OptionSpec[] = [
 		toApi: (value, model) => {
 			const seconds = Number(text(value));
 			if (!Number.isInteger(seconds)) {
-				throw new InputError('Duration', `Duration must be a whole number of seconds, got "${String(value)}"`);
+				throw new InputError(
+					'Duration',
+					`Duration must be a whole number of seconds, got "${String(value)}"`,
+				);
 			}
 			return oneOf('Duration', seconds, model.durations, model);
 		},
@@ -121,7 +149,8 @@ const OPTION_SPECS: OptionSpec[] = [
 			name: 'enhancePrompt',
 			type: 'boolean',
 			default: true,
-			description: 'Whether the API rewrites the prompt with AI before generating (the API does this unless told not to)',
+			description:
+				'Whether the API rewrites the prompt with AI before generating (the API does this unless told not to)',
 		},
 		toApi: (value) => toBoolean('Enhance Prompt', value),
 	},
@@ -158,7 +187,8 @@ const OPTION_SPECS: OptionSpec[] = [
 			{ name: 'Google Only', value: 'google' },
 		],
 		default: 'auto',
-		description: 'Which upstream the API routes the generation to; Auto falls back from Google to fal.ai',
+		description:
+			'Which upstream the API routes the generation to; Auto falls back from Google to fal.ai',
 	}),
 	choiceOption('personGeneration', 'person_generation', {
 		displayName: 'Person Generation',
@@ -167,7 +197,8 @@ const OPTION_SPECS: OptionSpec[] = [
 			{ name: "Don't Allow People", value: 'dont_allow' },
 		],
 		default: 'allow_adult',
-		description: 'Whether the video may show people (adults only); the API allows adults unless told not to',
+		description:
+			'Whether the video may show people (adults only); the API allows adults unless told not to',
 	}),
 	{
 		name: 'resolution',
@@ -192,12 +223,16 @@ const OPTION_SPECS: OptionSpec[] = [
 			name: 'seed',
 			type: 'number',
 			default: 0,
-			description: 'The same seed and prompt give a similar video; leave the option out for a random one',
+			description:
+				'The same seed and prompt give a similar video; leave the option out for a random one',
 		},
 		toApi: (value) => {
 			const seed = typeof value === 'number' ? value : Number(text(value));
 			if (!Number.isSafeInteger(seed) || seed < 0 || seed > MAX_SEED || text(value) === '') {
-				throw new InputError('Seed', `Seed must be a whole number from 0 to ${MAX_SEED}, got "${typeof value === 'object' ? JSON.stringify(value) : String(value)}"`);
+				throw new InputError(
+					'Seed',
+					`Seed must be a whole number from 0 to ${MAX_SEED}, got "${typeof value === 'object' ? JSON.stringify(value) : String(value)}"`,
+				);
 			}
 			return seed;
 		},
@@ -215,11 +250,16 @@ export function optionProperties(): INodeProperties[] {
 
 export function resolveModel(value: unknown): VeoModel {
 	// Already a model (a table row, or an unknown one chosen By ID; see model-choice.ts).
-	if (typeof value === 'object' && value !== null && 'path' in value && 'options' in value) return value as VeoModel;
+	if (typeof value === 'object' && value !== null && 'path' in value && 'options' in value)
+		return value as VeoModel;
 	const id = text(value);
 	const model = findModel(id);
 	if (!model) {
-		throw new InputError('Model', `Unknown model "${id}"`, `Use one of: ${MODELS.map((known) => known.id).join(', ')}; or, in a node of version 2, choose Model → By ID for a model the node does not list.`);
+		throw new InputError(
+			'Model',
+			`Unknown model "${id}"`,
+			`Use one of: ${MODELS.map((known) => known.id).join(', ')}; or, in a node of version 2, choose Model → By ID for a model the node does not list.`,
+		);
 	}
 	return model;
 }
@@ -236,15 +276,24 @@ export type MediaInputs = Record<string, string | string[]>;
 /** The model's image and video inputs, each required one present. */
 function mediaFields(model: VeoModel, inputs: MediaInputs, body: IDataObject): void {
 	for (const frame of model.frames ?? []) {
-		if (!inputs[frameField(model, frame)]) throw new InputError(frame === 'first' ? 'Image' : 'Last Frame', `${model.name} needs ${frame === 'first' ? 'an image' : 'a last-frame image'}`);
+		if (!inputs[frameField(model, frame)])
+			throw new InputError(
+				frame === 'first' ? 'Image' : 'Last Frame',
+				`${model.name} needs ${frame === 'first' ? 'an image' : 'a last-frame image'}`,
+			);
 	}
-	if (model.videoInput && !inputs[VIDEO_FIELD]) throw new InputError('Video', `${model.name} needs a video to extend`);
+	if (model.videoInput && !inputs[VIDEO_FIELD])
+		throw new InputError('Video', `${model.name} needs a video to extend`);
 	const references = inputs[REFERENCE_FIELD];
 	if (model.referenceImages) {
 		const { min, max } = model.referenceImages;
 		const count = Array.isArray(references) ? references.length : 0;
 		if (count < min || count > max) {
-			throw new InputError('Reference Images', `${model.name} takes ${min} to ${max} reference images, got ${count}`, 'List one to three binary fields, or one to three image URLs.');
+			throw new InputError(
+				'Reference Images',
+				`${model.name} takes ${min} to ${max} reference images, got ${count}`,
+				'List one to three binary fields, or one to three image URLs.',
+			);
 		}
 	}
 	for (const [field, value] of Object.entries(inputs)) body[field] = value;
@@ -253,8 +302,18 @@ function mediaFields(model: VeoModel, inputs: MediaInputs, body: IDataObject): v
 /** A rule the API states in words: with a last frame, only one duration. */
 function checkFrameRules(model: VeoModel, body: IDataObject): void {
 	const rule = model.lastFrameDuration;
-	if (rule === undefined || body[frameField(model, 'last')] === undefined || body.duration === undefined || body.duration === rule) return;
-	throw new InputError('Duration', `${model.name} makes only ${rule} s videos when it has a last frame, got ${String(body.duration)}`, `Choose ${rule} s, or leave Duration out.`);
+	if (
+		rule === undefined ||
+		body[frameField(model, 'last')] === undefined ||
+		body.duration === undefined ||
+		body.duration === rule
+	)
+		return;
+	throw new InputError(
+		'Duration',
+		`${model.name} makes only ${rule} s videos when it has a last frame, got ${String(body.duration)}`,
+		`Choose ${rule} s, or leave Duration out.`,
+	);
 }
 
 /**
@@ -271,7 +330,11 @@ export function buildGenerateRequest(
 	const model = resolveModel(modelValue);
 	const prompt = textField('Prompt', promptValue);
 	if (prompt === '') {
-		throw new InputError('Prompt', 'The prompt is empty', 'Describe the video to generate; if the prompt comes from an expression, check that it gives text for this item.');
+		throw new InputError(
+			'Prompt',
+			'The prompt is empty',
+			'Describe the video to generate; if the prompt comes from an expression, check that it gives text for this item.',
+		);
 	}
 	const body: IDataObject = { model: model.id, prompt };
 	mediaFields(model, inputs, body);

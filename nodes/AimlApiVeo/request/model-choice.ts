@@ -16,7 +16,11 @@ export const modelProperties: INodeProperties[] = [
 		displayName: 'Model',
 		name: 'model',
 		type: 'options',
-		options: MODELS.map((model) => ({ name: model.name, value: model.id, description: model.description })),
+		options: MODELS.map((model) => ({
+			name: model.name,
+			value: model.id,
+			description: model.description,
+		})),
 		default: DEFAULT_MODEL,
 		required: true,
 		displayOptions: { show: { '@version': [1] } },
@@ -47,9 +51,16 @@ export const modelProperties: INodeProperties[] = [
 ];
 
 /** The list the picker shows: every model of the table, filtered by name, id or description. */
-export async function searchModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+export async function searchModels(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
 	const phrase = (filter ?? '').trim().toLowerCase();
-	const results = MODELS.filter((model) => [model.name, model.id, ...(model.aliases ?? []), model.description].some((text) => text.toLowerCase().includes(phrase))).map((model) => ({ name: model.name, value: model.id, description: model.description }));
+	const results = MODELS.filter((model) =>
+		[model.name, model.id, ...(model.aliases ?? []), model.description].some((text) =>
+			text.toLowerCase().includes(phrase),
+		),
+	).map((model) => ({ name: model.name, value: model.id, description: model.description }));
 	return { results };
 }
 
@@ -70,7 +81,10 @@ function readValue(value: unknown): ModelValue {
 function idText(value: unknown): string {
 	if (typeof value === 'string') return value.trim();
 	if (value === undefined || value === null) return '';
-	throw new InputError('Model', `Model must be a model id, got ${typeof value === 'object' ? JSON.stringify(value) : `"${String(value)}"`}`);
+	throw new InputError(
+		'Model',
+		`Model must be a model id, got ${typeof value === 'object' ? JSON.stringify(value) : `"${String(value)}"`}`,
+	);
 }
 
 /**
@@ -80,7 +94,12 @@ function idText(value: unknown): string {
  */
 export function readModel(value: unknown): VeoModel {
 	const { id, byId } = readValue(value);
-	if (id === '') throw new InputError('Model', 'No model is chosen', 'Pick a model from the list, or enter its id By ID.');
+	if (id === '')
+		throw new InputError(
+			'Model',
+			'No model is chosen',
+			'Pick a model from the list, or enter its id By ID.',
+		);
 	const known = findModel(id);
 	if (known) return known;
 	if (byId) return unknownModel(id);

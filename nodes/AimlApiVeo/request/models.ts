@@ -82,7 +82,13 @@ const VEO_30_OPTIONS: OptionName[] = [
 
 const VEO_31_T2V_OPTIONS: OptionName[] = [...VEO_30_OPTIONS, 'autoFix', 'provider'];
 
-const VEO_31_IMAGE_OPTIONS: OptionName[] = ['aspectRatio', 'resolution', 'duration', 'generateAudio', 'provider'];
+const VEO_31_IMAGE_OPTIONS: OptionName[] = [
+	'aspectRatio',
+	'resolution',
+	'duration',
+	'generateAudio',
+	'provider',
+];
 
 const VEO_30 = {
 	path: GOOGLE_PATH,
@@ -98,7 +104,14 @@ const VEO_31 = { ...VEO_30, path: UNIVERSAL_PATH, resolutionCase: 'lower' as con
 /** Extend-video: about 7 s more of a video; 720p only; the aspect ratio may follow the video. */
 const VEO_31_EXTEND = {
 	path: UNIVERSAL_PATH,
-	options: ['aspectRatio', 'resolution', 'duration', 'generateAudio', 'autoFix', 'provider'] as OptionName[],
+	options: [
+		'aspectRatio',
+		'resolution',
+		'duration',
+		'generateAudio',
+		'autoFix',
+		'provider',
+	] as OptionName[],
 	aspectRatios: ['auto', '16:9', '9:16'],
 	durations: [7],
 	resolutions: ['720p'],
@@ -201,7 +214,8 @@ export const MODELS: VeoModel[] = [
 	{
 		id: 'google/veo-3.1-reference-to-video',
 		name: 'Veo 3.1 (Reference Images to Video)',
-		description: 'A video that keeps the look of 1–3 reference images (a character, a product, a style); 8 s',
+		description:
+			'A video that keeps the look of 1–3 reference images (a character, a product, a style); 8 s',
 		path: UNIVERSAL_PATH,
 		options: ['resolution', 'duration', 'generateAudio', 'provider'],
 		durations: [8],
@@ -233,7 +247,8 @@ export const MODELS: VeoModel[] = [
 		id: 'veo-3.1-lite-generate-001',
 		aliases: ['google/veo-3.1-lite-generate-001'],
 		name: 'Veo 3.1 Lite',
-		description: 'Veo 3.1 Lite: text, or a first (and last) frame, to video; 4–8 s, with a person policy',
+		description:
+			'Veo 3.1 Lite: text, or a first (and last) frame, to video; 4–8 s, with a person policy',
 		options: ['aspectRatio', 'resolution', 'duration', 'generateAudio', 'personGeneration'],
 		...VEO_31_LITE,
 		resolutionCase: 'upper',
@@ -261,7 +276,14 @@ const ALL_OPTIONS: OptionName[] = [...VEO_31_T2V_OPTIONS, 'personGeneration'];
 
 /** A model id the table does not know (a newer Veo): every option may be sent, unchecked against enums. */
 export function unknownModel(id: string): VeoModel {
-	return { id, name: `model "${id}"`, description: '', path: UNIVERSAL_PATH, options: ALL_OPTIONS, unknown: true };
+	return {
+		id,
+		name: `model "${id}"`,
+		description: '',
+		path: UNIVERSAL_PATH,
+		options: ALL_OPTIONS,
+		unknown: true,
+	};
 }
 
 /** A model by its id or one of its aliases. */
@@ -289,7 +311,8 @@ export function modelsWithFrame(frame: Frame): string[] {
 }
 
 /** Model ids that take reference images, or a video to extend. */
-export const modelsWithReferences = (): string[] => knownIds(MODELS.filter((model) => model.referenceImages));
+export const modelsWithReferences = (): string[] =>
+	knownIds(MODELS.filter((model) => model.referenceImages));
 export const modelsWithVideo = (): string[] => knownIds(MODELS.filter((model) => model.videoInput));
 
 /**

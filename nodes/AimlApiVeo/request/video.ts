@@ -21,8 +21,16 @@ export const videoProperties: INodeProperties[] = [
 		name: 'videoSource',
 		type: 'options',
 		options: [
-			{ name: 'Binary Field of the Input Item', value: 'binary', description: 'The MP4 an earlier node output, e.g. the video Generate Video downloaded' },
-			{ name: 'URL', value: 'url', description: 'A public link to the video, e.g. the videoUrl Generate Video returned' },
+			{
+				name: 'Binary Field of the Input Item',
+				value: 'binary',
+				description: 'The MP4 an earlier node output, e.g. the video Generate Video downloaded',
+			},
+			{
+				name: 'URL',
+				value: 'url',
+				description: 'A public link to the video, e.g. the videoUrl Generate Video returned',
+			},
 		],
 		default: 'binary',
 		displayOptions: { show: { operation: ['generate'], model: modelsWithVideo() } },
@@ -33,7 +41,9 @@ export const videoProperties: INodeProperties[] = [
 		type: 'string',
 		default: 'data',
 		required: true,
-		displayOptions: { show: { operation: ['generate'], model: modelsWithVideo(), videoSource: ['binary'] } },
+		displayOptions: {
+			show: { operation: ['generate'], model: modelsWithVideo(), videoSource: ['binary'] },
+		},
 		hint: 'An MP4 up to 20 MB, sent inline as base64 (Generate Video puts its MP4 in "data")',
 	},
 	{
@@ -42,8 +52,11 @@ export const videoProperties: INodeProperties[] = [
 		type: 'string',
 		default: '={{ $json.videoUrl }}',
 		placeholder: 'e.g. https://cdn.aimlapi.com/…/output.mp4',
-		description: 'A public http(s) link to the MP4 to extend; by default the videoUrl of the incoming item',
-		displayOptions: { show: { operation: ['generate'], model: modelsWithVideo(), videoSource: ['url'] } },
+		description:
+			'A public http(s) link to the MP4 to extend; by default the videoUrl of the incoming item',
+		displayOptions: {
+			show: { operation: ['generate'], model: modelsWithVideo(), videoSource: ['url'] },
+		},
 	},
 ];
 
@@ -62,23 +75,39 @@ async function videoDataUri(ctx: IExecuteFunctions, itemIndex: number): Promise<
 		field: 'Video Binary Field',
 		noun: 'the video',
 		maxBytes: MAX_INPUT_VIDEO_BYTES,
-		tooLarge: 'Pass it as a URL instead (Video Source → URL; Generate Video returns it as videoUrl).',
+		tooLarge:
+			'Pass it as a URL instead (Video Source → URL; Generate Video returns it as videoUrl).',
 		producer: 'Generate Video with Download Video on, HTTP Request, Read Files',
 	});
 	const problem = mp4Problem(bytes);
 	if (problem) {
-		throw new InputError('Video Binary Field', `The video in "${name}" is not a usable MP4: ${problem} (declared "${declared || 'of unknown type'}")`, 'Pass an MP4 video, e.g. the one Generate Video downloaded.');
+		throw new InputError(
+			'Video Binary Field',
+			`The video in "${name}" is not a usable MP4: ${problem} (declared "${declared || 'of unknown type'}")`,
+			'Pass an MP4 video, e.g. the one Generate Video downloaded.',
+		);
 	}
 	return `data:video/mp4;base64,${bytes.toString('base64')}`;
 }
 
 /** The model's video input for one item, by API field. */
-export async function readVideo(ctx: IExecuteFunctions, itemIndex: number, model: VeoModel): Promise<Record<string, string>> {
+export async function readVideo(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	model: VeoModel,
+): Promise<Record<string, string>> {
 	if (!model.videoInput) return {};
 	const source = ctx.getNodeParameter('videoSource', itemIndex, 'binary') as string;
 	if (source === 'url') {
 		const hint = 'Enter a public https link to an MP4, or map the videoUrl of an earlier Veo node.';
-		return { [VIDEO_FIELD]: httpUrl(ctx.getNodeParameter('videoUrl', itemIndex, ''), 'Video URL', 'video', hint) };
+		return {
+			[VIDEO_FIELD]: httpUrl(
+				ctx.getNodeParameter('videoUrl', itemIndex, ''),
+				'Video URL',
+				'video',
+				hint,
+			),
+		};
 	}
 	return { [VIDEO_FIELD]: await videoDataUri(ctx, itemIndex) };
 }

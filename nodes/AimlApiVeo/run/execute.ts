@@ -40,9 +40,13 @@ const realClock: Clock = {
 	sleep: async (ms, signal) => await Promise.race([sleep(ms, signal), rejectOnAbort(signal)]),
 };
 
-export async function executeItems(ctx: IExecuteFunctions, clock: Clock = realClock): Promise<INodeExecutionData[][]> {
+export async function executeItems(
+	ctx: IExecuteFunctions,
+	clock: Clock = realClock,
+): Promise<INodeExecutionData[][]> {
 	const run = await prepareRun(ctx, clock);
-	for (let itemIndex = 0; itemIndex < ctx.getInputData().length; itemIndex++) await planItem(run, itemIndex);
+	for (let itemIndex = 0; itemIndex < ctx.getInputData().length; itemIndex++)
+		await planItem(run, itemIndex);
 	run.loops?.trim();
 	await checkBatchFirst(run);
 	const ending = await runJobs(run.jobs, schedulerDeps(run));
@@ -51,8 +55,12 @@ export async function executeItems(ctx: IExecuteFunctions, clock: Clock = realCl
 	for (const item of run.items) updateSubmitRecord(run, item);
 	const failed = run.continueOnFail ? undefined : run.jobs.find((job) => job.state === 'failed');
 	if (failed) throw failureError(run, failed);
-	if (!splitsOutputs(run.node.parameters)) return [run.asTool ? rowsOf(run).map(agentRow) : rowsOf(run)];
-	return splitRows(run, (job) => itemOf(run, job).loop ?? { startedAt: run.start, checksBefore: 0 });
+	if (!splitsOutputs(run.node.parameters))
+		return [run.asTool ? rowsOf(run).map(agentRow) : rowsOf(run)];
+	return splitRows(
+		run,
+		(job) => itemOf(run, job).loop ?? { startedAt: run.start, checksBefore: 0 },
+	);
 }
 
 /** The credential, the run's memory of earlier tries, and how failures leave the node. */
@@ -67,7 +75,8 @@ async function prepareRun(ctx: IExecuteFunctions, clock: Clock): Promise<Run> {
 		secret = secretOf(credentials.apiKey);
 		baseUrl = resolveBaseUrl(credentials.baseUrl);
 		// A budget that cannot be read is never taken as no budget: then no item is sent.
-		if (ctx.getInputData().length > 0 && ctx.getNodeParameter('operation', 0) === 'generate') budget = readBudget(ctx, 0);
+		if (ctx.getInputData().length > 0 && ctx.getNodeParameter('operation', 0) === 'generate')
+			budget = readBudget(ctx, 0);
 	} catch (error) {
 		if (!(error instanceof InputError)) throw new NodeOperationError(node, error as Error);
 		setupFailure = inputFailure(error);
@@ -112,7 +121,10 @@ async function prepareRun(ctx: IExecuteFunctions, clock: Clock): Promise<Run> {
  * execution, both kept in the node's execution context. Where a context cannot give them (a host
  * that runs the node outside a workflow execution), records for this call alone.
  */
-function recordsOf(ctx: IExecuteFunctions, asTool: boolean): { memory: SubmitMemory; spend: SpendRecord } {
+function recordsOf(
+	ctx: IExecuteFunctions,
+	asTool: boolean,
+): { memory: SubmitMemory; spend: SpendRecord } {
 	try {
 		const context = ctx.getContext('node') as IDataObject;
 		const runIndex = asTool ? TOOL_CALL_RUN : Number(ctx.getWorkflowDataProxy(0).$runIndex ?? 0);
@@ -128,12 +140,21 @@ function recordsOf(ctx: IExecuteFunctions, asTool: boolean): { memory: SubmitMem
  * cannot cover; with "Check Balance First", one the account's balance cannot pay for (one request).
  */
 async function checkBatchFirst(run: Run): Promise<void> {
-	if (!run.continueOnFail) await refuseBatchIf(run, (requests) => run.ledger.refuseUncovered(requests));
-	if (run.budget.checkBalance) await refuseBatchIf(run, async (requests) => await checkBalance(run.step, run.ledger.batchEstimate(requests), requests.length));
+	if (!run.continueOnFail)
+		await refuseBatchIf(run, (requests) => run.ledger.refuseUncovered(requests));
+	if (run.budget.checkBalance)
+		await refuseBatchIf(
+			run,
+			async (requests) =>
+				await checkBalance(run.step, run.ledger.batchEstimate(requests), requests.length),
+		);
 }
 
 /** Every item still to submit ends unsent with the failure `decide` gives for their requests, or none does. */
-async function refuseBatchIf(run: Run, decide: (requests: GenerateRequest[]) => Failure | undefined | Promise<Failure | undefined>): Promise<void> {
+async function refuseBatchIf(
+	run: Run,
+	decide: (requests: GenerateRequest[]) => Failure | undefined | Promise<Failure | undefined>,
+): Promise<void> {
 	const waiting = run.items.filter((item) => item.job.state === 'submit');
 	if (waiting.length === 0) return;
 	const failure = await decide(waiting.map((item) => item.request as GenerateRequest));
@@ -159,7 +180,8 @@ function updateSubmitRecord(run: Run, item: Item, outcome?: SubmitOutcome): void
 	} else if (outcome.type === 'accepted') {
 		// The record is saved with the execution: an id holding the key's text is not written there,
 		// and a retry must still never buy the generation again.
-		if (run.secret.reveals(job.generationId as string)) run.memory.mayExist(submitted, KEY_IN_ID_REASON);
+		if (run.secret.reveals(job.generationId as string))
+			run.memory.mayExist(submitted, KEY_IN_ID_REASON);
 		else run.memory.accepted(submitted, job.generationId as string, job.cost);
 	} else if (outcome.type === 'failed' && outcome.failure.kind === 'ambiguous-submit') {
 		// Kept with the execution's data, so it never holds the key's text.
@@ -171,9 +193,14 @@ function reportProgress(run: Run, progress: Progress): void {
 	const statuses = Object.entries(progress.statuses).map(([status, count]) => `${count} ${status}`);
 	const totals = run.ledger.totals();
 	const budget = run.ledger.limited ? ` of a budget of ${run.ledger.budgetText()}` : '';
-	const spent = totals.videos > 0 || totals.possiblyAccepted > 0 || budget ? `; spent ${run.ledger.spentText()}${budget}` : '';
+	const spent =
+		totals.videos > 0 || totals.possiblyAccepted > 0 || budget
+			? `; spent ${run.ledger.spentText()}${budget}`
+			: '';
 	// Status words are the API's: they may hold anything, the key's text too.
-	const line = run.redact(`${run.node.name}: ${progress.done} done, ${progress.running} running${statuses.length ? ` (${statuses.join(', ')})` : ''}, ${progress.waitingToSubmit} waiting to submit, ${progress.failed} failed (of ${progress.total})${spent}`);
+	const line = run.redact(
+		`${run.node.name}: ${progress.done} done, ${progress.running} running${statuses.length ? ` (${statuses.join(', ')})` : ''}, ${progress.waitingToSubmit} waiting to submit, ${progress.failed} failed (of ${progress.total})${spent}`,
+	);
 	if (run.ctx.getMode() === 'manual') run.ctx.sendMessageToUI(line);
 	else run.ctx.logger.info(line);
 }
@@ -183,8 +210,14 @@ function schedulerDeps(run: Run): SchedulerDeps {
 		clock: run.clock,
 		signal: run.ctx.getExecutionCancelSignal(),
 		submit: async (job) => {
-			const outcome = await submitGeneration(run.step, itemOf(run, job).request as GenerateRequest, job);
-			return outcome.type === 'failed' && outcome.failure.httpCode === 403 ? { ...outcome, failure: withSpend(run, outcome.failure) } : outcome;
+			const outcome = await submitGeneration(
+				run.step,
+				itemOf(run, job).request as GenerateRequest,
+				job,
+			);
+			return outcome.type === 'failed' && outcome.failure.httpCode === 403
+				? { ...outcome, failure: withSpend(run, outcome.failure) }
+				: outcome;
 		},
 		onSubmitted: (job, outcome) => updateSubmitRecord(run, itemOf(run, job), outcome),
 		poll: async (job) => await pollGeneration(run.step, itemOf(run, job).pollPath, job),
@@ -193,10 +226,17 @@ function schedulerDeps(run: Run): SchedulerDeps {
 					const settings = itemOf(run, job).settings as WaitSettings;
 					if (!settings.download) return undefined;
 					// The id names the file and the failure: redacted, it can hold no key.
-					const download = await downloadVideo(run.ctx, run.clock, run.redact(job.generationId as string), job.videoUrl as string, {
-						timeLimitMs: settings.downloadLimitMs,
-						maxBytes: settings.maxVideoBytes,
-					}, run.secret);
+					const download = await downloadVideo(
+						run.ctx,
+						run.clock,
+						run.redact(job.generationId as string),
+						job.videoUrl as string,
+						{
+							timeLimitMs: settings.downloadLimitMs,
+							maxBytes: settings.maxVideoBytes,
+						},
+						run.secret,
+					);
 					if (!download.ok) return download.failure;
 					run.binaries.set(job.index, download.binary);
 					return undefined;
@@ -230,5 +270,8 @@ function parallelRequestsOf(run: Run): number {
 
 /** A 403 (out of credits) in the middle of a batch: what the run had spent when it came. */
 function withSpend(run: Run, failure: Failure): Failure {
-	return { ...failure, description: `${failure.description} Before this answer, this node had spent ${run.ledger.spentText()} in this execution.` };
+	return {
+		...failure,
+		description: `${failure.description} Before this answer, this node had spent ${run.ledger.spentText()} in this execution.`,
+	};
 }

@@ -12,13 +12,15 @@ import { failJob } from './machine';
 import type { Secret } from '../shared/redact';
 
 /** Why the submit record holds "may exist" instead of the id: a retry must not buy it again, and cannot resume it. */
-export const KEY_IN_ID_REASON = "the API's generation id contained your API key's text, so the node kept no record of it";
+export const KEY_IN_ID_REASON =
+	"the API's generation id contained your API key's text, so the node kept no record of it";
 
 /** A generation the node cannot hand on: its id would reveal the key wherever it was written. */
 export function keyInIdFailure(): Failure {
 	return {
 		kind: 'key-in-answer',
-		message: "The API gave this generation an id that contains your API key's text, so the node cannot hand the id on",
+		message:
+			"The API gave this generation an id that contains your API key's text, so the node cannot hand the id on",
 		description: `The generation exists at the API and may be charged. Its id is kept nowhere (not in the output, the loop's veoWait or the execution's record), because it would reveal your key, so the node cannot check on it again and a retry does not buy it again. Find the generation in your AIML API dashboard. ${ROTATE_KEY}`,
 	};
 }
@@ -30,15 +32,32 @@ const KEY_IN_ID_NOTE = `The API's id for this generation contains your API key's
  * generation still running or timed out, a video URL without the video) fails instead; a failure of
  * such a generation says why its id is shown redacted. A delivered video keeps its (redacted) row.
  */
-export function refuseKeyEchoes(jobs: Job[], secret: Secret, downloaded: (job: Job) => boolean): void {
+export function refuseKeyEchoes(
+	jobs: Job[],
+	secret: Secret,
+	downloaded: (job: Job) => boolean,
+): void {
 	for (const job of jobs) {
 		const idReveals = job.generationId !== undefined && secret.reveals(job.generationId);
 		if (job.state === 'done' && idReveals && job.result !== 'completed') {
 			failJob(job, keyInIdFailure());
-		} else if (job.state === 'done' && job.videoUrl !== undefined && secret.reveals(job.videoUrl) && !downloaded(job)) {
+		} else if (
+			job.state === 'done' &&
+			job.videoUrl !== undefined &&
+			secret.reveals(job.videoUrl) &&
+			!downloaded(job)
+		) {
 			failJob(job, keyInUrlFailure(job.generationId as string, job.videoUrl));
-		} else if (job.state === 'failed' && idReveals && job.failure && job.failure.kind !== 'key-in-answer') {
-			job.failure = { ...job.failure, description: `${job.failure.description} ${KEY_IN_ID_NOTE}`.trim() };
+		} else if (
+			job.state === 'failed' &&
+			idReveals &&
+			job.failure &&
+			job.failure.kind !== 'key-in-answer'
+		) {
+			job.failure = {
+				...job.failure,
+				description: `${job.failure.description} ${KEY_IN_ID_NOTE}`.trim(),
+			};
 		}
 	}
 }

@@ -21,14 +21,20 @@ export function refuseLoopRow(json: IDataObject): void {
 	const id = typeof json.id === 'string' ? json.id : undefined;
 	if (json.veoWait !== undefined) {
 		const carried = json.veoWait as { id?: unknown } | null;
-		const named = carried && typeof carried === 'object' && typeof carried.id === 'string' ? carried.id : id;
+		const named =
+			carried && typeof carried === 'object' && typeof carried.id === 'string' ? carried.id : id;
 		throw loopRowError('veoWait', named, 'it carries veoWait');
 	}
 	const runTotals = json.runTotals;
 	const ownRow = runTotals !== null && typeof runTotals === 'object' && !Array.isArray(runTotals);
-	const status = typeof json.status === 'string' && json.status.trim() !== '' ? json.status : undefined;
+	const status =
+		typeof json.status === 'string' && json.status.trim() !== '' ? json.status : undefined;
 	if (id && status && ownRow && judge({ id, status }).state === 'running') {
-		throw loopRowError('id, status, runTotals', id, `its status is "${status}" and it has runTotals`);
+		throw loopRowError(
+			'id, status, runTotals',
+			id,
+			`its status is "${status}" and it has runTotals`,
+		);
 	}
 }
 
@@ -61,7 +67,13 @@ function keyOf(generationId: string): string {
 function spanOf(value: unknown): LoopSpan | undefined {
 	if (!value || typeof value !== 'object') return undefined;
 	const { startedAt, deadline } = value as Record<string, unknown>;
-	if (typeof startedAt !== 'number' || typeof deadline !== 'number' || !Number.isFinite(startedAt) || !Number.isFinite(deadline)) return undefined;
+	if (
+		typeof startedAt !== 'number' ||
+		typeof deadline !== 'number' ||
+		!Number.isFinite(startedAt) ||
+		!Number.isFinite(deadline)
+	)
+		return undefined;
 	return { startedAt, deadline };
 }
 
@@ -76,7 +88,10 @@ export class LoopMemory {
 
 	constructor(context: IDataObject, now: number) {
 		const existing = context[STORE_KEY];
-		this.entries = existing && typeof existing === 'object' && !Array.isArray(existing) ? (existing as Record<string, LoopSpan>) : {};
+		this.entries =
+			existing && typeof existing === 'object' && !Array.isArray(existing)
+				? (existing as Record<string, LoopSpan>)
+				: {};
 		context[STORE_KEY] = this.entries as unknown as IDataObject;
 		for (const [key, entry] of Object.entries(this.entries)) {
 			const span = spanOf(entry);
@@ -87,11 +102,18 @@ export class LoopMemory {
 	/** The loop `generationId` is in: the remembered one, the item's, or `fresh`; the earliest start and deadline win. */
 	join(generationId: string, carried: CarriedWait | undefined, fresh: LoopSpan): LoopSpan {
 		const key = keyOf(generationId);
-		const spans = [spanOf(this.entries[key]), carried && { startedAt: Date.parse(carried.startedAt), deadline: Date.parse(carried.deadline) }].filter(
-			(span): span is LoopSpan => span !== undefined,
-		);
+		const spans = [
+			spanOf(this.entries[key]),
+			carried && {
+				startedAt: Date.parse(carried.startedAt),
+				deadline: Date.parse(carried.deadline),
+			},
+		].filter((span): span is LoopSpan => span !== undefined);
 		if (spans.length === 0) spans.push(fresh);
-		const span = { startedAt: Math.min(...spans.map((one) => one.startedAt)), deadline: Math.min(...spans.map((one) => one.deadline)) };
+		const span = {
+			startedAt: Math.min(...spans.map((one) => one.startedAt)),
+			deadline: Math.min(...spans.map((one) => one.deadline)),
+		};
 		this.entries[key] = span;
 		return { ...span };
 	}

@@ -109,7 +109,12 @@ export function acceptJob(job: Job, generation: Generation, cost?: Cost): void {
  * A status the API reported. Returns 'download' when the video is ready and should be fetched next;
  * otherwise the job is settled (done, failed, or due for its next poll one interval after the round).
  */
-export function settleJob(job: Job, generation: Generation, now: number, wantsDownload: boolean): 'download' | undefined {
+export function settleJob(
+	job: Job,
+	generation: Generation,
+	now: number,
+	wantsDownload: boolean,
+): 'download' | undefined {
 	job.generation = generation;
 	const verdict = judge(generation);
 	if (verdict.state === 'running') {
@@ -125,7 +130,12 @@ export function settleJob(job: Job, generation: Generation, now: number, wantsDo
 		return undefined;
 	}
 	if (verdict.state === 'failed') {
-		failJob(job, { kind: verdict.kind, message: verdict.message, description: verdict.description, apiError: generation.error ?? undefined });
+		failJob(job, {
+			kind: verdict.kind,
+			message: verdict.message,
+			description: verdict.description,
+			apiError: generation.error ?? undefined,
+		});
 		return undefined;
 	}
 	job.videoUrl = verdict.videoUrl;
@@ -233,25 +243,38 @@ function shown(value: unknown): string {
 function isCost(value: unknown): value is Cost {
 	if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
 	const { credits, usd } = value as Record<string, unknown>;
-	return [credits, usd].every((figure) => typeof figure === 'number' && Number.isFinite(figure) && figure >= 0);
+	return [credits, usd].every(
+		(figure) => typeof figure === 'number' && Number.isFinite(figure) && figure >= 0,
+	);
 }
 
 /** The first reason `carried` is not a loop state this node could have written for `generationId`. */
-function refusalOf(carried: Record<string, unknown>, generationId: string, bounds: CarriedWaitBounds): string | undefined {
-	if (typeof carried.id !== 'string') return `veoWait.id must be the generation's id, got ${shown(carried.id)}`;
-	if (carried.id !== generationId) return `veoWait is the state of generation ${carried.id}, not of generation ${generationId} that this item checks`;
+function refusalOf(
+	carried: Record<string, unknown>,
+	generationId: string,
+	bounds: CarriedWaitBounds,
+): string | undefined {
+	if (typeof carried.id !== 'string')
+		return `veoWait.id must be the generation's id, got ${shown(carried.id)}`;
+	if (carried.id !== generationId)
+		return `veoWait is the state of generation ${carried.id}, not of generation ${generationId} that this item checks`;
 	const deadline = isoTime(carried.deadline);
 	const startedAt = isoTime(carried.startedAt);
-	if (startedAt === undefined) return `veoWait.startedAt must be an ISO time, got ${shown(carried.startedAt)}`;
-	if (deadline === undefined) return `veoWait.deadline must be an ISO time, got ${shown(carried.deadline)}`;
+	if (startedAt === undefined)
+		return `veoWait.startedAt must be an ISO time, got ${shown(carried.startedAt)}`;
+	if (deadline === undefined)
+		return `veoWait.deadline must be an ISO time, got ${shown(carried.deadline)}`;
 	if (deadline <= startedAt) return 'veoWait.deadline is not after veoWait.startedAt';
 	if (deadline - startedAt > bounds.maxLoopMs) {
 		return `veoWait.deadline lies ${Math.round((deadline - startedAt) / 1000)} s after veoWait.startedAt; a loop lasts at most ${bounds.maxLoopMs / 1000} s (the largest Max Wait)`;
 	}
-	if (startedAt > bounds.now + CLOCK_SKEW_MS) return `veoWait.startedAt (${carried.startedAt as string}) lies in the future`;
+	if (startedAt > bounds.now + CLOCK_SKEW_MS)
+		return `veoWait.startedAt (${carried.startedAt as string}) lies in the future`;
 	const checks = carried.checks;
-	if (typeof checks !== 'number' || !Number.isInteger(checks) || checks < 0) return `veoWait.checks must be a whole number of 0 or more, got ${shown(checks)}`;
-	if (carried.cost !== undefined && !isCost(carried.cost)) return `veoWait.cost must be { credits, usd } with numbers of 0 or more, got ${shown(carried.cost)}`;
+	if (typeof checks !== 'number' || !Number.isInteger(checks) || checks < 0)
+		return `veoWait.checks must be a whole number of 0 or more, got ${shown(checks)}`;
+	if (carried.cost !== undefined && !isCost(carried.cost))
+		return `veoWait.cost must be { credits, usd } with numbers of 0 or more, got ${shown(carried.cost)}`;
 	return undefined;
 }
 
@@ -260,13 +283,25 @@ function refusalOf(carried: Record<string, unknown>, generationId: string, bound
  * only what this node could have written is read. Anything else is refused with its reason, never
  * replaced by a fresh deadline that would let a generation loop longer than Max Wait.
  */
-export function readCarriedWait(value: unknown, generationId: string, bounds: CarriedWaitBounds): CarriedWait | undefined | RefusedWait {
+export function readCarriedWait(
+	value: unknown,
+	generationId: string,
+	bounds: CarriedWaitBounds,
+): CarriedWait | undefined | RefusedWait {
 	if (value === undefined || value === null) return undefined;
-	if (typeof value !== 'object' || Array.isArray(value)) return { refused: `veoWait must be the object this node wrote ({ id, deadline, startedAt, checks }), got ${shown(value)}` };
+	if (typeof value !== 'object' || Array.isArray(value))
+		return {
+			refused: `veoWait must be the object this node wrote ({ id, deadline, startedAt, checks }), got ${shown(value)}`,
+		};
 	const carried = value as Record<string, unknown>;
 	const refused = refusalOf(carried, generationId, bounds);
 	if (refused) return { refused };
-	const read: CarriedWait = { id: generationId, deadline: carried.deadline as string, startedAt: carried.startedAt as string, checks: carried.checks as number };
+	const read: CarriedWait = {
+		id: generationId,
+		deadline: carried.deadline as string,
+		startedAt: carried.startedAt as string,
+		checks: carried.checks as number,
+	};
 	if (carried.cost !== undefined) read.cost = { ...(carried.cost as Cost) };
 	return read;
 }

@@ -33,23 +33,33 @@ function spendFields(ending: Ending, job: Job): IDataObject {
 	return fields;
 }
 
-export function toNodeError(ending: Ending, failure: Failure, itemIndex: number, description = failure.description) {
+export function toNodeError(
+	ending: Ending,
+	failure: Failure,
+	itemIndex: number,
+	description = failure.description,
+) {
 	const message = ending.redact(`${failure.message} [item ${itemIndex}]`);
 	const details = ending.redact(description);
 	if (failure.httpCode !== undefined) {
-		return new NodeApiError(ending.node, ending.redact(failure.apiError ?? { message: failure.message }) as JsonObject, {
-			message,
-			description: details,
-			httpCode: String(failure.httpCode),
-			itemIndex,
-		});
+		return new NodeApiError(
+			ending.node,
+			ending.redact(failure.apiError ?? { message: failure.message }) as JsonObject,
+			{
+				message,
+				description: details,
+				httpCode: String(failure.httpCode),
+				itemIndex,
+			},
+		);
 	}
 	return new NodeOperationError(ending.node, message, { description: details, itemIndex });
 }
 
 /** How one job stands, for a list of the run's generations. */
 function standing(job: Job): string {
-	if (job.state === 'done') return job.result === 'completed' ? 'video ready' : (job.generation?.status ?? 'submitted');
+	if (job.state === 'done')
+		return job.result === 'completed' ? 'video ready' : (job.generation?.status ?? 'submitted');
 	if (job.state === 'failed') return 'failed';
 	return job.generation?.status ?? 'submitted';
 }
@@ -60,20 +70,25 @@ export function generationsOfRun(jobs: Job[], except?: number): string[] {
 		.filter((job) => job.index !== except)
 		.flatMap((job) => {
 			if (job.generationId) return [`${job.generationId} (item ${job.index}, ${standing(job)})`];
-			if (job.failure?.kind === 'ambiguous-submit') return [`item ${job.index}: may have been accepted, its answer was lost`];
+			if (job.failure?.kind === 'ambiguous-submit')
+				return [`item ${job.index}: may have been accepted, its answer was lost`];
 			return [];
 		});
 }
 
 export function cancelledError(ending: Ending): NodeOperationError {
 	const listed = generationsOfRun(ending.jobs);
-	return new NodeOperationError(ending.node, 'The execution was cancelled while waiting for videos', {
-		description: ending.redact(
-			listed.length
-				? `These generations of this run were accepted by the API (or may have been) and are paid for or may be; running ones keep running at the API. Collect them with Get Generation: ${listed.join(', ')}`
-				: 'No generation of this run had been accepted.',
-		),
-	});
+	return new NodeOperationError(
+		ending.node,
+		'The execution was cancelled while waiting for videos',
+		{
+			description: ending.redact(
+				listed.length
+					? `These generations of this run were accepted by the API (or may have been) and are paid for or may be; running ones keep running at the API. Collect them with Get Generation: ${listed.join(', ')}`
+					: 'No generation of this run had been accepted.',
+			),
+		},
+	);
 }
 
 /** Without Continue On Fail: the first failure stops the node, naming everything paid. */
@@ -94,12 +109,15 @@ function failedRow(ending: Ending, job: Job): INodeExecutionData {
 	if (job.videoUrl) details.videoUrl = job.videoUrl;
 	if (failure.httpCode) details.httpCode = failure.httpCode;
 	// A generation the node cannot name (its answer was lost, or its id holds the key's text) may still be charged.
-	if (failure.kind === 'ambiguous-submit' || failure.kind === 'key-in-answer') details.generationMayExist = true;
+	if (failure.kind === 'ambiguous-submit' || failure.kind === 'key-in-answer')
+		details.generationMayExist = true;
 	Object.assign(details, spendFields(ending, job));
 	// n8n sends a row to the node's error output when its JSON holds `error` and nothing but
 	// `message` and `details` beside it (and then adds the input item's fields); on the regular
 	// output the row keeps its fields at the top, as it always had.
-	const json: IDataObject = ending.errorOutput ? { error: failure.message, details } : { error: failure.message, ...details };
+	const json: IDataObject = ending.errorOutput
+		? { error: failure.message, details }
+		: { error: failure.message, ...details };
 	return { json: ending.redact(json), pairedItem: { item: job.index } };
 }
 
@@ -118,7 +136,9 @@ function finishedRow(ending: Ending, job: Job): INodeExecutionData {
 
 /** One row per input item, in input order, each paired with its item. */
 export function rowsOf(ending: Ending): INodeExecutionData[] {
-	return ending.jobs.map((job) => (job.state === 'failed' ? failedRow(ending, job) : finishedRow(ending, job)));
+	return ending.jobs.map((job) =>
+		job.state === 'failed' ? failedRow(ending, job) : finishedRow(ending, job),
+	);
 }
 
 /** Where a running job's loop began and how many checks it has had, for the state it carries on. */
@@ -145,7 +165,10 @@ export function splitRows(ending: Ending, history: LoopHistory): INodeExecutionD
 		}
 		const { startedAt, checksBefore } = history(job);
 		// Redacted like the rest of the row (a generation whose id holds the key never gets here: see key-echo.ts).
-		row.json = { ...row.json, veoWait: ending.redact({ ...carriedWaitOf(job, startedAt, checksBefore) }) };
+		row.json = {
+			...row.json,
+			veoWait: ending.redact({ ...carriedWaitOf(job, startedAt, checksBefore) }),
+		};
 		running.push(row);
 	}
 	return [done, running];

@@ -65,7 +65,8 @@ export function inputFailure(error: InputError): Failure {
 	return {
 		kind: 'input',
 		message: error.message,
-		description: `Field: ${error.field}. ${error.hint ?? ''} Nothing was sent to the API for this item.`.trim(),
+		description:
+			`Field: ${error.field}. ${error.hint ?? ''} Nothing was sent to the API for this item.`.trim(),
 	};
 }
 
@@ -95,7 +96,8 @@ export async function planItem(run: Run, itemIndex: number): Promise<void> {
 		} else planCheck(run, item, settings);
 	} catch (error) {
 		// An expression that fails for this item is this item's failure too, not the whole run's.
-		if (!(error instanceof InputError) && !run.continueOnFail) throw new NodeOperationError(run.node, error as Error, { itemIndex });
+		if (!(error instanceof InputError) && !run.continueOnFail)
+			throw new NodeOperationError(run.node, error as Error, { itemIndex });
 		job.state = 'failed';
 		job.failure = run.setupFailure ?? itemFailure(error);
 		if (!run.continueOnFail) throw failureError(run, job);
@@ -107,7 +109,8 @@ function itemFailure(error: unknown): Failure {
 	return {
 		kind: 'input',
 		message: error instanceof Error ? error.message : String(error),
-		description: "Check this item's parameters and the expressions that fill them. Nothing was sent to the API for this item.",
+		description:
+			"Check this item's parameters and the expressions that fill them. Nothing was sent to the API for this item.",
 	};
 }
 
@@ -132,7 +135,10 @@ function planCheck(run: Run, item: Item, settings: WaitSettings): void {
 	job.generationId = generationId;
 	job.state = 'pending';
 	if (!settings.split) return;
-	const carried = readCarriedWait(run.ctx.getInputData()[job.index]?.json?.veoWait, generationId, { now: run.start, maxLoopMs: LIMITS.maxWait.max * 1000 });
+	const carried = readCarriedWait(run.ctx.getInputData()[job.index]?.json?.veoWait, generationId, {
+		now: run.start,
+		maxLoopMs: LIMITS.maxWait.max * 1000,
+	});
 	if (carried && 'refused' in carried) {
 		throw new InputError(
 			'veoWait',
@@ -140,7 +146,10 @@ function planCheck(run: Run, item: Item, settings: WaitSettings): void {
 			`Pass the items of the Running output on to Get Generation unchanged: veoWait holds the loop's deadline. Or remove the veoWait field: this node then keeps the deadline it gave generation ${generationId} earlier in this execution (or starts Max Wait at this check, if it has not seen it before).`,
 		);
 	}
-	const span = loopsOf(run).join(generationId, carried, { startedAt: run.start, deadline: run.start + settings.maxWaitMs });
+	const span = loopsOf(run).join(generationId, carried, {
+		startedAt: run.start,
+		deadline: run.start + settings.maxWaitMs,
+	});
 	job.loopDeadline = span.deadline;
 	item.loop = { startedAt: span.startedAt, checksBefore: carried?.checks ?? 0 };
 	if (carried?.cost) job.cost = carried.cost;
@@ -177,7 +186,9 @@ async function planSubmit(run: Run, item: Item): Promise<void> {
 	}
 	run.ledger.lostEarlier(job);
 	job.state = 'failed';
-	job.failure = ambiguousSubmit(`An earlier try of this node in this execution sent this generation and lost the API's answer (${remembered.reason})`);
+	job.failure = ambiguousSubmit(
+		`An earlier try of this node in this execution sent this generation and lost the API's answer (${remembered.reason})`,
+	);
 }
 
 /** The item a job of the wait loop stands for: jobs are numbered by their item's index. */

@@ -38,7 +38,9 @@ const STORE_KEY = 'veoSubmitted';
 
 /** The submit's key in the record: its item and a hash of what it sends. The spend record keys by it too. */
 export function keyOf(request: SubmittedRequest): string {
-	const fingerprint = createHash('sha256').update(`${request.path}\n${JSON.stringify(request.body)}`).digest('hex');
+	const fingerprint = createHash('sha256')
+		.update(`${request.path}\n${JSON.stringify(request.body)}`)
+		.digest('hex');
 	return `${request.itemIndex}:${fingerprint}`;
 }
 
@@ -51,20 +53,29 @@ export class SubmitMemory {
 		private readonly runIndex: number,
 	) {
 		const existing = context[STORE_KEY];
-		this.entries = existing && typeof existing === 'object' && !Array.isArray(existing) ? (existing as Record<string, Entry>) : {};
+		this.entries =
+			existing && typeof existing === 'object' && !Array.isArray(existing)
+				? (existing as Record<string, Entry>)
+				: {};
 		context[STORE_KEY] = this.entries as unknown as IDataObject;
-		for (const [key, entry] of Object.entries(this.entries)) if (entry.run !== runIndex) delete this.entries[key];
+		for (const [key, entry] of Object.entries(this.entries))
+			if (entry.run !== runIndex) delete this.entries[key];
 	}
 
 	recall(request: SubmittedRequest): Remembered | undefined {
 		const entry = this.entries[keyOf(request)];
-		if (entry?.generationId) return { generationId: entry.generationId, cost: readCost(entry.cost) };
+		if (entry?.generationId)
+			return { generationId: entry.generationId, cost: readCost(entry.cost) };
 		if (entry?.mayExist) return { mayExist: true, reason: entry.reason ?? '' };
 		return undefined;
 	}
 
 	accepted(request: SubmittedRequest, generationId: string, cost?: Cost): void {
-		this.entries[keyOf(request)] = { run: this.runIndex, generationId, ...(cost ? { cost: { ...cost } } : {}) };
+		this.entries[keyOf(request)] = {
+			run: this.runIndex,
+			generationId,
+			...(cost ? { cost: { ...cost } } : {}),
+		};
 	}
 
 	mayExist(request: SubmittedRequest, reason: string): void {

@@ -38,7 +38,8 @@ function networkFailure(problem: NetworkProblem, generationId?: string): Failure
 
 /** A 3xx: the node follows no redirect, so the key and the prompt never go to another address. */
 function redirectFailure(response: ApiResponse, generationId?: string): Failure {
-	const location = typeof response.headers.location === 'string' ? ` to ${response.headers.location}` : '';
+	const location =
+		typeof response.headers.location === 'string' ? ` to ${response.headers.location}` : '';
 	return {
 		kind: 'http',
 		httpCode: response.statusCode,
@@ -50,10 +51,18 @@ function redirectFailure(response: ApiResponse, generationId?: string): Failure 
 
 /** A failure of a submit the API may nevertheless have processed. */
 function possiblyAccepted(failure: Failure): Failure {
-	return { ...failure, kind: 'ambiguous-submit', description: `${failure.description} ${AMBIGUOUS_SUBMIT}` };
+	return {
+		...failure,
+		kind: 'ambiguous-submit',
+		description: `${failure.description} ${AMBIGUOUS_SUBMIT}`,
+	};
 }
 
-export async function submitGeneration(step: ApiContext, request: GenerateRequest, job: Job): Promise<SubmitOutcome> {
+export async function submitGeneration(
+	step: ApiContext,
+	request: GenerateRequest,
+	job: Job,
+): Promise<SubmitOutcome> {
 	const result = await apiRequest(step.ctx, step.baseUrl, step.clock, {
 		method: 'POST',
 		path: request.path,
@@ -66,20 +75,34 @@ export async function submitGeneration(step: ApiContext, request: GenerateReques
 		if (!problem.mayHaveArrived) return { type: 'retry', failure: networkFailure(problem) };
 		// A cancel or a deadline can cut off a submit the API has already accepted.
 		const what = problem.cancelled ? 'the execution was cancelled' : networkReason(problem.code);
-		return { type: 'failed', failure: ambiguousSubmit(`No answer to the submit: ${what} after the request was sent`) };
+		return {
+			type: 'failed',
+			failure: ambiguousSubmit(`No answer to the submit: ${what} after the request was sent`),
+		};
 	}
 	const { response } = result;
 	const { statusCode, body } = response;
 	if (statusCode >= 200 && statusCode < 300) {
 		const generation = asGeneration(body, 'submit');
-		if (generation) return { type: 'accepted', generation, cost: costOfSubmit(generation, response.headers) };
-		return { type: 'failed', failure: ambiguousSubmit(`The API answered HTTP ${statusCode} without a generation id`) };
+		if (generation)
+			return { type: 'accepted', generation, cost: costOfSubmit(generation, response.headers) };
+		return {
+			type: 'failed',
+			failure: ambiguousSubmit(`The API answered HTTP ${statusCode} without a generation id`),
+		};
 	}
 	if (statusCode >= 300 && statusCode < 400) {
 		const failure = redirectFailure(response);
 		// 301, 302 and 303 answer a POST that the server may have processed; 307 and 308 ask for it
 		// to be sent again elsewhere, so nothing was created.
-		if (statusCode === 307 || statusCode === 308) return { type: 'failed', failure: { ...failure, description: `Nothing was created by this answer. ${failure.description}` } };
+		if (statusCode === 307 || statusCode === 308)
+			return {
+				type: 'failed',
+				failure: {
+					...failure,
+					description: `Nothing was created by this answer. ${failure.description}`,
+				},
+			};
 		return { type: 'failed', failure: possiblyAccepted(failure) };
 	}
 	const failure = httpFailure(statusCode, body, 'submit', undefined, job.attempts);
@@ -101,7 +124,11 @@ function otherGeneration(asked: string, answered: string): Failure {
 	};
 }
 
-export async function pollGeneration(step: ApiContext, pollPath: string, job: Job): Promise<PollOutcome> {
+export async function pollGeneration(
+	step: ApiContext,
+	pollPath: string,
+	job: Job,
+): Promise<PollOutcome> {
 	const id = job.generationId as string;
 	const result = await apiRequest(step.ctx, step.baseUrl, step.clock, {
 		method: 'GET',
@@ -113,14 +140,26 @@ export async function pollGeneration(step: ApiContext, pollPath: string, job: Jo
 	const { statusCode, body } = response;
 	if (statusCode >= 200 && statusCode < 300) {
 		const generation = asGeneration(body, 'poll');
-		if (generation && generation.id !== id) return { type: 'retry', failure: otherGeneration(id, generation.id) };
+		if (generation && generation.id !== id)
+			return { type: 'retry', failure: otherGeneration(id, generation.id) };
 		if (generation) return { type: 'status', generation, cost: costOfGeneration(generation) };
-		return { type: 'retry', failure: { kind: 'http', httpCode: statusCode, message: `The API's answer about generation ${id} was unreadable`, description: '' } };
+		return {
+			type: 'retry',
+			failure: {
+				kind: 'http',
+				httpCode: statusCode,
+				message: `The API's answer about generation ${id} was unreadable`,
+				description: '',
+			},
+		};
 	}
-	if (statusCode >= 300 && statusCode < 400) return { type: 'failed', failure: redirectFailure(response, id) };
+	if (statusCode >= 300 && statusCode < 400)
+		return { type: 'failed', failure: redirectFailure(response, id) };
 	const failure = httpFailure(statusCode, body, 'poll', id, job.attempts);
 	// The API may not know at once a generation it has just accepted.
-	if (statusCode === 404 && job.submittedHere && job.attempts < NOT_FOUND_GRACE) return { type: 'retry', failure };
-	if (statusCode === 429 || statusCode === 408 || statusCode >= 500) return { type: 'retry', failure };
+	if (statusCode === 404 && job.submittedHere && job.attempts < NOT_FOUND_GRACE)
+		return { type: 'retry', failure };
+	if (statusCode === 429 || statusCode === 408 || statusCode >= 500)
+		return { type: 'retry', failure };
 	return { type: 'failed', failure };
 }

@@ -23,11 +23,21 @@ export const TOOL_CALL_RUN = -1;
  * whether the generation may exist. Run totals, the API's raw answer and the like are left out:
  * every token of a tool's answer is read by the model.
  */
-const AGENT_FIELDS = ['id', 'status', 'videoUrl', 'cost', 'timedOut', 'error', 'description', 'generationMayExist'] as const;
+const AGENT_FIELDS = [
+	'id',
+	'status',
+	'videoUrl',
+	'cost',
+	'timedOut',
+	'error',
+	'description',
+	'generationMayExist',
+] as const;
 
 /** One output row as the agent should see it; the pairing and any downloaded MP4 stay. */
 export function agentRow(row: INodeExecutionData): INodeExecutionData {
 	const json: IDataObject = {};
-	for (const field of AGENT_FIELDS) if (row.json[field] !== undefined) json[field] = row.json[field];
+	for (const field of AGENT_FIELDS)
+		if (row.json[field] !== undefined) json[field] = row.json[field];
 	return { ...row, json };
 }

@@ -12,7 +12,18 @@ import type { Failure } from '../shared/errors';
 import type { Generation } from '../transport/generation';
 import { statusOf } from '../transport/generation';
 import type { Job } from './machine';
-import { acceptJob, AFTER_ROUND, ambiguousSubmit, backoffMs, countRetry, expireJob, failJob, finishDownload, isActive, settleJob } from './machine';
+import {
+	acceptJob,
+	AFTER_ROUND,
+	ambiguousSubmit,
+	backoffMs,
+	countRetry,
+	expireJob,
+	failJob,
+	finishDownload,
+	isActive,
+	settleJob,
+} from './machine';
 
 export type { Job, JobResult } from './machine';
 export { backoffMs } from './machine';
@@ -98,7 +109,11 @@ function unexpected(step: 'submit' | 'poll' | 'download', error: unknown): Failu
 	const reason = error instanceof Error ? error.message : String(error);
 	const message = `The ${step} failed unexpectedly: ${reason}`;
 	if (step === 'submit') return ambiguousSubmit(message);
-	return { kind: step === 'download' ? 'download' : 'network', message, description: 'Run Get Generation with this id to try again.' };
+	return {
+		kind: step === 'download' ? 'download' : 'network',
+		message,
+		description: 'Run Get Generation with this id to try again.',
+	};
 }
 
 async function inParallel<T>(limit: number, tasks: Array<() => Promise<T>>): Promise<void> {
@@ -113,11 +128,17 @@ async function inParallel<T>(limit: number, tasks: Array<() => Promise<T>>): Pro
 }
 
 export function progressOf(jobs: Job[]): Progress {
-	const count = (...states: Job['state'][]) => jobs.filter((job) => states.includes(job.state)).length;
+	const count = (...states: Job['state'][]) =>
+		jobs.filter((job) => states.includes(job.state)).length;
 	const statuses: Record<string, number> = {};
 	for (const job of jobs) {
 		if (job.state !== 'pending' && job.state !== 'downloading') continue;
-		const status = job.state === 'downloading' ? 'downloading' : job.generation ? statusOf(job.generation) || 'submitted' : 'submitted';
+		const status =
+			job.state === 'downloading'
+				? 'downloading'
+				: job.generation
+					? statusOf(job.generation) || 'submitted'
+					: 'submitted';
 		statuses[status] = (statuses[status] ?? 0) + 1;
 	}
 	return {
@@ -237,7 +258,8 @@ class Scheduler {
 		}
 		const tasks = submits.map((job) => async () => await this.submitOne(job));
 		for (const job of active) {
-			if (job.state === 'pending' && job.nextAt <= now) tasks.push(async () => await this.pollOne(job));
+			if (job.state === 'pending' && job.nextAt <= now)
+				tasks.push(async () => await this.pollOne(job));
 		}
 		return tasks;
 	}
@@ -247,7 +269,8 @@ class Scheduler {
 		// Everything this round sent is next due together, one interval after the round: the
 		// jobs stay in step, so the loop wakes once per interval rather than once per job.
 		const end = this.deps.clock.now();
-		for (const job of this.jobs) if (job.nextAt === AFTER_ROUND) job.nextAt = end + job.pollIntervalMs;
+		for (const job of this.jobs)
+			if (job.nextAt === AFTER_ROUND) job.nextAt = end + job.pollIntervalMs;
 	}
 
 	/** Nothing due: sleep until the next poll, retry or deadline. False when cancelled meanwhile. */
@@ -256,7 +279,8 @@ class Scheduler {
 		let wake = Infinity;
 		for (const job of active) {
 			wake = Math.min(wake, job.deadline);
-			if (job.state === 'pending' || freeSlot || !job.waitForCompletion) wake = Math.min(wake, job.nextAt);
+			if (job.state === 'pending' || freeSlot || !job.waitForCompletion)
+				wake = Math.min(wake, job.nextAt);
 		}
 		return await this.deps.clock.sleep(Math.max(0, wake - now), this.deps.signal).then(
 			() => true,
@@ -265,7 +289,10 @@ class Scheduler {
 	}
 
 	private settle(job: Job, generation: Generation): void {
-		if (settleJob(job, generation, this.deps.clock.now(), this.downloads !== undefined) === 'download') this.downloads?.add(job);
+		if (
+			settleJob(job, generation, this.deps.clock.now(), this.downloads !== undefined) === 'download'
+		)
+			this.downloads?.add(job);
 	}
 
 	private async submitOne(job: Job): Promise<void> {
@@ -274,7 +301,10 @@ class Scheduler {
 			this.deps.admission?.settle(job);
 			return;
 		}
-		const outcome = await settled(this.deps.submit(job), (error): SubmitOutcome => ({ type: 'failed', failure: unexpected('submit', error) }));
+		const outcome = await settled(this.deps.submit(job), (error): SubmitOutcome => ({
+			type: 'failed',
+			failure: unexpected('submit', error),
+		}));
 		this.deps.admission?.settle(job, outcome);
 		if (outcome.type === 'accepted') acceptJob(job, outcome.generation, outcome.cost);
 		this.deps.onSubmitted?.(job, outcome);
@@ -294,13 +324,18 @@ class Scheduler {
 			this.limit = Math.max(1, Math.min(this.limit, running));
 			job.nextAt = this.deps.clock.now();
 		} else {
-			job.nextAt = this.deps.clock.now() + backoffMs(job.attempts, job.waitForCompletion ? job.pollIntervalMs : 16000);
+			job.nextAt =
+				this.deps.clock.now() +
+				backoffMs(job.attempts, job.waitForCompletion ? job.pollIntervalMs : 16000);
 		}
 	}
 
 	private async pollOne(job: Job): Promise<void> {
 		if (this.deps.clock.now() >= job.deadline) return;
-		const outcome = await settled(this.deps.poll(job), (error): PollOutcome => ({ type: 'retry', failure: unexpected('poll', error) }));
+		const outcome = await settled(this.deps.poll(job), (error): PollOutcome => ({
+			type: 'retry',
+			failure: unexpected('poll', error),
+		}));
 		if (outcome.type === 'status') {
 			job.attempts = 0;
 			if (outcome.cost) {

@@ -77,7 +77,7 @@ export function httpFailure(
 				...base,
 				message: `The API rejected the request${about}: ${own ?? 'Bad Request'}`,
 				description:
-					'The lines above are the API\'s own words about the fields it refused. Correct those fields (or the expression that fills them) and run again; nothing was charged.',
+					"The lines above are the API's own words about the fields it refused. Correct those fields (or the expression that fills them) and run again; nothing was charged.",
 			};
 		case 401:
 			return {

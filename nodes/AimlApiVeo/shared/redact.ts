@@ -28,7 +28,9 @@ const escapeRegExp = (text: string) => text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$
 
 /** A character as a URL carries it percent-encoded: its UTF-8 bytes as `%XX` each. */
 function percentEncoded(char: string): string {
-	return [...Buffer.from(char, 'utf8')].map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join('');
+	return [...Buffer.from(char, 'utf8')]
+		.map((byte) => `%${byte.toString(16).padStart(2, '0')}`)
+		.join('');
 }
 
 /**
@@ -62,7 +64,8 @@ export function secretOf(apiKey: unknown): Secret {
 		}
 		const copy: Record<string, unknown> = {};
 		copies.set(value, copy);
-		for (const [name, entry] of Object.entries(value)) copy[scrubText(name)] = scrub(entry, copies, depth + 1);
+		for (const [name, entry] of Object.entries(value))
+			copy[scrubText(name)] = scrub(entry, copies, depth + 1);
 		return copy;
 	};
 	return {

@@ -43,7 +43,11 @@ export function costOfGeneration(generation: unknown): Cost | undefined {
 	const meta = (generation as { meta?: unknown } | undefined)?.meta;
 	const usage = meta && typeof meta === 'object' ? (meta as { usage?: unknown }).usage : undefined;
 	if (!usage || typeof usage !== 'object') return undefined;
-	const { credits_used: creditsUsed, tokens_used: tokensUsed, usd_spent: usdSpent } = usage as Record<string, unknown>;
+	const {
+		credits_used: creditsUsed,
+		tokens_used: tokensUsed,
+		usd_spent: usdSpent,
+	} = usage as Record<string, unknown>;
 	return costFrom(nonNegative(creditsUsed) ?? nonNegative(tokensUsed), nonNegative(usdSpent));
 }
 
@@ -53,7 +57,11 @@ export function costOfGeneration(generation: unknown): Cost | undefined {
  */
 export function costOfSubmit(body: unknown, headers: Record<string, unknown>): Cost | undefined {
 	return (
-		costOfGeneration(body) ?? costFrom(nonNegative(headers['x-aimlapi-credits-used']), nonNegative(headers['x-aimlapi-usd-spent']))
+		costOfGeneration(body) ??
+		costFrom(
+			nonNegative(headers['x-aimlapi-credits-used']),
+			nonNegative(headers['x-aimlapi-usd-spent']),
+		)
 	);
 }
 

@@ -53,7 +53,8 @@ export interface BudgetItem {
 }
 
 /** How a submit went, as far as the budget cares; the wait loop's submit outcomes fit this shape. */
-export type SubmitAnswer = { type: 'accepted'; cost?: Cost } | { type: 'limited' | 'retry' | 'failed'; failure: Failure };
+export type SubmitAnswer =
+	{ type: 'accepted'; cost?: Cost } | { type: 'limited' | 'retry' | 'failed'; failure: Failure };
 
 /** Where the ledger finds a job's request and its key in the submit record. */
 export interface LedgerSources {
@@ -88,12 +89,14 @@ export class Ledger {
 	admit(job: BudgetItem): 'send' | 'hold' | Failure {
 		const request = this.sources.requestOf(job);
 		if (!this.limited || !request) return 'send';
-		if (this.limits.maxVideos !== undefined && this.committedVideos() >= this.limits.maxVideos) return this.refuse(job, request);
+		if (this.limits.maxVideos !== undefined && this.committedVideos() >= this.limits.maxVideos)
+			return this.refuse(job, request);
 		const key = priceKey(request);
 		const answered = this.record.learned(key) !== undefined;
 		if (!answered && this.probing.has(key)) return 'hold';
 		const estimate = this.estimate(request);
-		if (this.maxCredits !== undefined && this.committedCredits() + estimate > this.maxCredits) return this.refuse(job, request);
+		if (this.maxCredits !== undefined && this.committedCredits() + estimate > this.maxCredits)
+			return this.refuse(job, request);
 		this.reserved.set(job.index, estimate);
 		if (!answered) this.probing.add(key);
 		return 'send';
@@ -178,9 +181,14 @@ export class Ledger {
 
 	/** The batch's estimate for a balance check: the items the budget would let through. */
 	batchEstimate(requests: GenerateRequest[]): number {
-		const counted = this.limits.maxVideos !== undefined ? requests.slice(0, Math.max(0, this.limits.maxVideos - this.committedVideos())) : requests;
+		const counted =
+			this.limits.maxVideos !== undefined
+				? requests.slice(0, Math.max(0, this.limits.maxVideos - this.committedVideos()))
+				: requests;
 		const sum = this.estimateAll(counted);
-		return this.maxCredits !== undefined ? Math.min(sum, Math.max(0, this.maxCredits - this.committedCredits())) : sum;
+		return this.maxCredits !== undefined
+			? Math.min(sum, Math.max(0, this.maxCredits - this.committedCredits()))
+			: sum;
 	}
 
 	/**
@@ -213,7 +221,8 @@ export class Ledger {
 	budgetText(): string {
 		const parts: string[] = [];
 		if (this.limits.maxUsd !== undefined) parts.push(formatUsd(this.limits.maxUsd));
-		if (this.limits.maxVideos !== undefined) parts.push(`${this.limits.maxVideos} ${this.limits.maxVideos === 1 ? 'video' : 'videos'}`);
+		if (this.limits.maxVideos !== undefined)
+			parts.push(`${this.limits.maxVideos} ${this.limits.maxVideos === 1 ? 'video' : 'videos'}`);
 		return parts.join(' or ');
 	}
 
@@ -248,7 +257,9 @@ export class Ledger {
 		const submitKey = this.sources.submitKeyOf(job);
 		if (submitKey) this.record.refuse(submitKey);
 		const raised = (this.record.learned(priceKey(request)) ?? 0) > tableEstimate(request);
-		const next = raised ? "from what this execution's generations with the same model and settings cost" : "from the node's price table";
+		const next = raised
+			? "from what this execution's generations with the same model and settings cost"
+			: "from the node's price table";
 		return {
 			kind: 'budget',
 			message: `Not submitted: this execution's budget of ${this.budgetText()} was reached; nothing was charged for this item`,

@@ -58,9 +58,13 @@ export const DEFAULT_DURATION_S = 8;
 /** The table's estimate for one request, in credits; a model without a row is priced as the dearest. */
 export function tableEstimate(request: Pick<GenerateRequest, 'body'>): number {
 	const model = String(request.body.model);
-	const price = PRICES[model]?.usdPerSecond ?? Math.max(...Object.values(PRICES).map((row) => row.usdPerSecond));
+	const price =
+		PRICES[model]?.usdPerSecond ??
+		Math.max(...Object.values(PRICES).map((row) => row.usdPerSecond));
 	const duration = Number(request.body.duration ?? DEFAULT_DURATION_S);
-	return creditsOfUsd(price * (Number.isFinite(duration) && duration > 0 ? duration : DEFAULT_DURATION_S));
+	return creditsOfUsd(
+		price * (Number.isFinite(duration) && duration > 0 ? duration : DEFAULT_DURATION_S),
+	);
 }
 
 /**

@@ -61,7 +61,8 @@ const STORE_KEY = 'veoSpend';
 /** Distinct model settings whose price is remembered; past it, the price table's figure is used. */
 const MAX_LEARNED = 500;
 
-const hashOf = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 32);
+const hashOf = (text: string): string =>
+	createHash('sha256').update(text).digest('hex').slice(0, 32);
 
 function count(value: unknown): number {
 	return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0;
@@ -79,7 +80,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function readStored(value: unknown): Stored {
 	if (!isRecord(value)) return { entries: {}, refusals: {}, folded: emptySums(), learned: {} };
 	const folded = emptySums();
-	if (isRecord(value.folded)) for (const field of Object.keys(folded) as Array<keyof SpendSums>) folded[field] = count(value.folded[field]);
+	if (isRecord(value.folded))
+		for (const field of Object.keys(folded) as Array<keyof SpendSums>)
+			folded[field] = count(value.folded[field]);
 	return {
 		entries: isRecord(value.entries) ? (value.entries as Record<string, Entry>) : {},
 		refusals: isRecord(value.refusals) ? (value.refusals as Record<string, number>) : {},

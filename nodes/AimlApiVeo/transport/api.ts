@@ -30,9 +30,16 @@ export interface NetworkProblem {
 	cancelled: boolean;
 }
 
-export type ApiResult = { ok: true; response: ApiResponse } | { ok: false; problem: NetworkProblem };
+export type ApiResult =
+	{ ok: true; response: ApiResponse } | { ok: false; problem: NetworkProblem };
 
-const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NEVER_CONNECTED = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+]);
 const CANCELLED = new Set(['ERR_CANCELED', 'ABORT_ERR']);
 
 const CODE_WORDS: Record<string, string> = {
@@ -98,7 +105,14 @@ export async function apiRequest(
 		// deadline is enforced here: the node stops waiting for the answer, whatever the socket does.
 		sending.catch(() => undefined);
 		const response = await Promise.race([sending, rejectOnAbort(deadline.signal)]);
-		return { ok: true, response: { statusCode: response.statusCode, body: response.body, headers: response.headers ?? {} } };
+		return {
+			ok: true,
+			response: {
+				statusCode: response.statusCode,
+				body: response.body,
+				headers: response.headers ?? {},
+			},
+		};
 	} catch (error) {
 		// Only the error code is kept: the library's error carries the request, headers included.
 		const code = deadline.expired() ? 'ETIMEDOUT' : errorCode(error);
@@ -107,7 +121,9 @@ export async function apiRequest(
 			problem: {
 				code,
 				mayHaveArrived: !(code !== undefined && NEVER_CONNECTED.has(code)),
-				cancelled: !deadline.expired() && ((code !== undefined && CANCELLED.has(code)) || cancel?.aborted === true),
+				cancelled:
+					!deadline.expired() &&
+					((code !== undefined && CANCELLED.has(code)) || cancel?.aborted === true),
 			},
 		};
 	} finally {

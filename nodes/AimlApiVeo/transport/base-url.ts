@@ -18,7 +18,8 @@ export function isLoopback(hostname: string): boolean {
  * host that is not this machine, or a user name or password in the URL. `undefined` when neither.
  */
 export function keyTransportProblem(url: URL): 'not-https' | 'userinfo' | undefined {
-	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) return 'not-https';
+	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname)))
+		return 'not-https';
 	if (url.username !== '' || url.password !== '') return 'userinfo';
 	return undefined;
 }
@@ -42,7 +43,11 @@ export function resolveBaseUrl(raw: unknown): string {
 	const text = baseUrlText(raw);
 	const url = URL.canParse(text) ? new URL(text) : undefined;
 	if (!url) {
-		throw new InputError('Base URL', `The credential's Base URL is not a URL: "${text}"`, 'Use https://api.aimlapi.com');
+		throw new InputError(
+			'Base URL',
+			`The credential's Base URL is not a URL: "${text}"`,
+			'Use https://api.aimlapi.com',
+		);
 	}
 	const problem = keyTransportProblem(url);
 	if (problem === 'not-https') {
@@ -53,7 +58,11 @@ export function resolveBaseUrl(raw: unknown): string {
 		);
 	}
 	if (url.search || url.hash || problem === 'userinfo') {
-		throw new InputError('Base URL', "The credential's Base URL must not contain a query, fragment or user name", 'Use https://api.aimlapi.com');
+		throw new InputError(
+			'Base URL',
+			"The credential's Base URL must not contain a query, fragment or user name",
+			'Use https://api.aimlapi.com',
+		);
 	}
 	return `${url.origin}${url.pathname}`.replace(/\/+$/, '').replace(/\/v[12]$/, '');
 }
@@ -96,7 +105,8 @@ export interface RequestTarget {
 export function requestTargetUrl(options: RequestTarget): URL | undefined {
 	const raw = options.url ?? options.uri;
 	const target = raw === undefined || raw === null ? '' : String(raw);
-	const base = options.baseURL === undefined || options.baseURL === null ? undefined : String(options.baseURL);
+	const base =
+		options.baseURL === undefined || options.baseURL === null ? undefined : String(options.baseURL);
 	try {
 		if (target === '') return base !== undefined ? new URL(base) : undefined;
 		return new URL(target, base);

@@ -33,7 +33,11 @@ export interface DownloadLimits {
 }
 
 export function videoFileName(generationId: string): string {
-	const base = generationId.split(':')[0].replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 80) || 'video';
+	const base =
+		generationId
+			.split(':')[0]
+			.replace(/[^A-Za-z0-9._-]+/g, '-')
+			.slice(0, 80) || 'video';
 	return `veo-${base}.mp4`;
 }
 
@@ -56,7 +60,9 @@ const STORE_CAP_SETTING = 'N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE';
 
 function isStoreCapError(error: unknown): boolean {
 	if (!(error instanceof Error)) return false;
-	return error.constructor.name === 'FileTooLargeError' || error.message.includes(STORE_CAP_SETTING);
+	return (
+		error.constructor.name === 'FileTooLargeError' || error.message.includes(STORE_CAP_SETTING)
+	);
 }
 
 /** Whether the whole body came in, so that a failure after it was n8n's store, not the video host. */
@@ -66,7 +72,9 @@ function arrivedWhole(body: VideoStream): boolean {
 
 function storeRefusal(generationId: string, url: string, bytes: number, error: unknown): Failure {
 	const said = error instanceof Error ? error.message : String(error);
-	const limit = isStoreCapError(error) ? /max size limit of ([\d.]+) MB/.exec(said)?.[1] : undefined;
+	const limit = isStoreCapError(error)
+		? /max size limit of ([\d.]+) MB/.exec(said)?.[1]
+		: undefined;
 	const reason = isStoreCapError(error)
 		? `n8n's binary data store refused the ${megabytes(bytes)} video: it is over n8n's size limit${limit ? ` of ${limit} MB` : ''} for stored files (${STORE_CAP_SETTING})`
 		: `n8n's binary data store refused the ${megabytes(bytes)} video: ${said.slice(0, 300)}`;
@@ -81,7 +89,10 @@ function storeRefusal(generationId: string, url: string, bytes: number, error: u
 }
 
 type Download = { ok: true; binary: IBinaryData } | { ok: false; failure: Failure };
-type VideoStream = NodeJS.ReadableStream & { destroy(error?: Error): void; emit(event: string | symbol, ...args: unknown[]): boolean };
+type VideoStream = NodeJS.ReadableStream & {
+	destroy(error?: Error): void;
+	emit(event: string | symbol, ...args: unknown[]): boolean;
+};
 
 /**
  * Lets `inspect` see every chunk the binary store reads, whichever way it reads (a stream hands each
@@ -97,10 +108,15 @@ function watchChunks(stream: VideoStream, inspect: (chunk: Buffer) => void): voi
 }
 
 /** A URL the node sends no request to: not a URL, not HTTP(S), or holding the key's text. */
-function urlRefusal(generationId: string, url: string, secret: Pick<Secret, 'reveals'>): Failure | undefined {
+function urlRefusal(
+	generationId: string,
+	url: string,
+	secret: Pick<Secret, 'reveals'>,
+): Failure | undefined {
 	if (!URL.canParse(url)) return downloadFailure(generationId, url, 'the video URL is not a URL');
 	const { protocol } = new URL(url);
-	if (protocol !== 'https:' && protocol !== 'http:') return downloadFailure(generationId, url, `unsupported URL scheme ${protocol}`);
+	if (protocol !== 'https:' && protocol !== 'http:')
+		return downloadFailure(generationId, url, `unsupported URL scheme ${protocol}`);
 	// A request to it would hand the key to the video host (and to every log on the way).
 	if (secret.reveals(url)) return keyInUrlFailure(generationId, url);
 	return undefined;
@@ -116,7 +132,10 @@ export async function downloadVideo(
 ): Promise<Download> {
 	const refused = urlRefusal(generationId, url, secret);
 	if (refused) return { ok: false, failure: refused };
-	const failed = (reason: string): Download => ({ ok: false, failure: downloadFailure(generationId, url, reason) });
+	const failed = (reason: string): Download => ({
+		ok: false,
+		failure: downloadFailure(generationId, url, reason),
+	});
 	const deadline = deadlineAfter(clock, limits.timeLimitMs, ctx.getExecutionCancelSignal());
 	const tooSlow = `it did not finish within the download time limit of ${limits.timeLimitMs / 1000} s ("Download Time Limit")`;
 	let stopped: string | undefined;
@@ -139,7 +158,11 @@ export async function downloadVideo(
 				abortSignal: hangUp.signal,
 			})) as typeof response;
 		} catch (error) {
-			return failed(deadline.expired() ? tooSlow : `no answer from the video host: ${networkReason(errorCode(error))}`);
+			return failed(
+				deadline.expired()
+					? tooSlow
+					: `no answer from the video host: ${networkReason(errorCode(error))}`,
+			);
 		}
 		deadline.signal.removeEventListener('abort', hangUpEarly);
 		const stop = (reason: string) => {
@@ -154,30 +177,47 @@ export async function downloadVideo(
 		}
 		const announced = Number(response.headers['content-length']);
 		if (Number.isFinite(announced) && announced > limits.maxBytes) {
-			stop(`the video is ${megabytes(announced)}, more than the limit of ${megabytes(limits.maxBytes)} ("Max Video Size")`);
+			stop(
+				`the video is ${megabytes(announced)}, more than the limit of ${megabytes(limits.maxBytes)} ("Max Video Size")`,
+			);
 			return failed(stopped as string);
 		}
 		const mp4 = new Mp4Check();
 		watchChunks(response.body, (chunk) => {
 			const problem = mp4.push(chunk);
 			if (problem) stop(`the video host sent something that is not a video: ${problem}`);
-			else if (mp4.bytes > limits.maxBytes) stop(`the video grew past the limit of ${megabytes(limits.maxBytes)} ("Max Video Size")`);
+			else if (mp4.bytes > limits.maxBytes)
+				stop(`the video grew past the limit of ${megabytes(limits.maxBytes)} ("Max Video Size")`);
 		});
-		deadline.signal.addEventListener('abort', () => stop(deadline.expired() ? tooSlow : 'the execution was cancelled'), { once: true });
+		deadline.signal.addEventListener(
+			'abort',
+			() => stop(deadline.expired() ? tooSlow : 'the execution was cancelled'),
+			{ once: true },
+		);
 		let binary: IBinaryData;
 		try {
-			binary = await ctx.helpers.prepareBinaryData(response.body as never, videoFileName(generationId), 'video/mp4');
+			binary = await ctx.helpers.prepareBinaryData(
+				response.body as never,
+				videoFileName(generationId),
+				'video/mp4',
+			);
 		} catch (error) {
 			if (stopped) return failed(stopped);
 			if (isStoreCapError(error) || arrivedWhole(response.body)) {
 				return { ok: false, failure: storeRefusal(generationId, url, mp4.bytes, error) };
 			}
-			return failed(`the transfer broke off after ${mp4.bytes} bytes: ${networkReason(errorCode(error))}`);
+			return failed(
+				`the transfer broke off after ${mp4.bytes} bytes: ${networkReason(errorCode(error))}`,
+			);
 		}
 		if (stopped) return failed(stopped);
 		const verdict = mp4.finish();
 		if (!verdict.ok) {
-			return failed(verdict.incomplete ? `the transfer broke off: ${verdict.reason}` : `the video host sent something that is not a video: ${verdict.reason}`);
+			return failed(
+				verdict.incomplete
+					? `the transfer broke off: ${verdict.reason}`
+					: `the video host sent something that is not a video: ${verdict.reason}`,
+			);
 		}
 		return { ok: true, binary };
 	} finally {

@@ -19,15 +19,24 @@ const FAILING = new Set(['failed', 'failure', 'cancelled', 'canceled', 'expired'
 export type Verdict =
 	| { state: 'running' }
 	| { state: 'completed'; videoUrl: string }
-	| { state: 'failed'; kind: 'status-error' | 'status-failed' | 'no-video'; message: string; description: string };
+	| {
+			state: 'failed';
+			kind: 'status-error' | 'status-failed' | 'no-video';
+			message: string;
+			description: string;
+	  };
 
 /** The status in lower case, as the node compares and reports it. */
 export function statusOf(generation: Pick<Generation, 'status'>): string {
-	return String(generation.status ?? '').trim().toLowerCase();
+	return String(generation.status ?? '')
+		.trim()
+		.toLowerCase();
 }
 
 function failed(generation: Generation, status: string): Verdict {
-	const name = generation.error?.name ?? (status === 'error' ? 'Error' : `status "${String(generation.status)}"`);
+	const name =
+		generation.error?.name ??
+		(status === 'error' ? 'Error' : `status "${String(generation.status)}"`);
 	const reason = generation.error?.message ?? 'no reason given';
 	const documented = status === 'error';
 	return {
@@ -46,7 +55,8 @@ export function judge(generation: Generation): Verdict {
 	const status = statusOf(generation);
 	if (status === 'completed') {
 		const url = generation.video?.url;
-		if (typeof url === 'string' && url.trim() !== '') return { state: 'completed', videoUrl: url.trim() };
+		if (typeof url === 'string' && url.trim() !== '')
+			return { state: 'completed', videoUrl: url.trim() };
 		return {
 			state: 'failed',
 			kind: 'no-video',
@@ -73,7 +83,10 @@ function isUrlSafe(id: string): boolean {
  * Parses a poll or submit body; undefined when it is not a generation (empty or malformed). A submit
  * answer that carries an id is an accepted generation even without a status: it is then `queued`.
  */
-export function asGeneration(body: unknown, phase: 'submit' | 'poll' = 'poll'): Generation | undefined {
+export function asGeneration(
+	body: unknown,
+	phase: 'submit' | 'poll' = 'poll',
+): Generation | undefined {
 	let value = body;
 	if (typeof value === 'string') {
 		try {
@@ -84,9 +97,14 @@ export function asGeneration(body: unknown, phase: 'submit' | 'poll' = 'poll'): 
 	}
 	if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
 	const { id, status } = value as { id?: unknown; status?: unknown };
-	const hasId = (typeof id === 'string' && id.trim() !== '') || (typeof id === 'number' && Number.isFinite(id));
+	const hasId =
+		(typeof id === 'string' && id.trim() !== '') || (typeof id === 'number' && Number.isFinite(id));
 	if (!hasId || !isUrlSafe(String(id))) return undefined;
 	const hasStatus = typeof status === 'string' && status.trim() !== '';
 	if (!hasStatus && phase === 'poll') return undefined;
-	return { ...(value as Generation), id: String(id).trim(), status: hasStatus ? (status as string) : 'queued' };
+	return {
+		...(value as Generation),
+		id: String(id).trim(),
+		status: hasStatus ? (status as string) : 'queued',
+	};
 }

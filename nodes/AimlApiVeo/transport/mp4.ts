@@ -19,7 +19,8 @@ function describeStart(preview: Buffer): string {
 	if (preview.length === 0) return 'it is empty';
 	const text = preview.toString('latin1');
 	const printable = text.replace(/[^\x20-\x7e]/g, '');
-	if (printable.length >= text.length * 0.9) return `it starts with "${printable.trim().slice(0, 40)}"`;
+	if (printable.length >= text.length * 0.9)
+		return `it starts with "${printable.trim().slice(0, 40)}"`;
 	return 'its first bytes are not an MP4 header';
 }
 
@@ -36,7 +37,10 @@ export class Mp4Check {
 	/** Feeds the next chunk; returns a reason as soon as the bytes cannot be an MP4. */
 	push(chunk: Buffer): string | undefined {
 		if (this.preview.length < PREVIEW_BYTES) {
-			this.preview = Buffer.concat([this.preview, chunk.subarray(0, PREVIEW_BYTES - this.preview.length)]);
+			this.preview = Buffer.concat([
+				this.preview,
+				chunk.subarray(0, PREVIEW_BYTES - this.preview.length),
+			]);
 		}
 		const start = this.bytes;
 		this.bytes += chunk.length;
@@ -50,12 +54,26 @@ export class Mp4Check {
 
 	finish(): Mp4Verdict {
 		if (this.problem) return { ok: false, reason: this.problem, incomplete: false };
-		if (this.types.size === 0) return { ok: false, reason: `it is not an MP4 (${describeStart(this.preview)})`, incomplete: this.bytes > 0 };
+		if (this.types.size === 0)
+			return {
+				ok: false,
+				reason: `it is not an MP4 (${describeStart(this.preview)})`,
+				incomplete: this.bytes > 0,
+			};
 		if (!this.toEnd && this.bytes !== this.nextBox) {
-			return { ok: false, reason: `the MP4 is incomplete: it ends after ${this.bytes} bytes, inside a box that needs ${this.nextBox}`, incomplete: true };
+			return {
+				ok: false,
+				reason: `the MP4 is incomplete: it ends after ${this.bytes} bytes, inside a box that needs ${this.nextBox}`,
+				incomplete: true,
+			};
 		}
 		const missing = ['moov', 'mdat'].filter((type) => !this.types.has(type));
-		if (missing.length > 0) return { ok: false, reason: `the MP4 is incomplete: it has no ${missing.join(' or ')} box`, incomplete: true };
+		if (missing.length > 0)
+			return {
+				ok: false,
+				reason: `the MP4 is incomplete: it has no ${missing.join(' or ')} box`,
+				incomplete: true,
+			};
 		return { ok: true };
 	}
 

@@ -30,7 +30,13 @@ function step(what, command, args) {
 function assertPortFree(port, what) {
 	return new Promise((resolve, reject) => {
 		const server = net.createServer();
-		server.once('error', () => reject(new Error(`port ${port} (${what}) is in use on 127.0.0.1; stop what uses it or set another port (see test/e2e/rig/dev.js)`)));
+		server.once('error', () =>
+			reject(
+				new Error(
+					`port ${port} (${what}) is in use on 127.0.0.1; stop what uses it or set another port (see test/e2e/rig/dev.js)`,
+				),
+			),
+		);
 		server.listen(port, '127.0.0.1', () => server.close(resolve));
 	});
 }
@@ -57,9 +63,17 @@ async function main() {
 	fs.rmSync(tarball, { force: true });
 	say(`installed ${path.basename(tarball)} into the n8n user folder ${userFolder}`);
 
-	const { startSimulator } = require(path.join(instance.REPO_ROOT, '.build', 'test', 'simulator', 'index.js'));
-	const simulator = await startSimulator({ port: SIMULATOR_PORT, cdnPort: CDN_PORT, generationMs: 8000 });
-	say(`simulator: API ${simulator.baseUrl}, CDN ${simulator.cdnUrl} (a video is ready 8 s after submit)`);
+	const { startSimulator } = require(
+		path.join(instance.REPO_ROOT, '.build', 'test', 'simulator', 'index.js'),
+	);
+	const simulator = await startSimulator({
+		port: SIMULATOR_PORT,
+		cdnPort: CDN_PORT,
+		generationMs: 8000,
+	});
+	say(
+		`simulator: API ${simulator.baseUrl}, CDN ${simulator.cdnUrl} (a video is ready 8 s after submit)`,
+	);
 
 	const env = instance.n8nEnv(n8n, userFolder, {
 		// the examples write to output/…, relative to n8n's working folder
@@ -79,21 +93,37 @@ async function main() {
 	process.on('SIGTERM', () => stop(0));
 
 	try {
-		await instance.importCredential(n8n, env, devDir, { apiKey: 'sim-test-key', baseUrl: simulator.baseUrl });
+		await instance.importCredential(n8n, env, devDir, {
+			apiKey: 'sim-test-key',
+			baseUrl: simulator.baseUrl,
+		});
 		const workflows = path.join(devDir, 'workflows');
 		fs.rmSync(workflows, { recursive: true, force: true });
 		fs.mkdirSync(workflows);
 		const ids = {};
-		for (const file of fs.readdirSync(path.join(instance.REPO_ROOT, 'examples')).filter((name) => name.endsWith('.json'))) {
-			const workflow = JSON.parse(fs.readFileSync(path.join(instance.REPO_ROOT, 'examples', file), 'utf8'));
+		for (const file of fs
+			.readdirSync(path.join(instance.REPO_ROOT, 'examples'))
+			.filter((name) => name.endsWith('.json'))) {
+			const workflow = JSON.parse(
+				fs.readFileSync(path.join(instance.REPO_ROOT, 'examples', file), 'utf8'),
+			);
 			const id = `dev${file.replace(/\.json$/, '').replace(/[^A-Za-z0-9]/g, '')}`.slice(0, 16);
 			ids[file] = id;
-			fs.writeFileSync(path.join(workflows, file), JSON.stringify({ ...workflow, id, active: false }, null, '\t'));
+			fs.writeFileSync(
+				path.join(workflows, file),
+				JSON.stringify({ ...workflow, id, active: false }, null, '\t'),
+			);
 		}
 		await instance.importWorkflows(n8n, env, workflows);
-		say(`imported the credential "${instance.CREDENTIAL_NAME}" (pointing at the simulator) and ${Object.keys(ids).length} example workflows`);
+		say(
+			`imported the credential "${instance.CREDENTIAL_NAME}" (pointing at the simulator) and ${Object.keys(ids).length} example workflows`,
+		);
 
-		n8nProcess = await instance.startN8n(n8n, { ...env }, { port: N8N_PORT, stdio: ['ignore', 'inherit', 'inherit'], cwd: devDir });
+		n8nProcess = await instance.startN8n(
+			n8n,
+			{ ...env },
+			{ port: N8N_PORT, stdio: ['ignore', 'inherit', 'inherit'], cwd: devDir },
+		);
 		// a fresh user folder gets its owner here; later runs find it already set up
 		await instance.ownerCookie(n8nProcess.url);
 		n8nProcess.child.on('exit', (code) => {
@@ -104,7 +134,9 @@ async function main() {
 		});
 		const example = ids['text-to-video.json'];
 		say('');
-		say(`n8n ${n8n.version} is ready in ${((Date.now() - started) / 1000).toFixed(0)} s: ${n8nProcess.url}`);
+		say(
+			`n8n ${n8n.version} is ready in ${((Date.now() - started) / 1000).toFixed(0)} s: ${n8nProcess.url}`,
+		);
 		say(`log in as ${instance.OWNER.email} / ${instance.OWNER.password}`);
 		if (example) say(`an example with the node: ${n8nProcess.url}/workflow/${example}`);
 		say(`the package: ${installed.packageDir} (run "npm run dev" again after a change)`);

@@ -17,7 +17,10 @@ function nodeOf(workflow, name) {
 /** The example with `count` prompts of its own. */
 function exampleWithPrompts(count, label) {
 	const workflow = JSON.parse(fs.readFileSync(EXAMPLE, 'utf8'));
-	const rows = Array.from({ length: count }, (_, i) => ({ name: `${label}-${i}`, prompt: `${label} clip ${i}` }));
+	const rows = Array.from({ length: count }, (_, i) => ({
+		name: `${label}-${i}`,
+		prompt: `${label} clip ${i}`,
+	}));
 	nodeOf(workflow, 'Prompts').parameters.jsonOutput = JSON.stringify({ rows });
 	return workflow;
 }
@@ -34,8 +37,14 @@ function inRunWorkflow({ prompts, pollIntervalS, label = 'in-run' }) {
 	const workflow = exampleWithPrompts(prompts, label);
 	const generate = nodeOf(workflow, 'Generate Video');
 	const { splitByState, loopOptions, ...parameters } = generate.parameters;
-	generate.parameters = { ...parameters, waitForCompletion: true, waitOptions: { pollInterval: pollIntervalS, maxWait: 3600 } };
-	workflow.nodes = workflow.nodes.filter((node) => node.name !== 'Wait' && node.name !== 'Check Generations');
+	generate.parameters = {
+		...parameters,
+		waitForCompletion: true,
+		waitOptions: { pollInterval: pollIntervalS, maxWait: 3600 },
+	};
+	workflow.nodes = workflow.nodes.filter(
+		(node) => node.name !== 'Wait' && node.name !== 'Check Generations',
+	);
 	delete workflow.connections.Wait;
 	delete workflow.connections['Check Generations'];
 	workflow.connections['Generate Video'] = { main: [[{ node: 'Videos', type: 'main', index: 0 }]] };

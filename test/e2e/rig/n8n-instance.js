@@ -12,7 +12,12 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const PACKAGE_NAME = require(path.join(REPO_ROOT, 'package.json')).name;
 const CREDENTIAL_ID = 'aimlapi-veo-credential';
 const CREDENTIAL_NAME = 'AIML API account';
-const OWNER = { email: 'owner@example.com', firstName: 'Local', lastName: 'Owner', password: 'Veo-local-1234' };
+const OWNER = {
+	email: 'owner@example.com',
+	firstName: 'Local',
+	lastName: 'Owner',
+	password: 'Veo-local-1234',
+};
 
 function withNodePath(nodeBinDir, env = process.env) {
 	return { ...env, PATH: `${nodeBinDir}${path.delimiter}${env.PATH}` };
@@ -21,7 +26,9 @@ function withNodePath(nodeBinDir, env = process.env) {
 function check(result, what) {
 	if (result.error) throw new Error(`${what}: ${result.error.message}`);
 	if (result.status !== 0) {
-		throw new Error(`${what} exited with ${result.status}\n${String(result.stdout ?? '').slice(-4000)}\n${String(result.stderr ?? '').slice(-4000)}`);
+		throw new Error(
+			`${what} exited with ${result.status}\n${String(result.stdout ?? '').slice(-4000)}\n${String(result.stderr ?? '').slice(-4000)}`,
+		);
 	}
 	return result;
 }
@@ -30,7 +37,10 @@ function check(result, what) {
 function packPackage(destDir) {
 	fs.mkdirSync(destDir, { recursive: true });
 	const result = check(
-		spawnSync('npm', ['pack', '--json', '--pack-destination', destDir], { cwd: REPO_ROOT, encoding: 'utf8' }),
+		spawnSync('npm', ['pack', '--json', '--pack-destination', destDir], {
+			cwd: REPO_ROOT,
+			encoding: 'utf8',
+		}),
 		'npm pack',
 	);
 	const [report] = JSON.parse(result.stdout);
@@ -52,14 +62,30 @@ function installIntoUserFolder(userFolder, tarball, nodeBinDir) {
 	const packageDir = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
 	fs.rmSync(packageDir, { recursive: true, force: true });
 	fs.mkdirSync(packageDir, { recursive: true });
-	check(spawnSync('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1'], { encoding: 'utf8' }), 'tar -xzf');
+	check(
+		spawnSync('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1'], {
+			encoding: 'utf8',
+		}),
+		'tar -xzf',
+	);
 	const packageJsonPath = path.join(packageDir, 'package.json');
-	const { devDependencies, peerDependencies, optionalDependencies, ...packageJson } = JSON.parse(fs.readFileSync(packageJsonPath, 'utf8'));
+	const { devDependencies, peerDependencies, optionalDependencies, ...packageJson } = JSON.parse(
+		fs.readFileSync(packageJsonPath, 'utf8'),
+	);
 	fs.writeFileSync(packageJsonPath, JSON.stringify(packageJson, null, 2), 'utf8');
 	check(
 		spawnSync(
 			'npm',
-			['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false', '--loglevel=error'],
+			[
+				'install',
+				'--audit=false',
+				'--fund=false',
+				'--bin-links=false',
+				'--install-strategy=shallow',
+				'--ignore-scripts=true',
+				'--package-lock=false',
+				'--loglevel=error',
+			],
 			{ cwd: packageDir, encoding: 'utf8', env: withNodePath(nodeBinDir) },
 		),
 		'npm install in the unpacked package',
@@ -98,7 +124,8 @@ function n8nEnv(n8n, userFolder, extra = {}) {
 	const env = withNodePath(n8n.nodeBinDir);
 	for (const key of Object.keys(env)) {
 		// an outer n8n's or test runner's settings must not leak in
-		if (key.startsWith('N8N_') || key === 'DB_TYPE' || key === 'NODE_OPTIONS' || key === 'NODE_ENV') delete env[key];
+		if (key.startsWith('N8N_') || key === 'DB_TYPE' || key === 'NODE_OPTIONS' || key === 'NODE_ENV')
+			delete env[key];
 	}
 	return {
 		...env,
@@ -146,15 +173,28 @@ function runCli(n8n, env, args, { timeoutMs = 300000 } = {}) {
 
 async function importCredential(n8n, env, dir, { apiKey, baseUrl }) {
 	const file = path.join(dir, 'credential.json');
-	const credential = { id: CREDENTIAL_ID, name: CREDENTIAL_NAME, type: 'aimlVeoApi', data: { apiKey, baseUrl } };
+	const credential = {
+		id: CREDENTIAL_ID,
+		name: CREDENTIAL_NAME,
+		type: 'aimlVeoApi',
+		data: { apiKey, baseUrl },
+	};
 	fs.writeFileSync(file, JSON.stringify([credential], null, '\t'));
-	return check(await runCli(n8n, env, ['import:credentials', `--input=${file}`]), 'n8n import:credentials');
+	return check(
+		await runCli(n8n, env, ['import:credentials', `--input=${file}`]),
+		'n8n import:credentials',
+	);
 }
 
 /** Imports one workflow file, or every .json file of a folder. */
 async function importWorkflows(n8n, env, fileOrDir) {
-	const args = fs.statSync(fileOrDir).isDirectory() ? ['--separate', `--input=${fileOrDir}`] : [`--input=${fileOrDir}`];
-	return check(await runCli(n8n, env, ['import:workflow', ...args]), `n8n import:workflow ${path.basename(fileOrDir)}`);
+	const args = fs.statSync(fileOrDir).isDirectory()
+		? ['--separate', `--input=${fileOrDir}`]
+		: [`--input=${fileOrDir}`];
+	return check(
+		await runCli(n8n, env, ['import:workflow', ...args]),
+		`n8n import:workflow ${path.basename(fileOrDir)}`,
+	);
 }
 
 /** `n8n execute --id`; returns the run (IRun) that n8n prints after its log lines, or throws with the output. */
@@ -171,7 +211,9 @@ async function executeWorkflow(n8n, env, id) {
 		}
 	}
 	if (!run) {
-		throw new Error(`n8n execute --id=${id} printed no run (exit ${result.status})\n${stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`);
+		throw new Error(
+			`n8n execute --id=${id} printed no run (exit ${result.status})\n${stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`,
+		);
 	}
 	return { run, seconds: result.seconds, status: result.status };
 }
@@ -179,7 +221,10 @@ async function executeWorkflow(n8n, env, id) {
 /** The items a node output on its first run, first output. */
 function nodeItems(run, nodeName) {
 	const runs = run.data.resultData.runData[nodeName];
-	if (!runs) throw new Error(`node "${nodeName}" did not run; nodes that ran: ${Object.keys(run.data.resultData.runData).join(', ')}`);
+	if (!runs)
+		throw new Error(
+			`node "${nodeName}" did not run; nodes that ran: ${Object.keys(run.data.resultData.runData).join(', ')}`,
+		);
 	return runs[0].data.main[0];
 }
 
@@ -203,9 +248,18 @@ async function waitFor(check, timeoutMs, what) {
  */
 async function startN8n(n8n, env, { port, logFile, stdio, cwd } = {}) {
 	const brokerPort = await freePort();
-	const fullEnv = { ...env, N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(brokerPort), N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}` };
+	const fullEnv = {
+		...env,
+		N8N_PORT: String(port),
+		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+		N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}`,
+	};
 	const out = logFile ? fs.openSync(logFile, 'a') : 'ignore';
-	const child = spawn(n8n.node, [n8n.bin, 'start'], { env: fullEnv, cwd, stdio: stdio ?? ['ignore', out, out] });
+	const child = spawn(n8n.node, [n8n.bin, 'start'], {
+		env: fullEnv,
+		cwd,
+		stdio: stdio ?? ['ignore', out, out],
+	});
 	let exited = false;
 	child.on('exit', () => {
 		exited = true;
@@ -224,7 +278,8 @@ async function startN8n(n8n, env, { port, logFile, stdio, cwd } = {}) {
 	try {
 		await waitFor(
 			async () => {
-				if (exited) throw new Error(`n8n exited with ${child.exitCode}${logFile ? `; see ${logFile}` : ''}`);
+				if (exited)
+					throw new Error(`n8n exited with ${child.exitCode}${logFile ? `; see ${logFile}` : ''}`);
 				// n8n answers every route with 200 "n8n is starting up" until its database migrations have
 				// run (slow on a busy machine); /healthz/readiness turns 200 only then. /rest/settings
 				// answers before every controller is mounted; a GET of /rest/login answers 401 (not 404)
@@ -247,7 +302,9 @@ async function startN8n(n8n, env, { port, logFile, stdio, cwd } = {}) {
 }
 
 function cookieFrom(response) {
-	const header = response.headers.getSetCookie ? response.headers.getSetCookie().join('; ') : response.headers.get('set-cookie') ?? '';
+	const header = response.headers.getSetCookie
+		? response.headers.getSetCookie().join('; ')
+		: (response.headers.get('set-cookie') ?? '');
 	const match = /n8n-auth=([^;]+)/.exec(header);
 	return match ? match[1] : undefined;
 }
@@ -264,9 +321,16 @@ async function ownerCookie(url, owner = OWNER) {
 		const login = await fetch(`${url}/rest/login`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ emailOrLdapLoginId: owner.email, email: owner.email, password: owner.password }),
+			body: JSON.stringify({
+				emailOrLdapLoginId: owner.email,
+				email: owner.email,
+				password: owner.password,
+			}),
 		});
-		if (!login.ok) throw new Error(`owner setup answered ${setup.status} and login ${login.status}: ${await login.text()}`);
+		if (!login.ok)
+			throw new Error(
+				`owner setup answered ${setup.status} and login ${login.status}: ${await login.text()}`,
+			);
 		cookie = cookieFrom(login);
 	}
 	if (!cookie) throw new Error('n8n set no n8n-auth cookie');
@@ -291,11 +355,16 @@ async function fetchOnLiveConnection(url, init) {
 async function rest(url, cookie, method, route, body) {
 	const response = await fetchOnLiveConnection(`${url}/rest${route}`, {
 		method,
-		headers: { cookie: `n8n-auth=${cookie}`, 'content-type': 'application/json', 'browser-id': 'e2e' },
+		headers: {
+			cookie: `n8n-auth=${cookie}`,
+			'content-type': 'application/json',
+			'browser-id': 'e2e',
+		},
 		body: body === undefined ? undefined : JSON.stringify(body),
 	});
 	const text = await response.text();
-	if (!response.ok) throw new Error(`${method} /rest${route} answered ${response.status}: ${text.slice(0, 2000)}`);
+	if (!response.ok)
+		throw new Error(`${method} /rest${route} answered ${response.status}: ${text.slice(0, 2000)}`);
 	const parsed = text ? JSON.parse(text) : undefined;
 	return parsed && typeof parsed === 'object' && 'data' in parsed ? parsed.data : parsed;
 }
@@ -304,24 +373,44 @@ const FINISHED = ['success', 'error', 'crashed', 'canceled'];
 
 /** n8n's own `flatted` (the format of an execution's `data` over REST), so the package needs no dependency. */
 function loadFlatted(n8n) {
-	return require(require.resolve('flatted', { paths: [path.join(n8n.dir, 'node_modules', 'n8n')] }));
+	return require(
+		require.resolve('flatted', { paths: [path.join(n8n.dir, 'node_modules', 'n8n')] }),
+	);
 }
 
 /** An execution over REST: { status, finished, runData, error, execution }. */
 async function readExecution(n8n, url, cookie, executionId) {
 	const execution = await rest(url, cookie, 'GET', `/executions/${executionId}`);
-	const data = typeof execution.data === 'string' ? loadFlatted(n8n).parse(execution.data) : execution.data;
+	const data =
+		typeof execution.data === 'string' ? loadFlatted(n8n).parse(execution.data) : execution.data;
 	const resultData = data?.resultData ?? {};
-	return { status: execution.status, finished: execution.finished, runData: resultData.runData ?? {}, error: resultData.error, execution };
+	return {
+		status: execution.status,
+		finished: execution.finished,
+		runData: resultData.runData ?? {},
+		error: resultData.error,
+		execution,
+	};
 }
 
 /** Polls until the execution's status is one of `statuses` (by default: ended); returns it as readExecution does. */
-async function waitForExecution(n8n, url, cookie, executionId, statuses = FINISHED, timeoutMs = 5 * 60000) {
+async function waitForExecution(
+	n8n,
+	url,
+	cookie,
+	executionId,
+	statuses = FINISHED,
+	timeoutMs = 5 * 60000,
+) {
 	let read;
-	await waitFor(async () => {
-		read = await readExecution(n8n, url, cookie, executionId);
-		return statuses.includes(read.status);
-	}, timeoutMs, `execution ${executionId} to be ${statuses.join(' or ')} (last seen: ${read?.status})`);
+	await waitFor(
+		async () => {
+			read = await readExecution(n8n, url, cookie, executionId);
+			return statuses.includes(read.status);
+		},
+		timeoutMs,
+		`execution ${executionId} to be ${statuses.join(' or ')} (last seen: ${read?.status})`,
+	);
 	return read;
 }
 

@@ -99,7 +99,12 @@ function run(command, args, options = {}) {
 		child.on('close', (status) => {
 			const text = Buffer.concat(output).toString('utf8');
 			if (status === 0) resolve(text);
-			else reject(new Error(`${path.basename(command)} ${args.join(' ')} exited with ${status}\n${text.slice(-4000)}`));
+			else
+				reject(
+					new Error(
+						`${path.basename(command)} ${args.join(' ')} exited with ${status}\n${text.slice(-4000)}`,
+					),
+				);
 		});
 	});
 }
@@ -110,7 +115,9 @@ function spawnLogged(command, args, logFile, options = {}) {
 	try {
 		const child = spawn(command, args, { ...options, stdio: ['ignore', out, out] });
 		// without a listener a failed spawn would throw in whichever test is running
-		child.on('error', (error) => fs.appendFileSync(logFile, `spawn ${command} failed: ${error.message}\n`));
+		child.on('error', (error) =>
+			fs.appendFileSync(logFile, `spawn ${command} failed: ${error.message}\n`),
+		);
 		return child;
 	} finally {
 		fs.closeSync(out);
@@ -128,19 +135,30 @@ function onPath(name) {
 /** The newest /usr/lib/postgresql/<version>/bin that holds the server. */
 function postgresBinDir() {
 	const root = '/usr/lib/postgresql';
-	const versions = fs.existsSync(root) ? fs.readdirSync(root).filter((v) => /^\d+(\.\d+)?$/.test(v)) : [];
+	const versions = fs.existsSync(root)
+		? fs.readdirSync(root).filter((v) => /^\d+(\.\d+)?$/.test(v))
+		: [];
 	versions.sort((a, b) => Number(b) - Number(a));
-	return versions.map((v) => path.join(root, v, 'bin')).find((dir) => fs.existsSync(path.join(dir, 'postgres')) && fs.existsSync(path.join(dir, 'initdb')));
+	return versions
+		.map((v) => path.join(root, v, 'bin'))
+		.find(
+			(dir) => fs.existsSync(path.join(dir, 'postgres')) && fs.existsSync(path.join(dir, 'initdb')),
+		);
 }
 
 /** Paths of redis-server and the Postgres server binaries; throws naming the Debian packages when any is missing. */
 function serverBinaries() {
 	const redisServer = onPath('redis-server');
 	const pgBin = postgresBinDir();
-	const missing = [!redisServer && 'redis-server', !pgBin && 'postgres + initdb under /usr/lib/postgresql/<version>/bin'].filter(Boolean);
+	const missing = [
+		!redisServer && 'redis-server',
+		!pgBin && 'postgres + initdb under /usr/lib/postgresql/<version>/bin',
+	].filter(Boolean);
 	if (missing.length > 0) {
-		throw new Error(`n8n queue mode needs Redis and PostgreSQL servers; missing: ${missing.join(', ')}. ` +
-			`Install the Debian packages: apt-get install -y ${DEBIAN_PACKAGES}`);
+		throw new Error(
+			`n8n queue mode needs Redis and PostgreSQL servers; missing: ${missing.join(', ')}. ` +
+				`Install the Debian packages: apt-get install -y ${DEBIAN_PACKAGES}`,
+		);
 	}
 	return { redisServer, pgBin };
 }
@@ -166,13 +184,32 @@ async function startRedis(dir) {
 	const { redisServer } = serverBinaries();
 	const port = await freePort();
 	const logFile = path.join(dir, 'redis.log');
-	const child = spawnLogged(redisServer, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], logFile);
+	const child = spawnLogged(
+		redisServer,
+		[
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--dir',
+			dir,
+		],
+		logFile,
+	);
 	const stop = () => killTree(child, 'SIGTERM');
 	try {
-		await waitFor(async () => {
-			if (hasExited(child)) throw new Error(`redis-server exited; see ${logFile}`);
-			return redisPing(port);
-		}, 30000, `redis-server on port ${port}`);
+		await waitFor(
+			async () => {
+				if (hasExited(child)) throw new Error(`redis-server exited; see ${logFile}`);
+				return redisPing(port);
+			},
+			30000,
+			`redis-server on port ${port}`,
+		);
 	} catch (error) {
 		await stop();
 		throw error;
@@ -186,9 +223,13 @@ async function startRedis(dir) {
  */
 function postgresOwner() {
 	if (typeof process.getuid !== 'function' || process.getuid() !== 0) return undefined;
-	const id = (flag) => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
+	const id = (flag) =>
+		Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
 	const uid = id('-u');
-	if (!Number.isInteger(uid) || uid <= 0) throw new Error(`running as root, but there is no "postgres" user to run Postgres as; apt-get install -y ${DEBIAN_PACKAGES}`);
+	if (!Number.isInteger(uid) || uid <= 0)
+		throw new Error(
+			`running as root, but there is no "postgres" user to run Postgres as; apt-get install -y ${DEBIAN_PACKAGES}`,
+		);
 	return { uid, gid: id('-g') };
 }
 
@@ -200,12 +241,40 @@ async function initCluster(pgBin, dir, owner, superPassword) {
 		fs.chownSync(pwfile, owner.uid, owner.gid);
 	}
 	// trust over the unix socket in the cluster's own folder (for setting it up), passwords over TCP
-	await run(path.join(pgBin, 'initdb'), ['-D', path.join(dir, 'data'), '-U', 'postgres', `--pwfile=${pwfile}`,
-		'--auth-local=trust', '--auth-host=scram-sha-256', '--encoding=UTF8', '--locale=C', '--no-sync'], { ...owner, cwd: dir });
+	await run(
+		path.join(pgBin, 'initdb'),
+		[
+			'-D',
+			path.join(dir, 'data'),
+			'-U',
+			'postgres',
+			`--pwfile=${pwfile}`,
+			'--auth-local=trust',
+			'--auth-host=scram-sha-256',
+			'--encoding=UTF8',
+			'--locale=C',
+			'--no-sync',
+		],
+		{ ...owner, cwd: dir },
+	);
 }
 
 function psql(pgBin, dir, port, sql) {
-	return run(path.join(pgBin, 'psql'), ['-X', '-h', dir, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-Atc', sql]);
+	return run(path.join(pgBin, 'psql'), [
+		'-X',
+		'-h',
+		dir,
+		'-p',
+		String(port),
+		'-U',
+		'postgres',
+		'-d',
+		'postgres',
+		'-v',
+		'ON_ERROR_STOP=1',
+		'-Atc',
+		sql,
+	]);
 }
 
 /**
@@ -218,7 +287,14 @@ async function startPostgres() {
 	const owner = postgresOwner();
 	// a folder of its own: the one the rig keeps its logs in is private to this user
 	const dir = tempDir('n8n-queue-postgres-');
-	const db = { host: '127.0.0.1', port: await freePort(), database: 'n8n', user: 'n8n', password: crypto.randomBytes(12).toString('hex'), dir };
+	const db = {
+		host: '127.0.0.1',
+		port: await freePort(),
+		database: 'n8n',
+		user: 'n8n',
+		password: crypto.randomBytes(12).toString('hex'),
+		dir,
+	};
 	db.logFile = path.join(dir, 'postgres.log');
 	let child;
 	// SIGINT is Postgres's "fast shutdown": it ends its backends and exits
@@ -233,12 +309,34 @@ async function startPostgres() {
 	try {
 		await initCluster(pgBin, dir, owner, crypto.randomBytes(12).toString('hex'));
 		// fsync off: the tests kill n8n processes, never Postgres or the machine
-		child = spawnLogged(path.join(pgBin, 'postgres'), ['-D', path.join(dir, 'data'), '-p', String(db.port), '-k', dir,
-			'-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200'], db.logFile, { ...owner, cwd: dir });
-		await waitFor(async () => {
-			if (hasExited(child)) throw new Error(`postgres exited: ${fs.readFileSync(db.logFile, 'utf8').slice(-2000)}`);
-			return (await psql(pgBin, dir, db.port, 'select 1')).trim() === '1';
-		}, 60000, `postgres on port ${db.port}`);
+		child = spawnLogged(
+			path.join(pgBin, 'postgres'),
+			[
+				'-D',
+				path.join(dir, 'data'),
+				'-p',
+				String(db.port),
+				'-k',
+				dir,
+				'-c',
+				'listen_addresses=127.0.0.1',
+				'-c',
+				'fsync=off',
+				'-c',
+				'max_connections=200',
+			],
+			db.logFile,
+			{ ...owner, cwd: dir },
+		);
+		await waitFor(
+			async () => {
+				if (hasExited(child))
+					throw new Error(`postgres exited: ${fs.readFileSync(db.logFile, 'utf8').slice(-2000)}`);
+				return (await psql(pgBin, dir, db.port, 'select 1')).trim() === '1';
+			},
+			60000,
+			`postgres on port ${db.port}`,
+		);
 		await psql(pgBin, dir, db.port, `CREATE ROLE ${db.user} LOGIN PASSWORD '${db.password}'`);
 		await psql(pgBin, dir, db.port, `CREATE DATABASE ${db.database} OWNER ${db.user}`);
 	} catch (error) {
@@ -284,12 +382,24 @@ async function startWorkerProcess(n8n, env, { concurrency, logFile }) {
 		N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
 		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 	};
-	const child = spawnLogged(n8n.node, [n8n.bin, 'worker', `--concurrency=${concurrency}`], logFile, { env: workerEnv });
+	const child = spawnLogged(
+		n8n.node,
+		[n8n.bin, 'worker', `--concurrency=${concurrency}`],
+		logFile,
+		{ env: workerEnv },
+	);
 	try {
-		await waitFor(async () => {
-			if (hasExited(child)) throw new Error(`n8n worker exited with ${child.exitCode ?? child.signalCode}; see ${logFile}`);
-			return (await fetch(`http://127.0.0.1:${healthPort}/healthz/readiness`)).ok;
-		}, START_TIMEOUT_MS, `n8n worker (${path.basename(logFile)})`);
+		await waitFor(
+			async () => {
+				if (hasExited(child))
+					throw new Error(
+						`n8n worker exited with ${child.exitCode ?? child.signalCode}; see ${logFile}`,
+					);
+				return (await fetch(`http://127.0.0.1:${healthPort}/healthz/readiness`)).ok;
+			},
+			START_TIMEOUT_MS,
+			`n8n worker (${path.basename(logFile)})`,
+		);
 	} catch (error) {
 		await killTree(child);
 		throw error;
@@ -314,7 +424,10 @@ function webhookWorkflow(workflow, webhookPath) {
 /** Every item a node output on `outputIndex`, over all its runs (in a loop a node runs several times). */
 function nodeItemsAllRuns(runData, nodeName, outputIndex = 0) {
 	const runs = runData[nodeName];
-	if (!runs) throw new Error(`node "${nodeName}" did not run; nodes that ran: ${Object.keys(runData).join(', ')}`);
+	if (!runs)
+		throw new Error(
+			`node "${nodeName}" did not run; nodes that ran: ${Object.keys(runData).join(', ')}`,
+		);
 	return runs.flatMap((taskData) => taskData.data?.main?.[outputIndex] ?? []);
 }
 
@@ -337,7 +450,8 @@ function logRecords(logFile) {
 			// n8n's JSON format keeps the timestamp among the metadata
 			const { message, level, metadata = {} } = JSON.parse(line);
 			const time = Date.parse(metadata.timestamp);
-			if (typeof message === 'string' && Number.isFinite(time)) records.push({ message, level, time, metadata });
+			if (typeof message === 'string' && Number.isFinite(time))
+				records.push({ message, level, time, metadata });
 		} catch {
 			// not a log record
 		}
@@ -362,11 +476,21 @@ function workerJobs(logFiles) {
 			if (!match) continue;
 			const [, event, executionId, jobId] = match;
 			if (event === 'started') {
-				const job = { executionId, jobId, logFile, startedAt: last, endedAt: undefined, outcome: 'unfinished' };
+				const job = {
+					executionId,
+					jobId,
+					logFile,
+					startedAt: last,
+					endedAt: undefined,
+					outcome: 'unfinished',
+				};
 				open.set(jobId, job);
 				jobs.push(job);
 			} else if (open.has(jobId)) {
-				Object.assign(open.get(jobId), { endedAt: last, outcome: event === 'finished' ? 'finished' : 'errored' });
+				Object.assign(open.get(jobId), {
+					endedAt: last,
+					outcome: event === 'finished' ? 'finished' : 'errored',
+				});
 				open.delete(jobId);
 			}
 		}
@@ -392,14 +516,19 @@ function tail(logFile, lines) {
 	} catch {
 		return '(no log)';
 	}
-	return text.trimEnd().split('\n').slice(-lines).map((line) => {
-		try {
-			const { level, message, metadata = {} } = JSON.parse(line);
-			return `${metadata.timestamp} ${level} ${message}`;
-		} catch {
-			return line;
-		}
-	}).join('\n');
+	return text
+		.trimEnd()
+		.split('\n')
+		.slice(-lines)
+		.map((line) => {
+			try {
+				const { level, message, metadata = {} } = JSON.parse(line);
+				return `${metadata.timestamp} ${level} ${message}`;
+			} catch {
+				return line;
+			}
+		})
+		.join('\n');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -442,12 +571,19 @@ class QueueRig {
 		this.redis = await startRedis(this.dir);
 		this.logFiles.push(this.redis.logFile);
 		const encryptionKey = crypto.randomBytes(24).toString('hex');
-		this.env = queueEnv(this.n8n, this.userFolder, { redis: this.redis, postgres: this.postgres, encryptionKey }, extraEnv);
+		this.env = queueEnv(
+			this.n8n,
+			this.userFolder,
+			{ redis: this.redis, postgres: this.postgres, encryptionKey },
+			extraEnv,
+		);
 		this.port = await freePort();
 		// main first: it creates the schema (migrations) that workers expect
 		await this.startMain();
 		// allSettled: no worker may still be starting when a failed start tears the rig down
-		const started = await Promise.allSettled(Array.from({ length: workers }, () => this.startWorker({ concurrency })));
+		const started = await Promise.allSettled(
+			Array.from({ length: workers }, () => this.startWorker({ concurrency })),
+		);
 		const failed = started.find((result) => result.status === 'rejected');
 		if (failed) throw failed.reason;
 	}
@@ -459,7 +595,11 @@ class QueueRig {
 		this.url = this.main.url;
 		// n8n listens (and answers every route with "n8n is starting up", status 200) before its
 		// migrations have run; readiness turns 200 once the database is migrated and n8n is up
-		await waitFor(async () => (await fetch(`${this.url}/healthz/readiness`)).ok, START_TIMEOUT_MS, `n8n main readiness on ${this.url}`);
+		await waitFor(
+			async () => (await fetch(`${this.url}/healthz/readiness`)).ok,
+			START_TIMEOUT_MS,
+			`n8n main readiness on ${this.url}`,
+		);
 		this.cookie = await ownerCookie(this.url);
 		return this.main;
 	}
@@ -511,7 +651,10 @@ class QueueRig {
 	async deployWebhookWorkflow(workflow, { id = crypto.randomBytes(8).toString('hex') } = {}) {
 		const webhookPath = `queue-${id}`;
 		const file = path.join(this.dir, `workflow-${id}.json`);
-		fs.writeFileSync(file, JSON.stringify({ ...webhookWorkflow(workflow, webhookPath), id, active: false }));
+		fs.writeFileSync(
+			file,
+			JSON.stringify({ ...webhookWorkflow(workflow, webhookPath), id, active: false }),
+		);
 		await importWorkflows(this.n8n, this.env, file);
 		const stored = await this.rest('GET', `/workflows/${id}`);
 		await this.rest('POST', `/workflows/${id}/activate`, { versionId: stored.versionId });
@@ -524,13 +667,17 @@ class QueueRig {
 	 * A CORS preflight for the webhook answers 404 until main has registered it, and starts nothing.
 	 */
 	async waitForWebhook(webhookPath) {
-		await waitFor(async () => {
-			const response = await fetch(`${this.url}/webhook/${webhookPath}`, {
-				method: 'OPTIONS',
-				headers: { origin: this.url, 'access-control-request-method': 'POST' },
-			});
-			return response.status === 204;
-		}, 60000, `main to register the webhook ${webhookPath}`);
+		await waitFor(
+			async () => {
+				const response = await fetch(`${this.url}/webhook/${webhookPath}`, {
+					method: 'OPTIONS',
+					headers: { origin: this.url, 'access-control-request-method': 'POST' },
+				});
+				return response.status === 204;
+			},
+			60000,
+			`main to register the webhook ${webhookPath}`,
+		);
 	}
 
 	rest(method, route, body) {
@@ -560,12 +707,21 @@ class QueueRig {
 			headers: { 'content-type': 'application/json' },
 			body: JSON.stringify(body),
 		});
-		if (!response.ok) throw new Error(`POST /webhook/${webhookPath} answered ${response.status}: ${await response.text()}`);
+		if (!response.ok)
+			throw new Error(
+				`POST /webhook/${webhookPath} answered ${response.status}: ${await response.text()}`,
+			);
 		let executionId;
-		await waitFor(async () => {
-			executionId = (await this.executionIds(id)).filter((candidate) => candidate > before).sort((a, b) => a - b)[0];
-			return executionId !== undefined;
-		}, 30000, `the execution of workflow ${id}`);
+		await waitFor(
+			async () => {
+				executionId = (await this.executionIds(id))
+					.filter((candidate) => candidate > before)
+					.sort((a, b) => a - b)[0];
+				return executionId !== undefined;
+			},
+			30000,
+			`the execution of workflow ${id}`,
+		);
 		return String(executionId);
 	}
 
@@ -594,7 +750,9 @@ class QueueRig {
 
 	/** The last lines of every log of the rig, for a failing test. */
 	tails(lines = 40) {
-		return this.logFiles.map((file) => `--- ${path.basename(file)}\n${tail(file, lines)}`).join('\n');
+		return this.logFiles
+			.map((file) => `--- ${path.basename(file)}\n${tail(file, lines)}`)
+			.join('\n');
 	}
 
 	/** Kills every n8n process, stops Redis and Postgres, removes the temp folders. */

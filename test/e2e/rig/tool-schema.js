@@ -16,7 +16,9 @@ const PACKAGE_NAME = require(path.join(__dirname, '..', '..', '..', 'package.jso
 
 const [installDir, workflowFile, nodeName] = process.argv.slice(2);
 if (!installDir || !workflowFile || !nodeName || !process.env.N8N_USER_FOLDER) {
-	process.stderr.write('usage: N8N_USER_FOLDER=<user folder> tool-schema.js <n8n install dir> <workflow.json> <tool node name>\n');
+	process.stderr.write(
+		'usage: N8N_USER_FOLDER=<user folder> tool-schema.js <n8n install dir> <workflow.json> <tool node name>\n',
+	);
 	process.exit(2);
 }
 const fromN8n = createRequire(path.join(installDir, 'node_modules', 'n8n', 'package.json'));
@@ -41,13 +43,28 @@ async function main() {
 	if (!nodeJson) throw new Error(`no node "${nodeName}" in ${workflowFile}`);
 	const nodeTypes = await loadNodeTypes();
 	const { Workflow } = fromN8n('n8n-workflow');
-	const { createNodeAsTool } = fromCore(path.join(coreDir, 'dist', 'execution-engine', 'node-execution-context', 'utils', 'create-node-as-tool.js'));
+	const { createNodeAsTool } = fromCore(
+		path.join(
+			coreDir,
+			'dist',
+			'execution-engine',
+			'node-execution-context',
+			'utils',
+			'create-node-as-tool.js',
+		),
+	);
 	const { zodToJsonSchema } = fromCore('zod-to-json-schema');
 	const workflow = new Workflow({ nodes: [nodeJson], connections: {}, nodeTypes, active: false });
 	const node = workflow.getNode(nodeName);
 	const nodeType = nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
-	const { response: tool } = createNodeAsTool({ node, nodeType, handleToolInvocation: async () => '' });
-	process.stdout.write(`\n${JSON.stringify({ name: tool.name, description: tool.description, schema: zodToJsonSchema(tool.schema) })}\n`);
+	const { response: tool } = createNodeAsTool({
+		node,
+		nodeType,
+		handleToolInvocation: async () => '',
+	});
+	process.stdout.write(
+		`\n${JSON.stringify({ name: tool.name, description: tool.description, schema: zodToJsonSchema(tool.schema) })}\n`,
+	);
 }
 
 main().then(
