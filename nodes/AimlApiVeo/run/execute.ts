@@ -7,7 +7,7 @@ import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { BudgetSettings } from '../spend/options';
 import { readBudget } from '../spend/options';
-import type { WaitSettings } from '../actions/common';
+import type { WaitSettings } from '../actions/wait-settings';
 import { runsAsTool, splitsOutputs } from '../actions/common';
 import { checkBalance } from '../spend/balance';
 import { Ledger } from '../spend/ledger';

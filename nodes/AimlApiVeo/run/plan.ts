@@ -6,8 +6,9 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { BudgetSettings } from '../spend/options';
-import type { WaitSettings } from '../actions/common';
-import { LIMITS, readWaitSettings } from '../actions/common';
+import type { WaitSettings } from '../actions/wait-settings';
+import { LIMITS } from '../actions/common';
+import { readWaitSettings } from '../actions/wait-settings';
 import { requestFor } from '../actions/generate.operation';
 import { generationIdFor } from '../actions/get.operation';
 import type { Ledger } from '../spend/ledger';

@@ -11,16 +11,16 @@ import type { Clock } from '../transport/deadline';
 import type { Failure } from '../shared/errors';
 import type { Generation } from '../transport/generation';
 import { statusOf } from '../transport/generation';
+import { Downloads } from './downloads';
 import type { Job } from './machine';
+import { settled, unexpected } from './step-guard';
 import {
 	acceptJob,
 	AFTER_ROUND,
-	ambiguousSubmit,
 	backoffMs,
 	countRetry,
 	expireJob,
 	failJob,
-	finishDownload,
 	isActive,
 	settleJob,
 } from './machine';
@@ -89,33 +89,6 @@ export interface SchedulerDeps {
 	maxSubmitRetries?: number;
 }
 
-/**
- * A step that throws must not leave the round: one task's exception would end the loop while the
- * other tasks of the round keep sending. Steps return outcomes; an exception becomes one too.
- */
-async function settled<T>(step: Promise<T>, onError: (error: unknown) => T): Promise<T> {
-	try {
-		return await step;
-	} catch (error) {
-		return onError(error);
-	}
-}
-
-/**
- * An exception in a step, as a failure: the one place a throwing step is classified. A submit that
- * threw may have reached the API, so it is an ambiguous submit: never sent again, and remembered so.
- */
-function unexpected(step: 'submit' | 'poll' | 'download', error: unknown): Failure {
-	const reason = error instanceof Error ? error.message : String(error);
-	const message = `The ${step} failed unexpectedly: ${reason}`;
-	if (step === 'submit') return ambiguousSubmit(message);
-	return {
-		kind: step === 'download' ? 'download' : 'network',
-		message,
-		description: 'Run Get Generation with this id to try again.',
-	};
-}
-
 async function inParallel<T>(limit: number, tasks: Array<() => Promise<T>>): Promise<void> {
 	let next = 0;
 	const worker = async () => {
@@ -149,46 +122,6 @@ export function progressOf(jobs: Job[]): Progress {
 		running: count('pending', 'downloading'),
 		waitingToSubmit: count('submit'),
 	};
-}
-
-/** Finished videos are fetched a few at a time while the other jobs keep being polled. */
-class Downloads {
-	private readonly queue: Job[] = [];
-	private readonly inFlight = new Set<Promise<void>>();
-	private slots: number;
-
-	constructor(
-		private readonly download: (job: Job) => Promise<Failure | undefined>,
-		parallel: number,
-	) {
-		this.slots = Math.max(1, parallel);
-	}
-
-	add(job: Job): void {
-		this.queue.push(job);
-		this.start();
-	}
-
-	async drain(): Promise<void> {
-		while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
-	}
-
-	private start(): void {
-		while (this.slots > 0 && this.queue.length > 0) {
-			const job = this.queue.shift() as Job;
-			this.slots--;
-			// Started from a resolved promise, so a download that throws at once still becomes a failure.
-			const started = Promise.resolve().then(async () => await this.download(job));
-			const task: Promise<void> = settled(started, (error) => unexpected('download', error))
-				.then((failure) => finishDownload(job, failure))
-				.finally(() => {
-					this.slots++;
-					this.inFlight.delete(task);
-					this.start();
-				});
-			this.inFlight.add(task);
-		}
-	}
 }
 
 /** One run of the loop over a set of jobs. */

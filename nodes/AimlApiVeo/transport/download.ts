@@ -122,6 +122,47 @@ function urlRefusal(
 	return undefined;
 }
 
+type VideoResponse = { statusCode: number; headers: Record<string, unknown>; body: VideoStream };
+
+/** The video as a stream, from the plain request helper: the credential's key never goes with it. */
+async function requestVideo(
+	ctx: IExecuteFunctions,
+	url: string,
+	timeLimitMs: number,
+	signal: AbortSignal,
+): Promise<VideoResponse> {
+	return (await ctx.helpers.httpRequest({
+		method: 'GET',
+		url,
+		encoding: 'stream',
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: timeLimitMs,
+		abortSignal: signal,
+	})) as VideoResponse;
+}
+
+/** Why the answer's status or announced size (Content-Length) ends the download before its body. */
+function headersRefusal(response: VideoResponse, maxBytes: number): string | undefined {
+	if (response.statusCode < 200 || response.statusCode >= 300) {
+		return `the video host answered HTTP ${response.statusCode}`;
+	}
+	const announced = Number(response.headers['content-length']);
+	if (Number.isFinite(announced) && announced > maxBytes) {
+		return `the video is ${megabytes(announced)}, more than the limit of ${megabytes(maxBytes)} ("Max Video Size")`;
+	}
+	return undefined;
+}
+
+/** What is wrong with the bytes that arrived whole, if anything: cut short, or not an MP4. */
+function mp4Problem(mp4: Mp4Check): string | undefined {
+	const verdict = mp4.finish();
+	if (verdict.ok) return undefined;
+	return verdict.incomplete
+		? `the transfer broke off: ${verdict.reason}`
+		: `the video host sent something that is not a video: ${verdict.reason}`;
+}
+
 export async function downloadVideo(
 	ctx: IExecuteFunctions,
 	clock: Clock,
@@ -146,17 +187,9 @@ export async function downloadVideo(
 	if (deadline.signal.aborted) hangUp.abort();
 	else deadline.signal.addEventListener('abort', hangUpEarly, { once: true });
 	try {
-		let response: { statusCode: number; headers: Record<string, unknown>; body: VideoStream };
+		let response: VideoResponse;
 		try {
-			response = (await ctx.helpers.httpRequest({
-				method: 'GET',
-				url,
-				encoding: 'stream',
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-				timeout: limits.timeLimitMs,
-				abortSignal: hangUp.signal,
-			})) as typeof response;
+			response = await requestVideo(ctx, url, limits.timeLimitMs, hangUp.signal);
 		} catch (error) {
 			return failed(
 				deadline.expired()
@@ -171,15 +204,9 @@ export async function downloadVideo(
 			// After the destroy, so the client sees the body gone and does not emit the abort on it as an error.
 			hangUp.abort();
 		};
-		if (response.statusCode < 200 || response.statusCode >= 300) {
-			stop(`the video host answered HTTP ${response.statusCode}`);
-			return failed(stopped as string);
-		}
-		const announced = Number(response.headers['content-length']);
-		if (Number.isFinite(announced) && announced > limits.maxBytes) {
-			stop(
-				`the video is ${megabytes(announced)}, more than the limit of ${megabytes(limits.maxBytes)} ("Max Video Size")`,
-			);
+		const refusedHeaders = headersRefusal(response, limits.maxBytes);
+		if (refusedHeaders) {
+			stop(refusedHeaders);
 			return failed(stopped as string);
 		}
 		const mp4 = new Mp4Check();
@@ -210,16 +237,8 @@ export async function downloadVideo(
 				`the transfer broke off after ${mp4.bytes} bytes: ${networkReason(errorCode(error))}`,
 			);
 		}
-		if (stopped) return failed(stopped);
-		const verdict = mp4.finish();
-		if (!verdict.ok) {
-			return failed(
-				verdict.incomplete
-					? `the transfer broke off: ${verdict.reason}`
-					: `the video host sent something that is not a video: ${verdict.reason}`,
-			);
-		}
-		return { ok: true, binary };
+		const problem = stopped ?? mp4Problem(mp4);
+		return problem ? failed(problem) : { ok: true, binary };
 	} finally {
 		deadline.release();
 	}
