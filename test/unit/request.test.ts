@@ -117,6 +117,8 @@ describe('statuses', () => {
 		expect(judge({ id: 'a', status: 'completed', video: { url: 'https://c/x.mp4' } })).toEqual({
 			state: 'completed',
 			videoUrl: 'https://c/x.mp4',
+			videoUrls: ['https://c/x.mp4'],
+			videoNotes: [],
 		});
 		expect(judge({ id: 'a', status: 'completed' })).toMatchObject({
 			state: 'failed',

@@ -13,7 +13,6 @@ import { checkBalance } from '../spend/balance';
 import { Ledger } from '../spend/ledger';
 import type { Clock } from '../transport/deadline';
 import { rejectOnAbort } from '../transport/deadline';
-import { downloadVideo } from '../transport/download';
 import type { Failure } from '../shared/errors';
 import { InputError } from '../shared/errors';
 import { KEY_IN_ID_REASON, refuseKeyEchoes } from './key-echo';
@@ -29,6 +28,7 @@ import { agentRow, TOOL_CALL_RUN } from './tool-mode';
 import { CREDENTIAL_TYPE, resolveBaseUrl } from '../transport/api';
 import type { Progress, SchedulerDeps, SubmitOutcome } from './wait';
 import { runJobs } from './wait';
+import { downloadVideos } from './videos';
 import type { Item, Run } from './plan';
 import { inputFailure, itemOf, planItem } from './plan';
 
@@ -99,7 +99,7 @@ async function prepareRun(ctx: IExecuteFunctions, clock: Clock): Promise<Run> {
 		start: clock.now(),
 		jobs: [],
 		items,
-		binaries: new Map<number, IBinaryData>(),
+		binaries: new Map<number, IBinaryData[]>(),
 		binaryPropertyOf: (job) => (items[job.index].settings as WaitSettings).binaryProperty,
 		redact: secret.redact,
 		secret,
@@ -225,21 +225,11 @@ function schedulerDeps(run: Run): SchedulerDeps {
 			? async (job) => {
 					const settings = itemOf(run, job).settings as WaitSettings;
 					if (!settings.download) return undefined;
-					// The id names the file and the failure: redacted, it can hold no key.
-					const download = await downloadVideo(
-						run.ctx,
-						run.clock,
-						run.redact(job.generationId as string),
-						job.videoUrl as string,
-						{
-							timeLimitMs: settings.downloadLimitMs,
-							maxBytes: settings.maxVideoBytes,
-						},
-						run.secret,
-					);
-					if (!download.ok) return download.failure;
-					run.binaries.set(job.index, download.binary);
-					return undefined;
+					// The id names the files and the failure: redacted, it can hold no key.
+					return await downloadVideos(run, job, run.redact(job.generationId as string), {
+						timeLimitMs: settings.downloadLimitMs,
+						maxBytes: settings.maxVideoBytes,
+					});
 				}
 			: undefined,
 		admission: run.ledger,

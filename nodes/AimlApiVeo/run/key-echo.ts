@@ -27,6 +27,13 @@ export function keyInIdFailure(): Failure {
 
 const KEY_IN_ID_NOTE = `The API's id for this generation contains your API key's text, so it is shown redacted and cannot be used with Get Generation: find the generation in your AIML API dashboard. ${ROTATE_KEY}`;
 
+/** Which of the job's video URLs holds the key's text, if one does. */
+function keyBearing(job: Job, secret: Secret): number | undefined {
+	const urls = job.videoUrls ?? (job.videoUrl !== undefined ? [job.videoUrl] : []);
+	const position = urls.findIndex((url) => secret.reveals(url));
+	return position < 0 ? undefined : position;
+}
+
 /**
  * After the wait: an item whose row would hand on a key-bearing id or video URL for later use (a
  * generation still running or timed out, a video URL without the video) fails instead; a failure of
@@ -41,13 +48,16 @@ export function refuseKeyEchoes(
 		const idReveals = job.generationId !== undefined && secret.reveals(job.generationId);
 		if (job.state === 'done' && idReveals && job.result !== 'completed') {
 			failJob(job, keyInIdFailure());
-		} else if (
-			job.state === 'done' &&
-			job.videoUrl !== undefined &&
-			secret.reveals(job.videoUrl) &&
-			!downloaded(job)
-		) {
-			failJob(job, keyInUrlFailure(job.generationId as string, job.videoUrl));
+		} else if (job.state === 'done' && !downloaded(job) && keyBearing(job, secret) !== undefined) {
+			const position = keyBearing(job, secret) as number;
+			const urls = job.videoUrls ?? [job.videoUrl as string];
+			failJob(
+				job,
+				keyInUrlFailure(job.generationId as string, urls[position], {
+					position,
+					count: urls.length,
+				}),
+			);
 		} else if (
 			job.state === 'failed' &&
 			idReveals &&

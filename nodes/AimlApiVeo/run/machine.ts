@@ -39,7 +39,12 @@ export interface Job {
 	state: 'submit' | 'pending' | 'downloading' | 'done' | 'failed';
 	result?: JobResult;
 	failure?: Failure;
+	/** The first of `videoUrls`. */
 	videoUrl?: string;
+	/** Every video of the completed generation (one, or several from a list), each downloaded when asked. */
+	videoUrls?: string[];
+	/** Entries of the API's video list the node did not take, in words (see videosOf). */
+	videoNotes?: string[];
 	/** When the job may next be submitted or polled. */
 	nextAt: number;
 	/** Consecutive retryable failures of the current step. */
@@ -139,6 +144,8 @@ export function settleJob(
 		return undefined;
 	}
 	job.videoUrl = verdict.videoUrl;
+	job.videoUrls = verdict.videoUrls;
+	if (verdict.videoNotes.length > 0) job.videoNotes = verdict.videoNotes;
 	if (wantsDownload) {
 		job.state = 'downloading';
 		return 'download';

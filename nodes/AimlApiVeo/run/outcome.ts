@@ -11,11 +11,13 @@ import type { Failure } from '../shared/errors';
 import type { Redact } from '../shared/redact';
 import type { Job } from './machine';
 import { carriedWaitOf } from './machine';
+import { binaryFieldsOf } from './videos';
 
 export interface Ending {
 	node: INode;
 	jobs: Job[];
-	binaries: Map<number, IBinaryData>;
+	/** Each item's downloaded videos, in the API's order. */
+	binaries: Map<number, IBinaryData[]>;
 	binaryPropertyOf(job: Job): string;
 	redact: Redact;
 	/** "On Error: Continue (using error output)": failed items leave by the error output. */
@@ -101,12 +103,23 @@ export function failureError(ending: Ending, failed: Job) {
 	return toNodeError(ending, failed.failure as Failure, failed.index, description);
 }
 
+/** The videos of a completed generation: the first, all of them (also when there is one), and any the node did not take. */
+function videoFields(job: Job): IDataObject {
+	if (!job.videoUrl) return {};
+	const fields: IDataObject = {
+		videoUrl: job.videoUrl,
+		videoUrls: [...(job.videoUrls ?? [job.videoUrl])],
+	};
+	if (job.videoNotes?.length) fields.videoNotes = [...job.videoNotes];
+	return fields;
+}
+
 function failedRow(ending: Ending, job: Job): INodeExecutionData {
 	const failure = job.failure as Failure;
 	const details: IDataObject = { description: failure.description };
 	if (job.generationId) details.id = job.generationId;
 	if (job.generation?.status) details.status = job.generation.status;
-	if (job.videoUrl) details.videoUrl = job.videoUrl;
+	Object.assign(details, videoFields(job));
 	if (failure.httpCode) details.httpCode = failure.httpCode;
 	// A generation the node cannot name (its answer was lost, or its id holds the key's text) may still be charged.
 	if (failure.kind === 'ambiguous-submit' || failure.kind === 'key-in-answer')
@@ -125,12 +138,12 @@ function finishedRow(ending: Ending, job: Job): INodeExecutionData {
 	const json: IDataObject = { ...((job.generation ?? { id: job.generationId }) as IDataObject) };
 	// An empty `error` on a success row would look like a failure to n8n 1.x's Retry On Fail.
 	if (json.error === null || json.error === undefined) delete json.error;
-	if (job.videoUrl) json.videoUrl = job.videoUrl;
+	Object.assign(json, videoFields(job));
 	if (job.result === 'timedOut') json.timedOut = true;
 	Object.assign(json, spendFields(ending, job));
 	const row: INodeExecutionData = { json: ending.redact(json), pairedItem: { item: job.index } };
-	const binary = ending.binaries.get(job.index);
-	if (binary) row.binary = { [ending.binaryPropertyOf(job)]: binary };
+	const binaries = ending.binaries.get(job.index);
+	if (binaries?.length) row.binary = binaryFieldsOf(ending.binaryPropertyOf(job), binaries);
 	return row;
 }
 

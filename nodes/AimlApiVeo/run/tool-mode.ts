@@ -18,7 +18,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 export const TOOL_CALL_RUN = -1;
 
 /**
- * The fields an agent gets: the generation's id, status and video URL, its cost when the API
+ * The fields an agent gets: the generation's id, status and video URLs (the first, and all), its cost when the API
  * reported one, the timed-out flag, and for a failed item the error, what to do about it and
  * whether the generation may exist. Run totals, the API's raw answer and the like are left out:
  * every token of a tool's answer is read by the model.
@@ -27,6 +27,8 @@ const AGENT_FIELDS = [
 	'id',
 	'status',
 	'videoUrl',
+	'videoUrls',
+	'videoNotes',
 	'cost',
 	'timedOut',
 	'error',

@@ -31,11 +31,17 @@ export function creditsOfUsd(usd: number): number {
 	return Math.round(usd * CREDITS_PER_USD);
 }
 
-/** A cost from the figures given; USD or credits alone are converted at the documented rate. */
+/**
+ * A cost from the figures given: `usd_spent` is the cost in USD, `credits_used` in credits. One alone
+ * is converted at the documented rate, and so is a 0 beside a figure above 0 (the API reported the
+ * cost in one unit and left the other at 0): a 0 never hides a cost the API did report.
+ */
 function costFrom(credits: number | undefined, usd: number | undefined): Cost | undefined {
 	if (credits === undefined && usd === undefined) return undefined;
-	const inCredits = credits ?? creditsOfUsd(usd as number);
-	return { credits: inCredits, usd: usd !== undefined ? roundUsd(usd) : usdOfCredits(inCredits) };
+	const fromUsd = usd !== undefined && usd > 0 ? creditsOfUsd(usd) : undefined;
+	const inCredits = credits === undefined || credits === 0 ? (fromUsd ?? credits ?? 0) : credits;
+	const inUsd = usd === undefined || (usd === 0 && inCredits > 0) ? usdOfCredits(inCredits) : usd;
+	return { credits: inCredits, usd: roundUsd(inUsd) };
 }
 
 /** `meta.usage` of a generation object, if it reports one. */

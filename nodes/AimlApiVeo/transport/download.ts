@@ -17,11 +17,25 @@ import { errorCode, networkReason } from './api';
 export const ROTATE_KEY =
 	'Rotate your API key: create a new one at https://aimlapi.com/app/keys, put it into the "AIML API" credential, then delete the old one; an API that echoes your key may have exposed it elsewhere too.';
 
+/** Which of a generation's videos a download is: the first of one, or e.g. the 2nd of 3 (position 1). */
+export interface VideoRef {
+	position: number;
+	count: number;
+}
+
+const ONLY_VIDEO: VideoRef = { position: 0, count: 1 };
+
+/** "the video", or "video 2 of 3" for one of several. */
+export function videoLabel(ref: VideoRef): string {
+	return ref.count > 1 ? `video ${ref.position + 1} of ${ref.count}` : 'the video';
+}
+
 /** A video whose URL holds the key: not fetched, and not handed on to be fetched by a later node. */
-export function keyInUrlFailure(generationId: string, url: string): Failure {
+export function keyInUrlFailure(generationId: string, url: string, ref = ONLY_VIDEO): Failure {
+	const label = videoLabel(ref);
 	return {
 		kind: 'download',
-		message: `The video of generation ${generationId} was not downloaded: its URL contains your API key's text, so the node sends no request to it`,
+		message: `${label[0].toUpperCase()}${label.slice(1)} of generation ${generationId} was not downloaded: its URL contains your API key's text, so the node sends no request to it`,
 		description: `The video was generated (and charged). Its URL, with the key removed, is ${url}; the node does not fetch it or pass it on, since that would send your key to the video host. Download the video from your AIML API dashboard. ${ROTATE_KEY}`,
 	};
 }
@@ -32,19 +46,25 @@ export interface DownloadLimits {
 	maxBytes: number;
 }
 
-export function videoFileName(generationId: string): string {
+/** `veo-<id>.mp4`; the further videos of a generation `veo-<id>_1.mp4`, … as their binary fields. */
+export function videoFileName(generationId: string, position = 0): string {
 	const base =
 		generationId
 			.split(':')[0]
 			.replace(/[^A-Za-z0-9._-]+/g, '-')
 			.slice(0, 80) || 'video';
-	return `veo-${base}.mp4`;
+	return `veo-${base}${position > 0 ? `_${position}` : ''}.mp4`;
 }
 
-function downloadFailure(generationId: string, url: string, reason: string): Failure {
+function downloadFailure(
+	generationId: string,
+	url: string,
+	reason: string,
+	ref: VideoRef,
+): Failure {
 	return {
 		kind: 'download',
-		message: `Downloading the video of generation ${generationId} failed: ${reason}`,
+		message: `Downloading ${videoLabel(ref)} of generation ${generationId} failed: ${reason}`,
 		description: `The video was generated (and charged). Its URL is ${url}; run Get Generation with this id to fetch it again, or turn off "Download Video" and fetch the URL in a later step.`,
 	};
 }
@@ -70,7 +90,13 @@ function arrivedWhole(body: VideoStream): boolean {
 	return (body as { readableEnded?: boolean }).readableEnded === true;
 }
 
-function storeRefusal(generationId: string, url: string, bytes: number, error: unknown): Failure {
+function storeRefusal(
+	generationId: string,
+	url: string,
+	bytes: number,
+	error: unknown,
+	ref: VideoRef,
+): Failure {
 	const said = error instanceof Error ? error.message : String(error);
 	const limit = isStoreCapError(error)
 		? /max size limit of ([\d.]+) MB/.exec(said)?.[1]
@@ -80,7 +106,7 @@ function storeRefusal(generationId: string, url: string, bytes: number, error: u
 		: `n8n's binary data store refused the ${megabytes(bytes)} video: ${said.slice(0, 300)}`;
 	return {
 		kind: 'download',
-		message: `Downloading the video of generation ${generationId} failed: ${reason}`,
+		message: `Downloading ${videoLabel(ref)} of generation ${generationId} failed: ${reason}`,
 		description:
 			`The video was generated (and charged). Its URL is ${url}; n8n could not keep the file. ` +
 			`Turn off "Download Video" and fetch the URL in a later step (to storage outside n8n), choose a lower resolution or a shorter duration, ` +
@@ -112,13 +138,15 @@ function urlRefusal(
 	generationId: string,
 	url: string,
 	secret: Pick<Secret, 'reveals'>,
+	ref: VideoRef,
 ): Failure | undefined {
-	if (!URL.canParse(url)) return downloadFailure(generationId, url, 'the video URL is not a URL');
+	if (!URL.canParse(url))
+		return downloadFailure(generationId, url, 'the video URL is not a URL', ref);
 	const { protocol } = new URL(url);
 	if (protocol !== 'https:' && protocol !== 'http:')
-		return downloadFailure(generationId, url, `unsupported URL scheme ${protocol}`);
+		return downloadFailure(generationId, url, `unsupported URL scheme ${protocol}`, ref);
 	// A request to it would hand the key to the video host (and to every log on the way).
-	if (secret.reveals(url)) return keyInUrlFailure(generationId, url);
+	if (secret.reveals(url)) return keyInUrlFailure(generationId, url, ref);
 	return undefined;
 }
 
@@ -170,12 +198,13 @@ export async function downloadVideo(
 	url: string,
 	limits: DownloadLimits,
 	secret: Pick<Secret, 'reveals'>,
+	ref: VideoRef = ONLY_VIDEO,
 ): Promise<Download> {
-	const refused = urlRefusal(generationId, url, secret);
+	const refused = urlRefusal(generationId, url, secret, ref);
 	if (refused) return { ok: false, failure: refused };
 	const failed = (reason: string): Download => ({
 		ok: false,
-		failure: downloadFailure(generationId, url, reason),
+		failure: downloadFailure(generationId, url, reason, ref),
 	});
 	const deadline = deadlineAfter(clock, limits.timeLimitMs, ctx.getExecutionCancelSignal());
 	const tooSlow = `it did not finish within the download time limit of ${limits.timeLimitMs / 1000} s ("Download Time Limit")`;
@@ -225,13 +254,13 @@ export async function downloadVideo(
 		try {
 			binary = await ctx.helpers.prepareBinaryData(
 				response.body as never,
-				videoFileName(generationId),
+				videoFileName(generationId, ref.position),
 				'video/mp4',
 			);
 		} catch (error) {
 			if (stopped) return failed(stopped);
 			if (isStoreCapError(error) || arrivedWhole(response.body)) {
-				return { ok: false, failure: storeRefusal(generationId, url, mp4.bytes, error) };
+				return { ok: false, failure: storeRefusal(generationId, url, mp4.bytes, error, ref) };
 			}
 			return failed(
 				`the transfer broke off after ${mp4.bytes} bytes: ${networkReason(errorCode(error))}`,

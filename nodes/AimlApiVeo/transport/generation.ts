@@ -3,7 +3,8 @@
 export interface Generation {
 	id: string;
 	status: string;
-	video?: { url?: string; [key: string]: unknown } | null;
+	/** One video `{url}`, a list of them (newer models), or null: see videosOf. */
+	video?: unknown;
 	error?: { name?: string; message?: string } | null;
 	meta?: unknown;
 	[key: string]: unknown;
@@ -18,7 +19,7 @@ const FAILING = new Set(['failed', 'failure', 'cancelled', 'canceled', 'expired'
 
 export type Verdict =
 	| { state: 'running' }
-	| { state: 'completed'; videoUrl: string }
+	| { state: 'completed'; videoUrl: string; videoUrls: string[]; videoNotes: string[] }
 	| {
 			state: 'failed';
 			kind: 'status-error' | 'status-failed' | 'no-video';
@@ -54,19 +55,113 @@ function failed(generation: Generation, status: string): Verdict {
 export function judge(generation: Generation): Verdict {
 	const status = statusOf(generation);
 	if (status === 'completed') {
-		const url = generation.video?.url;
-		if (typeof url === 'string' && url.trim() !== '')
-			return { state: 'completed', videoUrl: url.trim() };
-		return {
-			state: 'failed',
-			kind: 'no-video',
-			message: `Generation ${generation.id} completed without a video`,
-			description:
-				'The API reported the generation as completed but gave no video URL, which usually means a safety filter removed the result. Check your AIML API dashboard for whether it was charged; rephrase the prompt before generating again.',
-		};
+		const videos = videosOf(generation.video);
+		if (videos.urls.length > 0)
+			return {
+				state: 'completed',
+				videoUrl: videos.urls[0],
+				videoUrls: videos.urls,
+				videoNotes: videos.notes,
+			};
+		return noVideo(generation, videos.notes);
 	}
 	if (status === 'error' || FAILING.has(status)) return failed(generation, status);
 	return { state: 'running' };
+}
+
+/** A completed generation that names no video the node can read: maybe filtered, maybe paid. */
+function noVideo(generation: Generation, notes: string[]): Verdict {
+	const listed = Array.isArray(generation.video);
+	const what =
+		notes.length > 0
+			? `${listed ? 'a video list' : 'a video'} the node cannot read (${notes.join('; ')})`
+			: 'an empty video list';
+	return {
+		state: 'failed',
+		kind: 'no-video',
+		message:
+			notes.length > 0 || listed
+				? `Generation ${generation.id} completed with ${what}`
+				: `Generation ${generation.id} completed without a video`,
+		description:
+			notes.length > 0
+				? 'The API reported the generation as completed, so it may be charged, but its answer holds no video URL the node can use. Check your AIML API dashboard for the video and for whether it was charged before generating it again.'
+				: 'The API reported the generation as completed but gave no video URL, which usually means a safety filter removed the result. Check your AIML API dashboard for whether it was charged; rephrase the prompt before generating again.',
+	};
+}
+
+/**
+ * The most videos the node takes from one generation. No request asks for more than one, yet a
+ * newer model may answer with a list; each video taken is one download (with its own size and time
+ * limits), so this bounds the item's downloads and the row.
+ */
+export const MAX_VIDEOS = 10;
+/** The most unreadable entries a note describes one by one; the rest are counted. */
+const MAX_DESCRIBED = 3;
+
+export interface Videos {
+	/** Every distinct video URL, in the API's order, at most MAX_VIDEOS. */
+	urls: string[];
+	/** Entries not taken, in words: unreadable ones, and any beyond MAX_VIDEOS. Duplicates are listed once, silently. */
+	notes: string[];
+}
+
+/** Why one entry of `video` holds no URL, or its URL (a bare text is taken as the URL it is). */
+function urlOf(entry: unknown, where: string): { url: string } | { problem: string } {
+	if (typeof entry === 'string' && entry.trim() !== '') return { url: entry.trim() };
+	if (!entry || typeof entry !== 'object' || Array.isArray(entry))
+		return { problem: `${where} is ${shape(entry)}, not an object with a url` };
+	const url = (entry as { url?: unknown }).url;
+	if (typeof url !== 'string') return { problem: `${where}.url is ${shape(url)}, not a text` };
+	if (url.trim() === '') return { problem: `${where}.url is empty` };
+	return { url: url.trim() };
+}
+
+function shape(value: unknown): string {
+	if (value === null) return 'null';
+	if (value === undefined) return 'missing';
+	if (Array.isArray(value)) return 'a list';
+	return `a ${typeof value}`;
+}
+
+/**
+ * The videos of a completed generation, as the API documents `video`: one object `{url}`, a list of
+ * them, or null (a bare URL text is taken too). A list may hold entries without a usable URL (said in `notes`, so the row tells of
+ * them), the same URL twice (taken once) or more than MAX_VIDEOS (the rest said in `notes`).
+ */
+export function videosOf(video: unknown): Videos {
+	if (video === undefined || video === null) return { urls: [], notes: [] };
+	if (!Array.isArray(video)) {
+		// `{}` or `{url: null}`: no video, as a `video` of null says.
+		const url = typeof video === 'object' ? (video as { url?: unknown }).url : video;
+		if (url === undefined || url === null) return { urls: [], notes: [] };
+		const one = urlOf(video, 'video');
+		return 'url' in one ? { urls: [one.url], notes: [] } : { urls: [], notes: [one.problem] };
+	}
+	const seen = new Set<string>();
+	const urls: string[] = [];
+	const problems: string[] = [];
+	let unreadable = 0;
+	let beyond = 0;
+	video.forEach((entry: unknown, index) => {
+		const one = urlOf(entry, `video[${index}]`);
+		if (!('url' in one)) {
+			if (++unreadable <= MAX_DESCRIBED) problems.push(one.problem);
+			return;
+		}
+		if (seen.has(one.url)) return;
+		seen.add(one.url);
+		if (urls.length < MAX_VIDEOS) urls.push(one.url);
+		else beyond++;
+	});
+	const notes = problems;
+	if (unreadable > MAX_DESCRIBED)
+		notes.push(`${unreadable - MAX_DESCRIBED} more entries without a usable url`);
+	if (beyond > 0)
+		notes.push(
+			`${beyond} more ${beyond === 1 ? 'video' : 'videos'} in the list than the ${MAX_VIDEOS} the node takes from one generation: see the row's video list`,
+		);
+	return { urls, notes };
 }
 
 /** An id must survive being put into a URL (a lone UTF-16 surrogate does not). */
