@@ -263,6 +263,16 @@ export const runningStatusMarker = (word: string): string => `[sim:status-runnin
  */
 export const videoBytesMarker = (bytes: number): string => `[sim:video-bytes=${bytes}]`;
 
+/**
+ * `[sim:videos=N]` in a prompt -> the completed generation answers `video` as a list of N `{url}` (N from
+ * 0 to 20, each its own file on the CDN), as newer models' specs allow; without it, one `{url}` object.
+ */
+export const videosMarker = (count: number): string => `[sim:videos=${count}]`;
+/** Marker in a prompt -> every answer without a video says `video: null` (the submit's too); with `[sim:no-video]`, the completed one too. */
+export const MARKER_VIDEO_NULL = '[sim:video-null]';
+/** Marker in a prompt -> the submit answer is already the completed generation (status, video and usage), as a poll would answer it. */
+export const MARKER_VIDEO_AT_SUBMIT = '[sim:video-at-submit]';
+
 /** The body the CDN serves with `cdnBody: 'html'`: what an error page behind a misconfigured CDN looks like. */
 export const CDN_HTML_ERROR_PAGE =
 	'<!DOCTYPE html><html><head><title>Error</title></head><body>Access denied</body></html>';

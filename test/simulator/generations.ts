@@ -10,6 +10,8 @@ import {
 	MARKER_ERROR,
 	MARKER_NO_VIDEO,
 	MARKER_SLOW,
+	MARKER_VIDEO_AT_SUBMIT,
+	MARKER_VIDEO_NULL,
 	SIMULATED_GENERATION_ERROR,
 	statusMarkerError,
 	type GenerationStatus,
@@ -29,6 +31,8 @@ import { checkVideoSize } from './video';
 const STATUS_MARKER = /\[sim:status=([^\]\s]+)\]/;
 const VIDEO_BYTES_MARKER = /\[sim:video-bytes=(\d+)\]/;
 const RUNNING_STATUS_MARKER = /\[sim:status-running=([^\]\s]+)\]/;
+const VIDEOS_MARKER = /\[sim:videos=(\d+)\]/;
+const MAX_LISTED_VIDEOS = 20;
 
 const ANIMALS = [
 	'hedgehog',
@@ -53,8 +57,21 @@ const FORCED_ERROR_ENDING: Ending = {
 
 type Phase = 'queued' | 'generating' | 'ended';
 
-/** How the prompt's markers say the generation ends (`[sim:status=...]` wins over `[sim:error]`). */
+/** How the prompt's markers say the generation ends, its video in the shape they ask for. */
 function endingFor(prompt: string): Ending {
+	const ending = statusEndingFor(prompt);
+	if (prompt.includes(MARKER_VIDEO_NULL)) ending.nullVideo = true;
+	const count = VIDEOS_MARKER.exec(prompt)?.[1];
+	if (count !== undefined && ending.video) {
+		if (Number(count) > MAX_LISTED_VIDEOS)
+			throw new RangeError(`[sim:videos=N] takes N up to ${MAX_LISTED_VIDEOS}, got ${count}`);
+		ending.videoCount = Number(count);
+	}
+	return ending;
+}
+
+/** How the prompt's markers say the generation ends (`[sim:status=...]` wins over `[sim:error]`). */
+function statusEndingFor(prompt: string): Ending {
 	const word = STATUS_MARKER.exec(prompt)?.[1];
 	if (word !== undefined)
 		return { status: 'error', word, error: statusMarkerError(word), video: false };
@@ -106,15 +123,34 @@ export function runningCount(sim: SimState): number {
 const keyForm = (sim: SimState, form: 'raw' | 'encoded') =>
 	form === 'raw' ? apiKey(sim) : encodeURIComponent(apiKey(sim));
 
-/** Issues the generation's video URL on the CDN (or `videoOrigin`), with its own size if it asked for one. */
-function issueVideoUrl(sim: SimState, stored: StoredGeneration, ownSize: string | undefined): void {
+/** Issues one video URL on the CDN (or `videoOrigin`), with its own size if it asked for one. */
+function issueOneUrl(sim: SimState, stored: StoredGeneration, ownSize: string | undefined): string {
 	const animal = ANIMALS[crypto.randomInt(ANIMALS.length)];
 	const videoPath = `/generations/${animal}/${stored.generation.createdAt + stored.durationMs}-${crypto.randomUUID()}.mp4`;
 	sim.issuedVideoPaths.add(videoPath);
 	const keyInUrl = faults(sim).keyInVideoUrls;
 	const token = keyInUrl ? `?token=${keyForm(sim, keyInUrl)}` : '';
 	if (ownSize !== undefined) sim.videoSizes.set(videoPath, Number(ownSize));
-	stored.videoUrl = `${(sim.options.videoOrigin ?? sim.cdnUrl).replace(/\/+$/, '')}${videoPath}${token}`;
+	return `${(sim.options.videoOrigin ?? sim.cdnUrl).replace(/\/+$/, '')}${videoPath}${token}`;
+}
+
+/** Issues the generation's video URL, or with `[sim:videos=N]` its N URLs. */
+function issueVideoUrl(sim: SimState, stored: StoredGeneration, ownSize: string | undefined): void {
+	const count = stored.ending.videoCount;
+	if (count === undefined) {
+		stored.videoUrl = issueOneUrl(sim, stored, ownSize);
+		return;
+	}
+	stored.videoUrls = Array.from({ length: count }, () => issueOneUrl(sim, stored, ownSize));
+	stored.videoUrl = stored.videoUrls[0];
+}
+
+/** The `video` of an answer, in the shape the markers ask for (absent when it has none to say). */
+export function videoOf(stored: StoredGeneration, ended: boolean): unknown {
+	const ending = endingOf(stored);
+	if (ended && ending.video && stored.videoUrls) return stored.videoUrls.map((url) => ({ url }));
+	if (ended && ending.video && stored.videoUrl) return { url: stored.videoUrl };
+	return ending.nullVideo ? null : undefined;
 }
 
 /** An accepted submit: the generation, stored and counted, its price `credits`. */
@@ -132,6 +168,8 @@ export function createGeneration(
 	const keyInId = faults(sim).keyInIds;
 	const id = `${crypto.randomUUID()}${keyInId ? `-${keyForm(sim, keyInId)}` : ''}:${model.upstream}`;
 	const stored: StoredGeneration = {
+		doneAtSubmit: prompt.includes(MARKER_VIDEO_AT_SUBMIT) || undefined,
+		forced: prompt.includes(MARKER_VIDEO_AT_SUBMIT) ? 'completed' : undefined,
 		credits,
 		apiKey: apiKey(sim),
 		durationMs,
@@ -177,9 +215,11 @@ export function pollBody(sim: SimState, stored: StoredGeneration): Record<string
 	const reported = faults(sim).pollReportedCredits;
 	if (reported !== undefined)
 		body.meta = { usage: { credits_used: reported, usd_spent: reported / CREDITS_PER_USD } };
-	if (phaseOf(sim, stored) !== 'ended') return body;
+	const ended = phaseOf(sim, stored) === 'ended';
+	const video = videoOf(stored, ended);
+	if (video !== undefined) body.video = video;
+	if (!ended) return body;
 	const ending = endingOf(stored);
-	if (ending.video && stored.videoUrl) body.video = { url: stored.videoUrl };
 	if (ending.error) body.error = { ...ending.error };
 	return body;
 }

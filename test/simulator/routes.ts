@@ -17,7 +17,7 @@ import {
 	validationBody,
 } from './answers';
 import { balanceCredits, handleBilling, priceCredits } from './billing';
-import { createGeneration, pollBody, runningCount, statusName } from './generations';
+import { createGeneration, pollBody, runningCount, statusName, videoOf } from './generations';
 import { pickFault } from './knobs';
 import {
 	LEGACY_GOOGLE_PATH,
@@ -217,7 +217,11 @@ function answerAccepted(
 	const body: Record<string, unknown> =
 		f.postAnswer === 'id-only'
 			? { id: stored.generation.id }
-			: { id: stored.generation.id, status: statusName(sim, 'queued') };
+			: stored.doneAtSubmit
+				? { ...pollBody(sim, stored), meta: undefined }
+				: { id: stored.generation.id, status: statusName(sim, 'queued') };
+	const video = videoOf(stored, false);
+	if (f.postAnswer !== 'id-only' && !stored.doneAtSubmit && video !== undefined) body.video = video;
 	if (f.postAnswer !== 'id-only' && f.postUsage === undefined)
 		body.meta = { usage: { credits_used: credits, usd_spent: usd } };
 	const usage: Record<string, string> =

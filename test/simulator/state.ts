@@ -23,6 +23,10 @@ export interface Ending {
 	word?: string;
 	error?: { name: string; message: string };
 	video: boolean;
+	/** `[sim:videos=N]`: the video is answered as a list of N `{url}` (each its own file on the CDN). */
+	videoCount?: number;
+	/** `[sim:video-null]`: every answer without a video says `video: null` (the submit's too). */
+	nullVideo?: boolean;
 }
 
 export interface StoredGeneration {
@@ -33,6 +37,10 @@ export interface StoredGeneration {
 	/** From a `[sim:status-running=WORD]` marker. */
 	runningWord?: string;
 	videoUrl?: string;
+	/** With `[sim:videos=N]`: every URL of the list (`videoUrl` is the first). */
+	videoUrls?: string[];
+	/** `[sim:video-at-submit]`: the submit answer is already the completed generation. */
+	doneAtSubmit?: boolean;
 	/** Set by `advance()`; wins over the progress mode. */
 	forced?: 'generating' | 'completed' | 'error';
 	/** Polls still to answer 404 (`notFoundPollsAfterAccept`, read when the generation was created). */
