@@ -159,6 +159,29 @@ const SCENARIOS: Scenario[] = [
 		},
 	},
 	{
+		name: 'several videos of one generation (one list entry unreadable), and video: null before the end, in both operations',
+		simulator: { progress: { polls: 1 } },
+		async rows(version) {
+			const prompts = [
+				{ prompt: 'two [sim:videos=2] [sim:video-junk]' },
+				{ prompt: 'one [sim:video-null]' },
+			];
+			const waited = await run(prompts, [
+				veoNode('Generate', generateParams({ model: model(version) }), { typeVersion: version }),
+			]);
+			const checked = await run(prompts, [
+				veoNode('Generate', generateParams({ model: model(version), waitForCompletion: false }), {
+					typeVersion: version,
+				}),
+				veoNode('Check', getParams(), { typeVersion: version }),
+			]);
+			return {
+				generate: [...waited.items('Generate'), ...checked.items('Generate')],
+				get: checked.items('Check'),
+			};
+		},
+	},
+	{
 		name: 'a submit whose answer was lost fails as a row that says the generation may exist',
 		simulator: { faults: { postFailAfterAcceptShare: 1 } },
 		async rows(version) {

@@ -268,6 +268,8 @@ export const videoBytesMarker = (bytes: number): string => `[sim:video-bytes=${b
  * 0 to 20, each its own file on the CDN), as newer models' specs allow; without it, one `{url}` object.
  */
 export const videosMarker = (count: number): string => `[sim:videos=${count}]`;
+/** Marker in a prompt, beside `[sim:videos=N]` -> the list ends with an entry that has no url (`{}`). */
+export const MARKER_VIDEO_JUNK = '[sim:video-junk]';
 /** Marker in a prompt -> every answer without a video says `video: null` (the submit's too); with `[sim:no-video]`, the completed one too. */
 export const MARKER_VIDEO_NULL = '[sim:video-null]';
 /** Marker in a prompt -> the submit answer is already the completed generation (status, video and usage), as a poll would answer it. */

@@ -11,6 +11,7 @@ import {
 	MARKER_NO_VIDEO,
 	MARKER_SLOW,
 	MARKER_VIDEO_AT_SUBMIT,
+	MARKER_VIDEO_JUNK,
 	MARKER_VIDEO_NULL,
 	SIMULATED_GENERATION_ERROR,
 	statusMarkerError,
@@ -148,7 +149,12 @@ function issueVideoUrl(sim: SimState, stored: StoredGeneration, ownSize: string 
 /** The `video` of an answer, in the shape the markers ask for (absent when it has none to say). */
 export function videoOf(stored: StoredGeneration, ended: boolean): unknown {
 	const ending = endingOf(stored);
-	if (ended && ending.video && stored.videoUrls) return stored.videoUrls.map((url) => ({ url }));
+	if (ended && ending.video && stored.videoUrls) {
+		const listed: unknown[] = stored.videoUrls.map((url) => ({ url }));
+		return stored.generation.prompt.includes(MARKER_VIDEO_JUNK)
+			? [...listed, {}]
+			: listed;
+	}
 	if (ended && ending.video && stored.videoUrl) return { url: stored.videoUrl };
 	return ending.nullVideo ? null : undefined;
 }
