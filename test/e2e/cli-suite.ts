@@ -207,6 +207,7 @@ export function describeCliRun(
 					id: generation.id,
 					status: 'completed',
 					videoUrl: expect.any(String),
+					videoUrls: [expect.any(String)],
 					cost: { credits: generation.credits, usd: generation.usd },
 				},
 			]);

@@ -296,6 +296,7 @@ describe('n8n 2.x server and editor', () => {
 				id: generation.id,
 				status: 'completed',
 				videoUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/.+\.mp4$/),
+				videoUrls: [expect.any(String)],
 				cost: { credits: generation.credits, usd: generation.usd },
 			},
 		]);

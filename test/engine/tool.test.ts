@@ -170,6 +170,7 @@ describe('called as a tool (n8n-core createNodeAsTool)', () => {
 				id: generation.id,
 				status: 'completed',
 				videoUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/.+\.mp4$/),
+				videoUrls: [expect.any(String)],
 				cost: charged(generation.id),
 			},
 		]);
@@ -184,6 +185,16 @@ describe('called as a tool (n8n-core createNodeAsTool)', () => {
 		expect(toolRuns[0].data?.ai_tool?.[0]?.[0]).toEqual({ json: { response: called.answer } });
 	});
 
+	it('a generation with two videos: the answer lists both in videoUrls, videoUrl the first', async () => {
+		const { called } = await callTool(toolParameters(), { prompt: 'two boats [sim:videos=2]' });
+		const [answer] = called.answer as Array<{ videoUrl: string; videoUrls: string[] }>;
+		expect(answer.videoUrls).toHaveLength(2);
+		expect(new Set(answer.videoUrls).size).toBe(2);
+		expect(answer.videoUrl).toBe(answer.videoUrls[0]);
+		expect(Object.keys(answer).sort()).toEqual(['cost', 'id', 'status', 'videoUrl', 'videoUrls']);
+		expect(sim.counters().cdnRequests).toBe(0);
+	});
+
 	it('gives the agent the tool description the node defines, which n8n-core reads from the tool parameters', async () => {
 		const { called } = await callTool(toolParameters());
 		expect(called.description).toBe(GENERATE_TOOL_DESCRIPTION);
@@ -191,7 +202,13 @@ describe('called as a tool (n8n-core createNodeAsTool)', () => {
 
 	it('downloads the MP4 when the tool option asks for it, and the agent still gets only the JSON', async () => {
 		const { called } = await callTool(toolParameters({ downloadVideo: true }));
-		expect(Object.keys(called.answer[0]).sort()).toEqual(['cost', 'id', 'status', 'videoUrl']);
+		expect(Object.keys(called.answer[0]).sort()).toEqual([
+			'cost',
+			'id',
+			'status',
+			'videoUrl',
+			'videoUrls',
+		]);
 		expect(sim.counters().cdnRequests).toBe(1);
 	});
 
@@ -222,6 +239,7 @@ describe('run as a workflow step of the tool type (AI Agent version 3)', () => {
 			id: sim.generations[0].id,
 			status: 'completed',
 			videoUrl: expect.any(String),
+			videoUrls: [expect.any(String)],
 			cost: charged(sim.generations[0].id),
 		});
 		expect(rows[0].pairedItem).toEqual({ item: 0 });
@@ -234,7 +252,13 @@ describe('run as a workflow step of the tool type (AI Agent version 3)', () => {
 			toolParameters({ downloadVideo: true }),
 		);
 		expect(rows[0].binary?.data).toMatchObject({ mimeType: 'video/mp4', fileExtension: 'mp4' });
-		expect(Object.keys(rows[0].json).sort()).toEqual(['cost', 'id', 'status', 'videoUrl']);
+		expect(Object.keys(rows[0].json).sort()).toEqual([
+			'cost',
+			'id',
+			'status',
+			'videoUrl',
+			'videoUrls',
+		]);
 		expect(sim.counters().cdnRequests).toBe(1);
 	});
 
@@ -340,6 +364,7 @@ describe('a generation a tool call bought is not bought again', () => {
 				id: sim.generations[0].id,
 				status: 'completed',
 				videoUrl: expect.any(String),
+				videoUrls: [expect.any(String)],
 				cost: charged(sim.generations[0].id),
 			},
 		]);
