@@ -151,9 +151,7 @@ export function videoOf(stored: StoredGeneration, ended: boolean): unknown {
 	const ending = endingOf(stored);
 	if (ended && ending.video && stored.videoUrls) {
 		const listed: unknown[] = stored.videoUrls.map((url) => ({ url }));
-		return stored.generation.prompt.includes(MARKER_VIDEO_JUNK)
-			? [...listed, {}]
-			: listed;
+		return stored.generation.prompt.includes(MARKER_VIDEO_JUNK) ? [...listed, {}] : listed;
 	}
 	if (ended && ending.video && stored.videoUrl) return { url: stored.videoUrl };
 	return ending.nullVideo ? null : undefined;
