@@ -134,7 +134,7 @@ function downloadProperties(show: Show, download = DOWNLOAD_FOR_NODE): INodeProp
 					typeOptions: { minValue: LIMITS.downloadLimit.min, maxValue: LIMITS.downloadLimit.max },
 					default: DEFAULT_DOWNLOAD_LIMIT_S,
 					description:
-						'The most time one video download may take in all, however slowly the video host sends it',
+						'The most time one video download may take in all, however slowly the video host sends it (each video of a generation that has several is one download)',
 				},
 				{
 					displayName: 'Max Video Size (MB)',
