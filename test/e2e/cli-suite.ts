@@ -41,6 +41,7 @@ const IDS = {
 	extend: 'e2eExtendVideo001',
 	firstLast: 'e2eFirstLastFrm1',
 	toolRun: 'e2eVeoToolRun0001',
+	twoVideos: 'e2eTwoVideos00001',
 };
 const TOOL_PROMPT = 'a lighthouse in a storm, asked for by an agent';
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
@@ -140,6 +141,11 @@ export function describeCliRun(
 			// Saved with node version 1 and the model as a plain id: it must run as it is.
 			write(IDS.textToVideo, savingTo('text-to-video.json', 'veo-video.mp4'));
 
+			// The same example, for a generation the API answers with a list of two videos (newer specs' shape).
+			const twoVideos = savingTo('text-to-video.json', 'veo-two-videos.mp4');
+			setRequestField(twoVideos, 'prompt', 'two takes of a fox in snow [sim:videos=2]');
+			write(IDS.twoVideos, twoVideos);
+
 			write(IDS.submitThenCollect, shortPolls(readExample('submit-then-collect.json')));
 
 			const batch = shortPolls(readExample('batch-of-prompts.json'));
@@ -232,6 +238,28 @@ export function describeCliRun(
 			expect(fs.existsSync(file)).toBe(true);
 			expect(isMp4(file)).toBe(true);
 			expect(fs.statSync(file).size).toBeGreaterThan(1000);
+		});
+
+		test('a generation answered with two videos: one row, both MP4s as data and data_1, one POST', async () => {
+			const before = simulator!.counters();
+			const run = await execute(IDS.twoVideos);
+			expect(run.status).toBe('success');
+			const rows = items(IDS.twoVideos, 'Generate video');
+			expect(rows).toHaveLength(1);
+			const [row] = rows;
+			const urls = row.json.videoUrls as string[];
+			expect(urls).toHaveLength(2);
+			expect(new Set(urls).size).toBe(2);
+			expect(row.json.videoUrl).toBe(urls[0]);
+			expect(row.json.video).toEqual(urls.map((url) => ({ url })));
+			expect(Object.keys(row.binary ?? {})).toEqual(['data', 'data_1']);
+			expect(row.binary?.data?.mimeType).toBe('video/mp4');
+			expect(row.binary?.data_1?.mimeType).toBe('video/mp4');
+			expect(row.binary?.data_1?.fileName).toMatch(/^veo-.+_1\.mp4$/);
+			const after = simulator!.counters();
+			expect(after.posts - before.posts).toBe(1);
+			expect(after.cdnRequests - before.cdnRequests).toBe(2);
+			expect(isMp4(path.join(outDir, 'veo-two-videos.mp4'))).toBe(true);
 		});
 
 		test('Veo into Veo: Generate → Extend from the downloaded MP4 → Extend from its URL, one MP4 saved', async () => {

@@ -376,6 +376,45 @@ describe('AI/ML API simulator', () => {
 			expect(await waitUntilDone(empty)).toEqual({ id: empty, status: 'completed' });
 		});
 
+		it('answers video as a list of N files on its CDN, as null on every answer, or completed at the submit, as the markers ask', async () => {
+			await start({ progress: { polls: 2 } });
+			const listed = (
+				await submit(fastBody({ prompt: 'two [sim:videos=2] [sim:video-junk]' }))
+			).json();
+			expect(listed.video).toBeUndefined();
+			const done = await waitUntilDone(listed.id);
+			expect(done.video).toHaveLength(3);
+			expect(done.video[2]).toEqual({});
+			const urls = done.video.slice(0, 2).map((entry: { url: string }) => entry.url);
+			expect(new Set(urls).size).toBe(2);
+			for (const url of urls) {
+				expect(url.startsWith(sim.cdnUrl)).toBe(true);
+				const file = await call(url);
+				expect(file.status).toBe(200);
+				expect(file.raw.equals(loadFixture())).toBe(true);
+			}
+			const nulled = (await submit(fastBody({ prompt: 'none yet [sim:video-null]' }))).json();
+			expect(nulled).toMatchObject({ status: 'queued', video: null });
+			expect((await poll(nulled.id)).json()).toMatchObject({ status: 'queued', video: null });
+			expect((await waitUntilDone(nulled.id)).video).toEqual({ url: expect.any(String) });
+			const gone = (await submit(fastBody({ prompt: 'x [sim:video-null] [sim:no-video]' }))).json();
+			expect(await waitUntilDone(gone.id)).toEqual({
+				id: gone.id,
+				status: 'completed',
+				video: null,
+			});
+			const instant = await submit(
+				fastBody({ prompt: 'now [sim:videos=1] [sim:video-at-submit]' }),
+			);
+			expect(instant.json()).toMatchObject({
+				status: 'completed',
+				video: [{ url: expect.any(String) }],
+				meta: { usage: { credits_used: expect.any(Number), usd_spent: expect.any(Number) } },
+			});
+			const tooMany = await submit(fastBody({ prompt: 'many [sim:videos=21]' }));
+			expect(tooMany.status).toBe(500);
+		});
+
 		it('takes three times as long for a [sim:slow] prompt', async () => {
 			const clock = manualClock();
 			await start({ generationMs: 200, clock });

@@ -39,6 +39,8 @@ describe('statuses: only a terminal word ends a generation', () => {
 		expect(judge({ id: 'g', status: 'COMPLETED', video: { url: 'https://cdn/x.mp4' } })).toEqual({
 			state: 'completed',
 			videoUrl: 'https://cdn/x.mp4',
+			videoUrls: ['https://cdn/x.mp4'],
+			videoNotes: [],
 		});
 		expect(judge({ id: 'g', status: 'Error', error: { name: 'N', message: 'M' } })).toMatchObject({
 			state: 'failed',
