@@ -207,6 +207,11 @@ export interface Simulator {
 	 */
 	advance(idOrAll: string | 'all', to: 'generating' | 'completed' | 'error'): number;
 	/**
+	 * Every video URL handed out so far expires: the CDN answers 404 for it, and each generation's next
+	 * status answer carries a new URL. Returns how many URLs expired.
+	 */
+	expireVideoUrls(): number;
+	/**
 	 * Resolves with the first logged request (since the last reset) the predicate accepts, at once if one
 	 * already arrived. The predicate sees each request when it arrives (status 0) and again when it is
 	 * answered, so `r => r.status === 404` works too. A throwing predicate rejects.

@@ -117,6 +117,23 @@ function issueVideoUrl(sim: SimState, stored: StoredGeneration, ownSize: string 
 	stored.videoUrl = `${(sim.options.videoOrigin ?? sim.cdnUrl).replace(/\/+$/, '')}${videoPath}${token}`;
 }
 
+/**
+ * `Simulator.expireVideoUrls`: every video URL handed out so far stops working (the CDN answers 404),
+ * as a signed URL does when it expires; each generation's next status answer gives a new one.
+ */
+export function expireVideoUrls(sim: SimState): number {
+	let expired = 0;
+	for (const stored of sim.store.values()) {
+		if (stored.videoUrl === undefined) continue;
+		const oldPath = new URL(stored.videoUrl).pathname;
+		sim.issuedVideoPaths.delete(oldPath);
+		const size = sim.videoSizes.get(oldPath);
+		issueVideoUrl(sim, stored, size === undefined ? undefined : String(size));
+		expired += 1;
+	}
+	return expired;
+}
+
 /** An accepted submit: the generation, stored and counted, its price `credits`. */
 export function createGeneration(
 	sim: SimState,

@@ -45,6 +45,8 @@ export interface Job {
 	/** Consecutive retryable failures of the current step. */
 	attempts: number;
 	lastRetryFailure?: Failure;
+	/** Hand On Together (together.ts): held since an earlier round ('carried') or from this run ('now'). */
+	held?: 'carried' | 'now';
 }
 
 /** What a running generation's item carries through n8n's Wait node, back into Get Generation. */
@@ -58,6 +60,8 @@ export interface CarriedWait {
 	checks: number;
 	/** What the API reported the generation cost, when it did: later checks' rows show it too. */
 	cost?: Cost;
+	/** Hand On Together: how the generation ended, while it waits for the rest of its batch. */
+	held?: 'completed' | 'timedOut';
 }
 
 /** Marks a job as due one interval after the end of the current round. */
@@ -240,7 +244,7 @@ function shown(value: unknown): string {
 }
 
 /** A cost exactly as this node writes it: `{ credits, usd }`, both numbers ≥ 0 (no text read as a number). */
-function isCost(value: unknown): value is Cost {
+export function isCost(value: unknown): value is Cost {
 	if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
 	const { credits, usd } = value as Record<string, unknown>;
 	return [credits, usd].every(
