@@ -257,6 +257,8 @@ export const MARKER_ERROR = '[sim:error]';
 export const MARKER_NO_VIDEO = '[sim:no-video]';
 /** Marker in a prompt -> the generation takes three times `generationMs` (progress 'clock' only). */
 export const MARKER_SLOW = '[sim:slow]';
+/** `[sim:polls=N]` in a prompt -> under `progress: { polls }`, this generation ends at its N-th answered poll instead. */
+export const pollsMarker = (polls: number): string => `[sim:polls=${polls}]`;
 /** `[sim:status=WORD]` in a prompt -> the generation ends with exactly that status word, an error and no video. */
 export const statusMarker = (word: string): string => `[sim:status=${word}]`;
 /** `[sim:status-running=WORD]` in a prompt -> polls report WORD instead of queued/generating while it runs. */

@@ -64,6 +64,9 @@ function endingFor(prompt: string): Ending {
 	return { status: 'completed', video: true };
 }
 
+/** `[sim:polls=N]` in a prompt: under `{ polls }` progress this generation ends at its N-th answered poll. */
+const POLLS_MARKER = /\[sim:polls=(\d+)\]/;
+
 export function phaseOf(sim: SimState, stored: StoredGeneration): Phase {
 	if (stored.forced) return stored.forced === 'generating' ? 'generating' : 'ended';
 	const progress = sim.options.progress ?? 'clock';
@@ -75,7 +78,8 @@ export function phaseOf(sim: SimState, stored: StoredGeneration): Phase {
 	}
 	// The k-th answered poll reports the end from k = n on, 'queued' at k = 1 (and before any poll).
 	const answered = stored.generation.answeredPolls;
-	if (answered >= progress.polls) return 'ended';
+	const own = POLLS_MARKER.exec(stored.generation.prompt)?.[1];
+	if (answered >= (own === undefined ? progress.polls : Number(own))) return 'ended';
 	return answered <= 1 ? 'queued' : 'generating';
 }
 
