@@ -237,7 +237,8 @@ function isoTime(value: unknown): number | undefined {
 	return Number.isFinite(time) ? time : undefined;
 }
 
-function shown(value: unknown): string {
+/** A value as an error quotes it: JSON, cut to 80 characters. */
+export function shown(value: unknown): string {
 	if (value === undefined) return 'nothing';
 	const text = JSON.stringify(value);
 	return text.length > 80 ? `${text.slice(0, 77)}...` : text;

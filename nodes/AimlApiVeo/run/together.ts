@@ -16,7 +16,7 @@ import type { Cost } from '../spend/cost';
 import type { Failure, FailureKind } from '../shared/errors';
 import { Downloads } from './downloads';
 import type { Job, RefusedWait } from './machine';
-import { isCost } from './machine';
+import { isCost, shown } from './machine';
 import type { SchedulerDeps } from './wait';
 import { runJobs } from './wait';
 
@@ -49,11 +49,6 @@ const FAILURE_KINDS: FailureKind[] = [
 	'cancelled',
 	'key-in-answer',
 ];
-
-function shown(value: unknown): string {
-	const text = value === undefined ? 'nothing' : JSON.stringify(value);
-	return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
 
 /** The failure a held item carries, checked as strictly as the rest of `veoWait`. */
 function readFailure(value: unknown): Failure | RefusedWait {
