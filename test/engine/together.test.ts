@@ -55,8 +55,12 @@ const waitOnClock = () =>
 		return true;
 	});
 
-/** A node on the way round that drops the items whose generation `dropped` names (as a Filter would). */
+/**
+ * A node on the way round that drops the items `dropped` names (as a Filter would) and adds the ones
+ * `added` gives (as a Merge would).
+ */
 let dropped: (json: IDataObject) => boolean = () => false;
+let added: () => IDataObject[] = () => [];
 const dropSome: INodeType = {
 	description: {
 		displayName: 'Drop Some',
@@ -70,11 +74,10 @@ const dropSome: INodeType = {
 		properties: [],
 	},
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return [
-			this.getInputData().flatMap((item, index) =>
-				dropped(item.json) ? [] : [{ json: item.json, pairedItem: { item: index } }],
-			),
-		];
+		const kept = this.getInputData().flatMap((item, index) =>
+			dropped(item.json) ? [] : [{ json: item.json, pairedItem: { item: index } }],
+		);
+		return [[...kept, ...added().map((json) => ({ json, pairedItem: { item: 0 } }))]];
 	},
 };
 
@@ -207,6 +210,7 @@ beforeEach(() => {
 	clock = new ManualClock();
 	script = () => undefined;
 	dropped = () => false;
+	added = () => [];
 	rounds = 0;
 	maxRounds = MAX_ROUNDS;
 	waited = [];
@@ -358,6 +362,37 @@ describe('Hand On Together: every item of the batch leaves the loop at once', ()
 		expect(videoRuns[0].map((row) => row.json.id)).toEqual([ids()[1], ids()[2]]);
 		for (const row of videoRuns[0]) expect(row.binary?.data?.mimeType).toBe('video/mp4');
 		expect(apiCalls('POST')).toBe(4);
+	});
+
+	it('an item added on the way joins the batch: the held video waits for it too', async () => {
+		// A generation submitted elsewhere, earlier, comes into the loop by a node on the way round.
+		const elsewhere = await runWorkflow({
+			workflow: loopWorkflow({ prompts: 1 }),
+			credentials: credentials(),
+			nodeTypes: {
+				[AIMLAPI_VEO_NODE_TYPE]: new VeoOnClock(),
+				'n8n-nodes-base.wait': waitStandIn(() => false),
+			},
+		});
+		const extra = String(elsewhere.items(GENERATE, 1)[0].json.id);
+		const postsBefore = apiCalls('POST');
+		const [a, b] = [1, 2];
+		// Round 1: clip 0 done (held); round 2: clip 1 done and the extra item arrives, still running;
+		// round 3: the extra generation is done, and the batch of three leaves together.
+		script = (round) => {
+			if (round === 1) advance([a], 'completed');
+			if (round === 2) advance([b], 'completed');
+			if (round === 3) sim.advance(extra, 'completed');
+		};
+		added = () => (rounds === 2 ? [{ id: extra }] : []);
+		const result = await runLoop(loopWorkflow({ prompts: 2, withDrop: true }));
+		record('an item added on the way', 'stop', 2, result);
+		expect(result.status).toBe('success');
+		const videoRuns = runsOf(result, 'Videos');
+		expect(videoRuns).toHaveLength(1);
+		expect(videoRuns[0].map((row) => row.json.id)).toEqual([ids()[a], ids()[b], extra]);
+		for (const row of videoRuns[0]) expect(row.binary?.data?.mimeType).toBe('video/mp4');
+		expect(apiCalls('POST') - postsBefore).toBe(2);
 	});
 
 	it('a single item: handed on when it is done, as without the option', async () => {
