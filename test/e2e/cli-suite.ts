@@ -9,7 +9,7 @@ import * as path from 'path';
 
 import { GENERATE_TOOL_DESCRIPTION } from '../../nodes/AimlApiVeo/actions/tool';
 import { serveImages, type ImageServer } from '../harness/image-server';
-import { startSimulator, type Simulator } from '../simulator';
+import { pollsMarker, startSimulator, type Simulator } from '../simulator';
 import {
 	buildOnce,
 	instance,
@@ -37,6 +37,7 @@ const IDS = {
 	sweep: 'e2eSweepPending01',
 	agent: 'e2eAiAgentTool001',
 	durable: 'e2eDurableBatch01',
+	together: 'e2eDurableTogethr1',
 	budget: 'e2eNightlyBudget1',
 	extend: 'e2eExtendVideo001',
 	firstLast: 'e2eFirstLastFrm1',
@@ -161,6 +162,16 @@ export function describeCliRun(
 			const durable = readExample('durable-batch.json');
 			nodeOf(durable, 'Wait').parameters.amount = 1;
 			write(IDS.durable, durable);
+			// Hand On Together, its Wait shortened the same way. Each prompt asks the simulator to end
+			// its generation at another check (the first, second and third), so the batch goes round
+			// three times with finished videos held on the way.
+			const together = readExample('durable-batch-together.json');
+			nodeOf(together, 'Wait').parameters.amount = 1;
+			const prompts = nodeOf(together, 'Prompts').parameters as { jsonOutput: string };
+			const { rows } = JSON.parse(prompts.jsonOutput) as { rows: Array<{ prompt: string }> };
+			rows.forEach((row, index) => (row.prompt = `${row.prompt} ${pollsMarker(index + 1)}`));
+			prompts.jsonOutput = JSON.stringify({ rows });
+			write(IDS.together, together);
 
 			// The nightly example with a budget, started by hand instead of by its schedule.
 			const nightly = shortPolls(readExample('nightly-budget.json'));
@@ -365,6 +376,36 @@ export function describeCliRun(
 			// Each generation ends at its second poll: two checks, so two rounds through the Wait node.
 			expect((run.data.resultData.runData['Check Generations'] as unknown[]).length).toBe(2);
 			expect(simulator!.counters().posts - posts).toBe(3);
+		});
+
+		test('Hand On Together: videos that finish at different checks all reach "Videos" in one run of it', async () => {
+			const before = simulator!.counters();
+			const run = await execute(IDS.together);
+			expect(run.status).toBe('success');
+			const runs = run.data.resultData.runData.Videos as Array<{ data: { main: RunData[][] } }>;
+			expect(runs).toHaveLength(1);
+			const videos = runs[0].data.main[0];
+			expect(videos).toHaveLength(3);
+			for (const video of videos) expect(video.binary?.data?.mimeType).toBe('video/mp4');
+			expect(new Set(videos.map((video) => video.json.id)).size).toBe(3);
+			// Three checks: the first holds one finished video, the second two, the third hands all on.
+			const checks = run.data.resultData.runData['Check Generations'] as Array<{
+				data: { main: RunData[][] };
+			}>;
+			expect(checks.map((check) => check.data.main.map((output) => output.length))).toEqual([
+				[0, 3],
+				[0, 3],
+				[3, 0],
+			]);
+			const held = checks[0].data.main[1].filter(
+				(row) => (row.json.veoWait as { held?: string }).held === 'completed',
+			);
+			expect(held).toHaveLength(1);
+			expect(held[0].binary).toBeUndefined();
+			const after = simulator!.counters();
+			expect(after.posts - before.posts).toBe(3);
+			// Checks of 3, 2 and 1 running generations, then the 2 held ones read again at the hand-off.
+			expect(after.gets - before.gets).toBe(3 + 2 + 1 + 2);
 		});
 
 		test('a budget: $5 at $1.95 a video buys two, the other three end unsent, one balance check for the batch', async () => {

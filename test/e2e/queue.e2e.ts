@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { startSimulator, videoBytesMarker, type Simulator } from '../simulator';
+import { pollsMarker, startSimulator, videoBytesMarker, type Simulator } from '../simulator';
 import {
 	buildOnce,
 	cache,
@@ -24,6 +24,12 @@ import {
 interface DurableWorkflows {
 	durableWorkflow(options: { prompts: number; waitSeconds: number; label?: string }): Workflow;
 	inRunWorkflow(options: { prompts: number; pollIntervalS: number; label?: string }): Workflow;
+	togetherWorkflow(options: {
+		prompts: number;
+		waitSeconds: number;
+		label?: string;
+		suffix?: (index: number) => string;
+	}): Workflow;
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const workflows = require('./rig/durable-workflows.js') as DurableWorkflows;
@@ -148,6 +154,50 @@ describe('the durable loop in n8n 2.41.1 queue mode (Postgres, Redis, main + 2 w
 			log(`execution ${id} waiting; main killed and restarted ${seconds(started)} after the call`);
 			await expectAllVideos(running, id, posts);
 			log(`done ${seconds(started)} after the call`);
+		}),
+	);
+
+	test(
+		'Hand On Together, a worker SIGKILLed mid-wait: held videos survive the saved waits, Videos runs once with all 10',
+		withTails(async (running) => {
+			// Generation i ends at its (i mod 3 + 1)-th check: the batch goes round three persisted waits,
+			// with finished videos held (on Running, saved with the execution) on the way.
+			const together = await running.deployWebhookWorkflow(
+				workflows.togetherWorkflow({
+					prompts: PROMPTS,
+					waitSeconds: WAIT_S,
+					suffix: (i) => ` ${pollsMarker((i % 3) + 1)}`,
+				}),
+			);
+			const posts = simulator.counters().posts;
+			const gets = simulator.counters().gets;
+			const started = Date.now();
+			const id = await running.trigger(together);
+			await running.waitForStatus(id, ['waiting']);
+			const [first] = running.workerJobs().filter((job) => job.executionId === id);
+			const worker = running.workers.find((candidate) => candidate.logFile === first.logFile);
+			if (!worker) throw new Error(`no live worker wrote ${first.logFile}`);
+			await running.killWorker(worker);
+			await running.startWorker();
+			const done = await running.waitForFinish(id, 10 * 60_000);
+			expect(done.status).toBe('success');
+			const videoRuns = done.runData.Videos as unknown[];
+			expect(videoRuns).toHaveLength(1);
+			const videos = queue.nodeItemsAllRuns(done.runData, 'Videos');
+			expect(videos).toHaveLength(PROMPTS);
+			for (const video of videos) expect(video.binary?.data?.mimeType).toBe('video/mp4');
+			expect(new Set(videos.map((video) => video.json.id)).size).toBe(PROMPTS);
+			expect(simulator.counters().posts - posts).toBe(PROMPTS);
+			// Checks of 10, 6 and 3 running generations, then the 7 held ones read again at the hand-off.
+			expect(simulator.counters().gets - gets).toBe(10 + 6 + 3 + 7);
+			expect(simulator.counters().cdnAuthorizationHeaders).toBe(0);
+			const checks = queue.nodeItemsAllRuns(done.runData, 'Check Generations', 1);
+			expect(
+				checks.filter((row) => (row.json.veoWait as { held?: string }).held === 'completed'),
+			).toHaveLength(4 + 7);
+			log(
+				`together: execution ${id}, ${videos.length} videos in 1 run of Videos, ${seconds(started)} after the call`,
+			);
 		}),
 	);
 

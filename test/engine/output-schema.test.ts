@@ -17,7 +17,7 @@ import type { INodeExecutionData } from 'n8n-workflow';
 import { runWorkflow, type RunWorkflowResult, type WorkflowNodeJson } from '../harness/engine';
 import { declaredPaths, presentPaths, schemaErrors, type JsonSchema } from '../harness/json-schema';
 import type { Simulator } from '../simulator';
-import { DEFAULT_API_KEY, startSimulator } from '../simulator';
+import { DEFAULT_API_KEY, startSimulator, SUBMIT_USD_SPENT } from '../simulator';
 import { generateParams, getParams, veoNode, workflow } from './workflows';
 
 type Operation = 'generate' | 'get';
@@ -178,6 +178,46 @@ const SCENARIOS: Scenario[] = [
 			return {
 				generate: [...waited.items('Generate'), ...checked.items('Generate')],
 				get: checked.items('Check'),
+			};
+		},
+	},
+	{
+		name: 'Hand On Together: ended items ride Running held (a video, a 403 submit, an unknown id), then leave together',
+		simulator: { progress: 'manual', balanceUsd: SUBMIT_USD_SPENT * 1.5 },
+		async rows(version) {
+			const together = (parameters: Record<string, unknown>) => {
+				const { waitOptions: _unused, ...rest } = parameters;
+				const loopOptions = { maxWait: 600, handOnTogether: true };
+				return { ...rest, waitForCompletion: false, splitByState: true, loopOptions };
+			};
+			const veo = (name: string, parameters: Record<string, unknown>) =>
+				veoNode(name, together(parameters), { typeVersion: version, ...CONTINUE });
+			// The balance covers one video: the other submit is refused (403) and held with the running one.
+			const submitted = await run(
+				[{ prompt: 'a heron' }, { prompt: 'a crane' }],
+				[veo('Generate', generateParams({ model: model(version) }))],
+			);
+			const check = (items: Array<Record<string, unknown>>) =>
+				run(items, [veo('Check', getParams())]);
+			const [first] = sim.generations;
+			sim.advance(first.id, 'completed');
+			const running = submitted.items('Generate', 1).map((item) => item.json);
+			// A generation that still runs keeps the check's batch in the loop: a second submit, paid for.
+			sim.setOptions({ balanceUsd: SUBMIT_USD_SPENT * 10 });
+			const another = await run(
+				[{ prompt: 'an egret' }],
+				[veo('Generate', generateParams({ model: model(version) }))],
+			);
+			const held = await check([
+				...running,
+				...another.items('Generate', 1).map((item) => item.json),
+				{ id: 'no-such-generation' },
+			]);
+			sim.advance('all', 'completed');
+			const handedOn = await check(held.items('Check', 1).map((item) => item.json));
+			return {
+				generate: [...outputs(submitted, 'Generate'), ...outputs(another, 'Generate')],
+				get: [...outputs(held, 'Check'), ...outputs(handedOn, 'Check')],
 			};
 		},
 	},

@@ -207,6 +207,11 @@ export interface Simulator {
 	 */
 	advance(idOrAll: string | 'all', to: 'generating' | 'completed' | 'error'): number;
 	/**
+	 * Every video URL handed out so far expires: the CDN answers 404 for it, and each generation's next
+	 * status answer carries a new URL. Returns how many URLs expired.
+	 */
+	expireVideoUrls(): number;
+	/**
 	 * Resolves with the first logged request (since the last reset) the predicate accepts, at once if one
 	 * already arrived. The predicate sees each request when it arrives (status 0) and again when it is
 	 * answered, so `r => r.status === 404` works too. A throwing predicate rejects.
@@ -252,6 +257,8 @@ export const MARKER_ERROR = '[sim:error]';
 export const MARKER_NO_VIDEO = '[sim:no-video]';
 /** Marker in a prompt -> the generation takes three times `generationMs` (progress 'clock' only). */
 export const MARKER_SLOW = '[sim:slow]';
+/** `[sim:polls=N]` in a prompt -> under `progress: { polls }`, this generation ends at its N-th answered poll instead. */
+export const pollsMarker = (polls: number): string => `[sim:polls=${polls}]`;
 /** `[sim:status=WORD]` in a prompt -> the generation ends with exactly that status word, an error and no video. */
 export const statusMarker = (word: string): string => `[sim:status=${word}]`;
 /** `[sim:status-running=WORD]` in a prompt -> polls report WORD instead of queued/generating while it runs. */

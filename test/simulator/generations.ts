@@ -82,6 +82,9 @@ function statusEndingFor(prompt: string): Ending {
 	return { status: 'completed', video: true };
 }
 
+/** `[sim:polls=N]` in a prompt: under `{ polls }` progress this generation ends at its N-th answered poll. */
+const POLLS_MARKER = /\[sim:polls=(\d+)\]/;
+
 export function phaseOf(sim: SimState, stored: StoredGeneration): Phase {
 	if (stored.forced) return stored.forced === 'generating' ? 'generating' : 'ended';
 	const progress = sim.options.progress ?? 'clock';
@@ -93,7 +96,8 @@ export function phaseOf(sim: SimState, stored: StoredGeneration): Phase {
 	}
 	// The k-th answered poll reports the end from k = n on, 'queued' at k = 1 (and before any poll).
 	const answered = stored.generation.answeredPolls;
-	if (answered >= progress.polls) return 'ended';
+	const own = POLLS_MARKER.exec(stored.generation.prompt)?.[1];
+	if (answered >= (own === undefined ? progress.polls : Number(own))) return 'ended';
 	return answered <= 1 ? 'queued' : 'generating';
 }
 
@@ -155,6 +159,23 @@ export function videoOf(stored: StoredGeneration, ended: boolean): unknown {
 	}
 	if (ended && ending.video && stored.videoUrl) return { url: stored.videoUrl };
 	return ending.nullVideo ? null : undefined;
+}
+
+/**
+ * `Simulator.expireVideoUrls`: every video URL handed out so far stops working (the CDN answers 404),
+ * as a signed URL does when it expires; each generation's next status answer gives a new one.
+ */
+export function expireVideoUrls(sim: SimState): number {
+	let expired = 0;
+	for (const stored of sim.store.values()) {
+		if (stored.videoUrl === undefined) continue;
+		const oldPath = new URL(stored.videoUrl).pathname;
+		sim.issuedVideoPaths.delete(oldPath);
+		const size = sim.videoSizes.get(oldPath);
+		issueVideoUrl(sim, stored, size === undefined ? undefined : String(size));
+		expired += 1;
+	}
+	return expired;
 }
 
 /** An accepted submit: the generation, stored and counted, its price `credits`. */

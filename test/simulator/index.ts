@@ -31,7 +31,7 @@ import {
 	type SimulatorOptions,
 	type SimulatorRequest,
 } from './contract';
-import { advance } from './generations';
+import { advance, expireVideoUrls } from './generations';
 import { checkOptions, createPrng } from './knobs';
 import { handleApi } from './routes';
 import { createState, emptyCounters, type SimState } from './state';
@@ -114,6 +114,7 @@ function controls(sim: SimState, baseUrl: string, servers: http.Server[]): Simul
 		},
 		advance: (idOrAll: string, to: 'generating' | 'completed' | 'error') =>
 			advance(sim, idOrAll, to),
+		expireVideoUrls: () => expireVideoUrls(sim),
 		whenRequest: (predicate: (request: SimulatorRequest) => boolean) => whenRequest(sim, predicate),
 		whenGenerations(count: number) {
 			return new Promise<void>((resolve) => {

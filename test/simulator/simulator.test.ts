@@ -10,6 +10,7 @@ import {
 	UNIVERSAL_VIDEO_PATH,
 	loadFixture,
 	otherIdOf,
+	pollsMarker,
 	runningStatusMarker,
 	startSimulator,
 	statusMarker,
@@ -1054,6 +1055,29 @@ describe('AI/ML API simulator', () => {
 				expect(sim.generations[0]).toMatchObject({ status: 'error', apiStatus: word });
 			},
 		);
+
+		it('[sim:polls=N] ends that generation at its N-th answered poll, whatever progress says', async () => {
+			await start({ progress: { polls: 2 } });
+			expect(pollsMarker(3)).toBe('[sim:polls=3]');
+			const late: string = (await submit(fastBody({ prompt: 'clip [sim:polls=3]' }))).json().id;
+			const early: string = (await submit(fastBody({ prompt: 'clip [sim:polls=1]' }))).json().id;
+			expect((await poll(early)).json().status).toBe('completed');
+			const statuses: string[] = [];
+			for (let i = 0; i < 3; i += 1) statuses.push((await poll(late)).json().status);
+			expect(statuses).toEqual(['queued', 'generating', 'completed']);
+		});
+
+		it('expireVideoUrls(): the URLs handed out stop working, the next status answer has a new one', async () => {
+			await start({ progress: { polls: 1 } });
+			const id: string = (await submit(fastBody())).json().id;
+			const before: string = (await poll(id)).json().video.url;
+			expect((await call(before)).status).toBe(200);
+			expect(sim.expireVideoUrls()).toBe(1);
+			expect((await call(before)).status).toBe(404);
+			const after: string = (await poll(id)).json().video.url;
+			expect(after).not.toBe(before);
+			expect((await call(after)).status).toBe(200);
+		});
 
 		it('[sim:status-running=WORD] reports that word while the generation runs', async () => {
 			await start({ progress: { polls: 3 } });

@@ -212,6 +212,14 @@ function splitProperties(show: Show): INodeProperties[] {
 					'How long the loop may go round for one generation, counted from its submit (or its first check); the deadline rides in the item as veoWait.deadline. At most 86400 (a day).',
 				),
 				onTimeoutProperty,
+				{
+					displayName: 'Hand On Together',
+					name: 'handOnTogether',
+					type: 'boolean',
+					default: false,
+					description:
+						'Whether to keep finished generations in the loop until no generation of the batch (the items this check receives) is still running, then hand every item on at once: videos on Done, failures as On Error says. Finished ones go round on Running marked veoWait.held and are not checked again until then; their videos are fetched at the end, from a URL the API gives then. One setting for the whole batch, read from the first item.',
+				},
 			],
 		},
 	];

@@ -27,6 +27,8 @@ export interface WaitSettings {
 	wait: boolean;
 	/** Check once and split the items into Done and Running outputs (the durable loop). */
 	split: boolean;
+	/** The durable loop holds finished items until none of the batch is running (Hand On Together). */
+	together: boolean;
 	pollIntervalMs: number;
 	maxWaitMs: number;
 	onTimeout: 'fail' | 'return';
@@ -73,7 +75,14 @@ export function readWaitSettings(ctx: IExecuteFunctions, itemIndex: number): Wai
 			: {};
 	const operation = ctx.getNodeParameter('operation', itemIndex) as string;
 	const fetches = operation === 'get' || wait || split;
-	return { wait, split, ...readTiming(options), ...readDownload(ctx, itemIndex, fetches) };
+	const together = split && readBoolean('Hand On Together', options.handOnTogether, false);
+	return {
+		wait,
+		split,
+		together,
+		...readTiming(options),
+		...readDownload(ctx, itemIndex, fetches),
+	};
 }
 
 /** How often to ask, for how long, what a timeout does, and how much at once (Wait or Loop Options). */

@@ -29,6 +29,7 @@ import { CREDENTIAL_TYPE, resolveBaseUrl } from '../transport/api';
 import type { Progress, SchedulerDeps, SubmitOutcome } from './wait';
 import { runJobs } from './wait';
 import { downloadVideos } from './videos';
+import { batchRunning, handOff, holdBatch } from './together';
 import type { Item, Run } from './plan';
 import { inputFailure, itemOf, planItem } from './plan';
 
@@ -49,8 +50,7 @@ export async function executeItems(
 		await planItem(run, itemIndex);
 	run.loops?.trim();
 	await checkBatchFirst(run);
-	const ending = await runJobs(run.jobs, schedulerDeps(run));
-	if (ending === 'cancelled') throw cancelledError(run);
+	const holds = await waitForBatch(run);
 	refuseKeyEchoes(run.jobs, run.secret, (job) => run.binaries.has(job.index));
 	for (const item of run.items) updateSubmitRecord(run, item);
 	const failed = run.continueOnFail ? undefined : run.jobs.find((job) => job.state === 'failed');
@@ -60,7 +60,26 @@ export async function executeItems(
 	return splitRows(
 		run,
 		(job) => itemOf(run, job).loop ?? { startedAt: run.start, checksBefore: 0 },
+		holds,
 	);
+}
+
+/**
+ * One wait over every job, then, when the batch ends, its hand-off: held generations checked once
+ * more and their videos fetched. With Hand On Together no video is fetched before the batch ends, and
+ * while one of its generations runs the batch is held (true). Throws when the execution is cancelled.
+ */
+async function waitForBatch(run: Run): Promise<boolean> {
+	const together = batchSettingsOf(run)?.together === true;
+	const deps = schedulerDeps(run);
+	let ending = await runJobs(run.jobs, together ? { ...deps, download: undefined } : deps);
+	const stopping = !run.continueOnFail && run.jobs.some((job) => job.state === 'failed');
+	if (ending === 'finished' && !stopping && !(together && batchRunning(run.jobs)))
+		ending = await handOff(run.jobs, deps, together);
+	if (ending === 'cancelled') throw cancelledError(run);
+	if (!together || !batchRunning(run.jobs)) return false;
+	holdBatch(run.jobs, (job) => run.binaries.delete(job.index));
+	return true;
 }
 
 /** The credential, the run's memory of earlier tries, and how failures leave the node. */

@@ -46,7 +46,9 @@ export function refuseKeyEchoes(
 ): void {
 	for (const job of jobs) {
 		const idReveals = job.generationId !== undefined && secret.reveals(job.generationId);
-		if (job.state === 'done' && idReveals && job.result !== 'completed') {
+		// A held generation goes round the loop with its id, as a running one does.
+		const handedOnForLater = job.result !== 'completed' || job.held !== undefined;
+		if (job.state === 'done' && idReveals && handedOnForLater) {
 			failJob(job, keyInIdFailure());
 		} else if (job.state === 'done' && !downloaded(job) && keyBearing(job, secret) !== undefined) {
 			const position = keyBearing(job, secret) as number;

@@ -50,6 +50,8 @@ export interface Job {
 	/** Consecutive retryable failures of the current step. */
 	attempts: number;
 	lastRetryFailure?: Failure;
+	/** Hand On Together (together.ts): held since an earlier round ('carried') or from this run ('now'). */
+	held?: 'carried' | 'now';
 }
 
 /** What a running generation's item carries through n8n's Wait node, back into Get Generation. */
@@ -63,6 +65,8 @@ export interface CarriedWait {
 	checks: number;
 	/** What the API reported the generation cost, when it did: later checks' rows show it too. */
 	cost?: Cost;
+	/** Hand On Together: how the generation ended, while it waits for the rest of its batch. */
+	held?: 'completed' | 'timedOut';
 }
 
 /** Marks a job as due one interval after the end of the current round. */
@@ -240,14 +244,15 @@ function isoTime(value: unknown): number | undefined {
 	return Number.isFinite(time) ? time : undefined;
 }
 
-function shown(value: unknown): string {
+/** A value as an error quotes it: JSON, cut to 80 characters. */
+export function shown(value: unknown): string {
 	if (value === undefined) return 'nothing';
 	const text = JSON.stringify(value);
 	return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 /** A cost exactly as this node writes it: `{ credits, usd }`, both numbers ≥ 0 (no text read as a number). */
-function isCost(value: unknown): value is Cost {
+export function isCost(value: unknown): value is Cost {
 	if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
 	const { credits, usd } = value as Record<string, unknown>;
 	return [credits, usd].every(

@@ -12,6 +12,7 @@ import type { Redact } from '../shared/redact';
 import type { Job } from './machine';
 import { carriedWaitOf } from './machine';
 import { binaryFieldsOf } from './videos';
+import { heldFailureWait } from './together';
 
 export interface Ending {
 	node: INode;
@@ -161,28 +162,57 @@ export type LoopHistory = (job: Job) => { startedAt: number; checksBefore: numbe
  * The durable loop's two outputs: finished videos and everything else that ended (failures, timed-out
  * generations) on "Done", still-running generations on "Running", each carrying its loop state in
  * `veoWait` so the next check keeps the same deadline. n8n moves failed rows to the error output
- * when the node has one.
+ * when the node has one. `holds` (Hand On Together, while a generation of the batch runs): every
+ * item goes on Running, those that ended marked `veoWait.held`.
  */
-export function splitRows(ending: Ending, history: LoopHistory): INodeExecutionData[][] {
+export function splitRows(
+	ending: Ending,
+	history: LoopHistory,
+	holds = false,
+): INodeExecutionData[][] {
 	const done: INodeExecutionData[] = [];
 	const running: INodeExecutionData[] = [];
 	for (const job of ending.jobs) {
+		if (holds) {
+			running.push(
+				job.state === 'failed' ? heldFailureRow(ending, job) : loopRow(ending, job, history),
+			);
+			continue;
+		}
 		if (job.state === 'failed') {
 			done.push(failedRow(ending, job));
 			continue;
 		}
-		const row = finishedRow(ending, job);
 		if (job.result !== 'running' || job.loopDeadline === undefined) {
-			done.push(row);
+			done.push(finishedRow(ending, job));
 			continue;
 		}
-		const { startedAt, checksBefore } = history(job);
-		// Redacted like the rest of the row (a generation whose id holds the key never gets here: see key-echo.ts).
-		row.json = {
-			...row.json,
-			veoWait: ending.redact({ ...carriedWaitOf(job, startedAt, checksBefore) }),
-		};
-		running.push(row);
+		running.push(loopRow(ending, job, history));
 	}
 	return [done, running];
+}
+
+/** A row that goes round the loop: the generation's fields and its loop state, held or running. */
+function loopRow(ending: Ending, job: Job, history: LoopHistory): INodeExecutionData {
+	const row = finishedRow(ending, job);
+	const { startedAt, checksBefore } = history(job);
+	// A generation held since an earlier round was not checked in this one.
+	const carried = carriedWaitOf(
+		job,
+		startedAt,
+		job.held === 'carried' ? checksBefore - 1 : checksBefore,
+	);
+	if (job.held) carried.held = job.result === 'timedOut' ? 'timedOut' : 'completed';
+	// Redacted like the rest of the row (a generation whose id holds the key never gets here: see key-echo.ts).
+	row.json = { ...row.json, veoWait: ending.redact({ ...carried }) };
+	return row;
+}
+
+/** A failure held for the rest of its batch: its words ride in `veoWait`, never as `error` on Running. */
+function heldFailureRow(ending: Ending, job: Job): INodeExecutionData {
+	const json: IDataObject = {};
+	if (job.generationId) json.id = job.generationId;
+	if (job.generation?.status) json.status = job.generation.status;
+	Object.assign(json, spendFields(ending, job), { veoWait: heldFailureWait(job) });
+	return { json: ending.redact(json), pairedItem: { item: job.index } };
 }

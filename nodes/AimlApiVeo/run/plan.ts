@@ -25,6 +25,7 @@ import type { GenerateRequest } from '../request/build';
 import type { SubmittedRequest } from './resume';
 import type { SubmitMemory } from './resume';
 import type { ApiContext } from '../transport/api';
+import { failHeld, readHeld } from './together';
 import type { Job } from './wait';
 
 /** Without waiting, a submit refused for the account's limit is tried again for this long. */
@@ -132,20 +133,26 @@ function applySettings(run: Run, job: Job, settings: WaitSettings): void {
  */
 function planCheck(run: Run, item: Item, settings: WaitSettings): void {
 	const { job } = item;
+	const veoWait = run.ctx.getInputData()[job.index]?.json?.veoWait;
+	const held = settings.split ? readHeld(veoWait) : undefined;
+	if (held && 'refused' in held) throw refusedWait(held.refused);
+	// A failure held for the rest of its batch (Hand On Together) may have no generation to check.
+	if (held?.held === 'failed') {
+		failHeld(job, held);
+		return;
+	}
 	const generationId = generationIdFor(run.ctx, job.index);
 	job.generationId = generationId;
 	job.state = 'pending';
 	if (!settings.split) return;
-	const carried = readCarriedWait(run.ctx.getInputData()[job.index]?.json?.veoWait, generationId, {
+	const carried = readCarriedWait(veoWait, generationId, {
 		now: run.start,
 		maxLoopMs: LIMITS.maxWait.max * 1000,
 	});
-	if (carried && 'refused' in carried) {
-		throw new InputError(
-			'veoWait',
-			`The item's veoWait is not the loop state this node wrote: ${carried.refused}`,
-			`Pass the items of the Running output on to Get Generation unchanged: veoWait holds the loop's deadline. Or remove the veoWait field: this node then keeps the deadline it gave generation ${generationId} earlier in this execution (or starts Max Wait at this check, if it has not seen it before).`,
-		);
+	if (carried && 'refused' in carried) throw refusedWait(carried.refused, generationId);
+	if (held) {
+		// Ended while others of its batch ran: not checked again until the batch ends.
+		Object.assign(job, { state: 'done', result: held.held, held: 'carried' });
 	}
 	const span = loopsOf(run).join(generationId, carried, {
 		startedAt: run.start,
@@ -154,6 +161,15 @@ function planCheck(run: Run, item: Item, settings: WaitSettings): void {
 	job.loopDeadline = span.deadline;
 	item.loop = { startedAt: span.startedAt, checksBefore: carried?.checks ?? 0 };
 	if (carried?.cost) job.cost = carried.cost;
+}
+
+function refusedWait(refused: string, generationId?: string): InputError {
+	const generation = generationId ? `generation ${generationId}` : 'the generation';
+	return new InputError(
+		'veoWait',
+		`The item's veoWait is not the loop state this node wrote: ${refused}`,
+		`Pass the items of the Running output on to Get Generation unchanged: veoWait holds the loop's deadline. Or remove the veoWait field: this node then keeps the deadline it gave ${generation} earlier in this execution (or starts Max Wait at this check, if it has not seen it before).`,
+	);
 }
 
 /** The loops record in the node's execution context; where a host gives no context, one for this run alone. */

@@ -1,12 +1,14 @@
 'use strict';
 // The two ways to wait for a batch, built from the shipped example `examples/durable-batch.json` so
 // the tests and the benchmark run what a user imports: the durable loop (Generate Video split by
-// state → Running → Wait → Check Generations → Done → Videos) and the in-run wait (Generate Video
-// waiting → Videos). Used by the queue-mode end-to-end test and `npm run bench`.
+// state → Running → Wait → Check Generations → Done → Videos), the same with Hand On Together, and the
+// in-run wait (Generate Video waiting → Videos). Used by the queue-mode end-to-end test and `npm run bench`.
 const fs = require('fs');
 const path = require('path');
 
-const EXAMPLE = path.resolve(__dirname, '..', '..', '..', 'examples', 'durable-batch.json');
+const EXAMPLES = path.resolve(__dirname, '..', '..', '..', 'examples');
+const EXAMPLE = path.join(EXAMPLES, 'durable-batch.json');
+const TOGETHER = path.join(EXAMPLES, 'durable-batch-together.json');
 
 function nodeOf(workflow, name) {
 	const node = workflow.nodes.find((candidate) => candidate.name === name);
@@ -14,12 +16,12 @@ function nodeOf(workflow, name) {
 	return node;
 }
 
-/** The example with `count` prompts of its own. */
-function exampleWithPrompts(count, label) {
-	const workflow = JSON.parse(fs.readFileSync(EXAMPLE, 'utf8'));
+/** The example (`file`) with `count` prompts of its own; `suffix(i)` is added to the i-th prompt. */
+function exampleWithPrompts(count, label, file = EXAMPLE, suffix = () => '') {
+	const workflow = JSON.parse(fs.readFileSync(file, 'utf8'));
 	const rows = Array.from({ length: count }, (_, i) => ({
 		name: `${label}-${i}`,
-		prompt: `${label} clip ${i}`,
+		prompt: `${label} clip ${i}${suffix(i)}`,
 	}));
 	nodeOf(workflow, 'Prompts').parameters.jsonOutput = JSON.stringify({ rows });
 	return workflow;
@@ -30,6 +32,16 @@ function durableWorkflow({ prompts, waitSeconds, label = 'durable' }) {
 	const workflow = exampleWithPrompts(prompts, label);
 	nodeOf(workflow, 'Wait').parameters.amount = waitSeconds;
 	return { ...workflow, name: `${label}: durable loop` };
+}
+
+/**
+ * The Hand On Together example as shipped, with `waitSeconds` in the Wait node; `suffix(i)` lets a
+ * test tell the simulator when the i-th generation ends.
+ */
+function togetherWorkflow({ prompts, waitSeconds, label = 'together', suffix }) {
+	const workflow = exampleWithPrompts(prompts, label, TOGETHER, suffix);
+	nodeOf(workflow, 'Wait').parameters.amount = waitSeconds;
+	return { ...workflow, name: `${label}: durable loop, handed on together` };
 }
 
 /** The same prompts waited for inside the run: Generate Video (Wait for Completion on) → Videos. */
@@ -51,4 +63,4 @@ function inRunWorkflow({ prompts, pollIntervalS, label = 'in-run' }) {
 	return { ...workflow, name: `${label}: in-run wait` };
 }
 
-module.exports = { durableWorkflow, inRunWorkflow };
+module.exports = { durableWorkflow, inRunWorkflow, togetherWorkflow };
