@@ -100,6 +100,8 @@ interface LoopShape {
 	onError?: string;
 	/** A node between the Wait node and Check Generations that drops items. */
 	withDrop?: boolean;
+	/** The prompt of item `i` (default `clip i`). */
+	promptOf?: (i: number) => string;
 }
 
 /** Start → Rows (pinned prompts) → Generate Video ⇒ Done → Videos, Running → Wait → [Drop Some] → Check Generations ⇒ … */
@@ -131,7 +133,8 @@ function loopWorkflow(shape: LoopShape): WorkflowJson {
 		[CHECK]: { main: outputs },
 	};
 	if (shape.withDrop) connections['Drop Some'] = { main: to(CHECK) };
-	const rows = Array.from({ length: shape.prompts }, (_, i) => ({ prompt: `clip ${i}` }));
+	const promptOf = shape.promptOf ?? ((i: number) => `clip ${i}`);
+	const rows = Array.from({ length: shape.prompts }, (_, i) => ({ prompt: promptOf(i) }));
 	return {
 		name: 'hand on together',
 		nodes,
@@ -250,6 +253,26 @@ describe('Hand On Together: every item of the batch leaves the loop at once', ()
 		const secondHeld = runsOf(result, CHECK, 1)[1].filter((row) => row.json.id === ids()[0]);
 		expect(secondHeld[0].json.veoWait).toMatchObject({ held: 'completed', checks: 2 });
 		expect(runsOf(result, CHECK, 0).slice(0, 2).flat()).toEqual([]);
+	});
+
+	it('a held generation with two videos leaves with both, downloaded at the hand-off into data and data_1', async () => {
+		script = (round) => advance([[0], [1]][round - 1] ?? [], 'completed');
+		const result = await runLoop(
+			loopWorkflow({ prompts: 2, promptOf: (i) => `clip ${i} [sim:videos=2]` }),
+		);
+		record('two videos per generation', 'stop', 2, result);
+		expect(result.status).toBe('success');
+		const videoRuns = runsOf(result, 'Videos');
+		expect(videoRuns).toHaveLength(1);
+		const [videos] = videoRuns;
+		expect(videos.map((row) => row.json.id)).toEqual(ids());
+		for (const video of videos) {
+			expect(video.json.videoUrls).toHaveLength(2);
+			expect(Object.keys(video.binary ?? {}).sort()).toEqual(['data', 'data_1']);
+		}
+		expect(apiCalls('POST')).toBe(2);
+		// Each video fetched once, all at the hand-off: the held one was not downloaded while held.
+		expect(sim.requests.filter((request) => request.origin === 'cdn')).toHaveLength(4);
 	});
 
 	it.each([
