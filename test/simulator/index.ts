@@ -46,6 +46,7 @@ export {
 	validateSubmitBody,
 } from './models';
 export type { FieldRule, SimulatedModel } from './models';
+export type { CatalogueEntry, DeprecationEntry, SimulatedCatalogue } from './catalogue';
 export { fixturePath, loadFixture } from './video';
 
 type Handler = (

@@ -17,6 +17,7 @@ import { downloadVideo } from '../transport/download';
 import type { Failure } from '../shared/errors';
 import { InputError } from '../shared/errors';
 import { KEY_IN_ID_REASON, refuseKeyEchoes } from './key-echo';
+import { readCatalogue } from './catalogue';
 import { failJob } from './machine';
 import { cancelledError, failureError, rowsOf, splitRows } from './outcome';
 import type { Secret } from '../shared/redact';
@@ -48,6 +49,7 @@ export async function executeItems(
 	for (let itemIndex = 0; itemIndex < ctx.getInputData().length; itemIndex++)
 		await planItem(run, itemIndex);
 	run.loops?.trim();
+	await readCatalogue(run);
 	await checkBatchFirst(run);
 	const ending = await runJobs(run.jobs, schedulerDeps(run));
 	if (ending === 'cancelled') throw cancelledError(run);
