@@ -9,7 +9,7 @@ import * as path from 'path';
 
 import { GENERATE_TOOL_DESCRIPTION } from '../../nodes/AimlApiVeo/actions/tool';
 import { serveImages, type ImageServer } from '../harness/image-server';
-import { startSimulator, type Simulator } from '../simulator';
+import { perSecondByResolution, startSimulator, type Simulator } from '../simulator';
 import {
 	buildOnce,
 	instance,
@@ -387,14 +387,7 @@ export function describeCliRun(
 					models: [
 						{
 							id: 'google/veo-3.0-fast',
-							pricing: {
-								kind: 'variants',
-								dimensions: ['resolution'],
-								variants: [
-									{ when: { resolution: '720p' }, price: 0.125, unit: 'second', per: 1 },
-									{ when: { resolution: '1080p' }, price: 0.25, unit: 'second', per: 1 },
-								],
-							},
+							pricing: perSecondByResolution({ '720p': 0.125, '1080p': 0.25 }),
 						},
 					],
 				},

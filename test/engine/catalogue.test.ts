@@ -5,9 +5,15 @@
  * sent as given. Two public reads per batch at most, none per item, and no key on either.
  */
 import { runWorkflow } from '../harness/engine';
+import { toolCallNodeTypes, toolCallsWorkflow } from '../harness/tool-workflow';
 import type { CatalogueEntry, DeprecationEntry, Simulator } from '../simulator';
-import { CREDITS_PER_USD, DEFAULT_API_KEY, startSimulator } from '../simulator';
-import { VEO, generateParams, veoNode, workflow } from './workflows';
+import {
+	CREDITS_PER_USD,
+	DEFAULT_API_KEY,
+	perSecondByResolution,
+	startSimulator,
+} from '../simulator';
+import { CREDENTIAL, VEO, generateParams, veoNode, workflow } from './workflows';
 
 let sim: Simulator;
 const credentials = () => ({ aimlVeoApi: { apiKey: DEFAULT_API_KEY, baseUrl: sim.baseUrl } });
@@ -17,14 +23,7 @@ const T31 = 'google/veo-3.1-t2v';
 const CHEAP_VEO3: CatalogueEntry = {
 	id: FULL,
 	aliases: ['veo-3.0-generate-001'],
-	pricing: {
-		kind: 'variants',
-		dimensions: ['resolution'],
-		variants: [
-			{ when: { resolution: '720p' }, price: 0.1, unit: 'second', per: 1 },
-			{ when: { resolution: '1080p' }, price: 0.2, unit: 'second', per: 1 },
-		],
-	},
+	pricing: perSecondByResolution({ '720p': 0.1, '1080p': 0.2 }),
 };
 const rows = (n: number, model = FULL, extra: Record<string, unknown> = {}) =>
 	Array.from({ length: n }, (_, i) => ({ prompt: `clip ${i}`, model, ...extra }));
@@ -231,5 +230,37 @@ describe('model health from the deprecation feed', () => {
 		const { rows: out } = await run(rows(2), params());
 		expect(posts()).toBe(2);
 		for (const row of out) expect(row.json.modelNotice).toBeUndefined();
+	});
+});
+
+describe('several runs of the node in one execution', () => {
+	it('reads the feed once while its max-age lasts, and the catalogue again only conditionally (304)', async () => {
+		// An agent's tool called three times in one execution.
+		const parameters = {
+			operation: 'generate',
+			model: FULL,
+			prompt: "={{ $fromAI('prompt', 'What the video should show', 'string') }}",
+			waitOptions: { pollInterval: 1, maxWait: 60 },
+			budget: { maxSpendUsd: 2 },
+		};
+		const calls = rows(3).map(({ prompt }) => ({ prompt }));
+		const result = await runWorkflow({
+			workflow: toolCallsWorkflow('generate_video', parameters, calls, CREDENTIAL),
+			credentials: credentials(),
+			nodeTypes: toolCallNodeTypes(),
+		});
+		const answers = result.items('Tool Caller').map((item) => item.json);
+		expect(answers).toHaveLength(3);
+		// $0.80 a video by the catalogue: two fit in $2 (the table's $3.20 would fit none).
+		expect(posts()).toBe(2);
+		expect(String(answers[2].error)).toContain('budget of $2.00 was reached');
+		const reads = publicReads();
+		expect(reads.filter((r) => r.path === '/v1/models/deprecations').map((r) => r.status)).toEqual([
+			200,
+		]);
+		expect(reads.filter((r) => r.path === '/v1/models').map((r) => r.status)).toEqual([
+			200, 304, 304,
+		]);
+		expect(sim.generations.map((g) => g.usd)).toEqual([0.8, 0.8]);
 	});
 });

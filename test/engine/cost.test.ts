@@ -147,9 +147,10 @@ describe('a budget per run', () => {
 			expect(messages.at(-1)).toContain(
 				'; spent $3.75 (7,500,000 credits) on 3 videos of a budget of $3.75',
 			);
-			// The budget costs no request: one submit and two polls per video, no balance check.
+			// The budget costs no request: one submit and two polls per video, no balance check, and
+			// the batch's two catalogue reads (prices, deprecation feed).
 			expect(billingChecks()).toBe(0);
-			expect(apiRequests()).toHaveLength(3 * 3);
+			expect(apiRequests()).toHaveLength(2 + 3 * 3);
 		},
 	);
 
@@ -221,7 +222,7 @@ describe('Check Balance First', () => {
 		expect(billingChecks()).toBe(1);
 		expect(posts()).toBe(3);
 		expect(out.filter((row) => row.json.status === 'completed')).toHaveLength(3);
-		expect(apiRequests()).toHaveLength(1 + 3 * 3);
+		expect(apiRequests()).toHaveLength(2 + 1 + 3 * 3);
 	});
 });
 

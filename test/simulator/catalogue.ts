@@ -47,6 +47,20 @@ export interface SimulatedCatalogue {
 	feedFault?: PublicFault;
 }
 
+/** A video model's pricing as the catalogue documents it: USD per second, by resolution. */
+export function perSecondByResolution(usdPerSecond: Record<string, number>): unknown {
+	return {
+		kind: 'variants',
+		dimensions: ['resolution'],
+		variants: Object.entries(usdPerSecond).map(([resolution, price]) => ({
+			when: { resolution },
+			price,
+			unit: 'second',
+			per: 1,
+		})),
+	};
+}
+
 function catalogueOf(sim: SimState): SimulatedCatalogue {
 	return sim.options.catalogue ?? {};
 }
