@@ -253,7 +253,11 @@ describe('several runs of the node in one execution', () => {
 		expect(answers).toHaveLength(3);
 		// $0.80 a video by the catalogue: two fit in $2 (the table's $3.20 would fit none).
 		expect(posts()).toBe(2);
-		expect(String(answers[2].error)).toContain('budget of $2.00 was reached');
+		// The third call is refused by the estimate it read from the held copy (the 304).
+		expect(String(answers[2].error)).toContain('budget of $2.00 cannot cover its 1 item');
+		expect(String(answers[2].error)).toContain(
+			"estimated at $2.40 (from the API's price catalogue",
+		);
 		const reads = publicReads();
 		expect(reads.filter((r) => r.path === '/v1/models/deprecations').map((r) => r.status)).toEqual([
 			200,
