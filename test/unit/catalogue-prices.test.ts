@@ -19,6 +19,9 @@ import {
 	healthOf,
 	withdrawnError,
 } from '../../nodes/AimlApiVeo/request/model-health';
+import { healthOfModel, listMark } from '../../nodes/AimlApiVeo/request/model-list';
+import { findModel, MODELS } from '../../nodes/AimlApiVeo/request/models';
+import { searchModels } from '../../nodes/AimlApiVeo/request/model-choice';
 import { maxAgeOf } from '../../nodes/AimlApiVeo/transport/catalogue';
 
 const usd = (credits: number | undefined) =>
@@ -191,9 +194,74 @@ describe('deprecation feed', () => {
 		);
 	});
 
+	it("marks the editor's list: a deprecated model with its date, a withdrawn one found to be left out", () => {
+		const veo3 = healthOfModel(entries, findModel('google/veo3') as never);
+		expect(listMark(veo3 as never)).toEqual({
+			short: 'deprecated, shuts down 2027-01-15',
+			long: 'Deprecated by the AI/ML API: shuts down on 2027-01-15. Use google/veo-3.1-t2v instead.',
+		});
+		expect(healthOfModel(entries, findModel('veo2') as never)?.status).toBe('withdrawn');
+		expect(healthOfModel(entries, findModel('google/veo-3.1-t2v') as never)).toBeUndefined();
+	});
+
 	it("reads Cache-Control's max-age, and none when the answer must not be stored", () => {
 		expect(maxAgeOf('public, max-age=300')).toBe(300);
 		expect(maxAgeOf('no-store, max-age=300')).toBeUndefined();
 		expect(maxAgeOf(undefined)).toBeUndefined();
+	});
+});
+
+describe("the editor's Model list", () => {
+	const FEED = {
+		object: 'list',
+		data: [
+			{
+				id: 'google/veo3',
+				aliases: [],
+				status: 'deprecated',
+				shutdown_at: '2027-01-15',
+				replaced_by: 'google/veo-3.1-t2v',
+			},
+			{ id: 'veo2', aliases: [], status: 'withdrawn', replaced_by: null },
+		],
+	};
+	/** A load-options context whose plain HTTP helper answers `answer` (or fails), recording the requests. */
+	function editor(answer: () => Promise<unknown>) {
+		const requests: Array<Record<string, unknown>> = [];
+		const ctx = {
+			getCredentials: async () => ({
+				apiKey: 'secret-key-123',
+				baseUrl: 'https://proxy.example.com/v1',
+			}),
+			helpers: {
+				httpRequest: async (options: Record<string, unknown>) => {
+					requests.push(options);
+					return await answer();
+				},
+			},
+		};
+		return { ctx, requests };
+	}
+
+	it('leaves withdrawn models out and marks deprecated ones, reading the feed on the Base URL without the key', async () => {
+		const { ctx, requests } = editor(async () => ({
+			statusCode: 200,
+			headers: { 'content-type': 'application/json' },
+			body: FEED,
+		}));
+		const { results } = await searchModels.call(ctx as never, '');
+		expect(results.map((result) => result.value)).not.toContain('veo2');
+		expect(results).toHaveLength(MODELS.length - 1);
+		const veo3 = results.find((result) => result.value === 'google/veo3');
+		expect(veo3?.name).toBe('Veo 3 (Text to Video) (deprecated, shuts down 2027-01-15)');
+		expect(requests).toHaveLength(1);
+		expect(requests[0].url).toBe('https://proxy.example.com/v1/models/deprecations');
+		expect(JSON.stringify(requests[0])).not.toContain('secret-key-123');
+	});
+
+	it('keeps the whole list when the feed cannot be read', async () => {
+		const { ctx } = editor(async () => await Promise.reject(new Error('ECONNREFUSED')));
+		const { results } = await searchModels.call(ctx as never, '');
+		expect(results.map((result) => result.value)).toEqual(MODELS.map((model) => model.id));
 	});
 });
