@@ -9,7 +9,7 @@ import * as path from 'path';
 
 import { GENERATE_TOOL_DESCRIPTION } from '../../nodes/AimlApiVeo/actions/tool';
 import { serveImages, type ImageServer } from '../harness/image-server';
-import { pollsMarker, startSimulator, type Simulator } from '../simulator';
+import { perSecondByResolution, pollsMarker, startSimulator, type Simulator } from '../simulator';
 import {
 	buildOnce,
 	instance,
@@ -39,6 +39,8 @@ const IDS = {
 	durable: 'e2eDurableBatch01',
 	together: 'e2eDurableTogethr1',
 	budget: 'e2eNightlyBudget1',
+	catalogueBudget: 'e2eCatalogueBudg1',
+	withdrawn: 'e2eWithdrawnMdl01',
 	extend: 'e2eExtendVideo001',
 	firstLast: 'e2eFirstLastFrm1',
 	toolRun: 'e2eVeoToolRun0001',
@@ -181,6 +183,9 @@ export function describeCliRun(
 				parameters: {},
 			});
 			write(IDS.budget, nightly);
+			// The same nightly workflow, run against the API's catalogue prices and deprecation feed.
+			write(IDS.catalogueBudget, nightly);
+			write(IDS.withdrawn, nightly);
 
 			write(IDS.extend, savingTo('extend-video.json', 'veo-extended.mp4'));
 
@@ -416,7 +421,13 @@ export function describeCliRun(
 			expect(rows.map((row) => row.pairedItem)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
 			const made = rows.filter((row) => row.json.status === 'completed');
 			expect(made).toHaveLength(2);
-			for (const row of made) expect(row.json.cost).toEqual({ credits: 3_900_000, usd: 1.95 });
+			// The simulator's catalogue quotes no Veo price by default: the estimate is the table's.
+			for (const row of made)
+				expect(row.json.cost).toEqual({
+					credits: 3_900_000,
+					usd: 1.95,
+					estimate: { credits: 2_400_000, usd: 1.2, from: 'table' },
+				});
 			const unsent = rows.filter((row) => row.json.error);
 			expect(unsent.map((row) => row.json.error)).toEqual(
 				Array(3).fill(
@@ -435,6 +446,83 @@ export function describeCliRun(
 			const after = simulator!.counters();
 			expect(after.posts - before.posts).toBe(2);
 			expect(after.billing - before.billing).toBe(1);
+		});
+
+		test("a budget priced by the API's catalogue: $5 at $1.00 a video buys five, where the table's $1.20 buys four", async () => {
+			const posts = () => simulator!.counters().posts;
+			const reads = () => simulator!.requests.filter((r) => r.path.startsWith('/v1/models')).length;
+			const before = { posts: posts(), reads: reads() };
+			simulator!.setOptions({
+				catalogue: {
+					models: [
+						{
+							id: 'google/veo-3.0-fast',
+							pricing: perSecondByResolution({ '720p': 0.125, '1080p': 0.25 }),
+						},
+					],
+				},
+			});
+			try {
+				const run = await execute(IDS.catalogueBudget);
+				expect(run.status).toBe('success');
+				const rows = items(IDS.catalogueBudget, 'Generate within budget');
+				expect(rows).toHaveLength(5);
+				for (const row of rows) {
+					expect(row.json.status).toBe('completed');
+					expect(row.json.cost).toEqual({
+						credits: 2_000_000,
+						usd: 1,
+						estimate: { credits: 2_000_000, usd: 1, from: 'catalogue' },
+					});
+				}
+				expect(posts() - before.posts).toBe(5);
+				expect(reads() - before.reads).toBe(2);
+
+				// The catalogue down: the table's $1.20 prices the batch, and the fifth video no longer fits.
+				simulator!.setOptions({
+					prices: { 'google/veo-3.0-fast': 1 },
+					catalogue: { catalogueFault: 'unavailable' },
+				});
+				const fallback = await execute(IDS.catalogueBudget);
+				expect(fallback.status).toBe('success');
+				const fromTable = items(IDS.catalogueBudget, 'Generate within budget');
+				expect(fromTable.filter((row) => row.json.status === 'completed')).toHaveLength(4);
+				for (const row of fromTable)
+					expect((row.json.cost as { estimate: { from: string } }).estimate.from).toBe('table');
+			} finally {
+				simulator!.setOptions({ catalogue: undefined, prices: undefined });
+			}
+		});
+
+		test('a withdrawn model: every item fails naming the replacement, and nothing is submitted', async () => {
+			const posts = simulator!.counters().posts;
+			simulator!.setOptions({
+				catalogue: {
+					deprecations: [
+						{
+							id: 'google/veo-3.0-fast',
+							status: 'withdrawn',
+							shutdown_at: '2026-11-01',
+							replaced_by: 'google/veo-3.1-t2v-fast',
+						},
+					],
+				},
+			});
+			try {
+				const run = await execute(IDS.withdrawn);
+				expect(run.status).toBe('success');
+				const rows = items(IDS.withdrawn, 'Generate within budget');
+				expect(rows).toHaveLength(5);
+				for (const row of rows) {
+					expect(row.json.error).toBe(
+						'Model "google/veo-3.0-fast" was withdrawn by the AI/ML API on 2026-11-01; the API names google/veo-3.1-t2v-fast as its replacement',
+					);
+					expect(String(row.json.description)).toContain('Switch Model to google/veo-3.1-t2v-fast');
+				}
+				expect(simulator!.counters().posts - posts).toBe(0);
+			} finally {
+				simulator!.setOptions({ catalogue: undefined });
+			}
 		});
 
 		test('the video CDN never received the API key', () => {

@@ -43,7 +43,7 @@ describe('a batch of items', () => {
 		expect(sim.counters().maxConcurrent).toBe(12);
 		// Polled in rounds: each round asks about every generation once, and two rounds end them all.
 		const polled = sim.requests
-			.filter((r) => r.origin === 'api' && r.method === 'GET')
+			.filter((r) => r.origin === 'api' && r.method === 'GET' && !r.path.startsWith('/v1/models'))
 			.map((r) => r.query);
 		expect(polled).toHaveLength(12 * 2);
 		expect(new Set(polled.slice(0, 12)).size).toBe(12);
@@ -143,7 +143,9 @@ describe('a batch of items', () => {
 		).toBe(true);
 		// One poll per generation per round: the five were polled side by side.
 		// Submit did not wait, so every status GET is Collect's.
-		const polls = sim.requests.filter((r) => r.origin === 'api' && r.method === 'GET');
+		const polls = sim.requests.filter(
+			(r) => r.origin === 'api' && r.method === 'GET' && !r.path.startsWith('/v1/models'),
+		);
 		const firstRound = polls
 			.slice(0, 5)
 			.map((r) => decodeURIComponent(r.query.replace('generation_id=', '')));

@@ -14,10 +14,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import type { WorkflowJson } from '../harness/engine';
-import { loadDefaultNodeTypes, runWorkflow } from '../harness/engine';
-import { AIMLAPI_VEO_NODE_TYPE } from '../harness/node-types';
-import { TOOL_CALLER_TYPE, ToolCaller, toolVariantOf } from '../harness/tool';
+import { runWorkflow } from '../harness/engine';
+import { toolCallNodeTypes, toolCallsWorkflow } from '../harness/tool-workflow';
 import type { Simulator, SimulatorFaults } from '../simulator';
 import { DEFAULT_API_KEY, MARKER_ERROR, startSimulator } from '../simulator';
 import { printFaultTable } from './fault-table';
@@ -35,8 +33,11 @@ const prompts = (label: string, n: number) =>
 	Array.from({ length: n }, (_, i) => ({ prompt: `${label} ${i}` }));
 const params = (budget: Record<string, unknown>, waitOptions: Record<string, unknown> = {}) =>
 	generateParams({ downloadVideo: false, budget }, { maxConcurrent: 10, ...waitOptions });
-const costOf = (row: INodeExecutionData) =>
-	(row.json.cost as { credits: number; usd: number } | undefined) ?? { credits: 0, usd: 0 };
+/** The API's figures on a row (its `cost` without the node's estimate), 0 where it reported none. */
+const costOf = (row: INodeExecutionData) => {
+	const cost = row.json.cost as { credits?: number; usd?: number } | undefined;
+	return { credits: cost?.credits ?? 0, usd: cost?.usd ?? 0 };
+};
 
 beforeAll(async () => {
 	sim = await startSimulator({ progress: { polls: 2 } });
@@ -167,7 +168,7 @@ describe('row costs and runTotals come from the same figure', () => {
 		const rows = await runOnce(prompts(name, 3), params({}));
 		record(`3 prompts, ${name}`, rows);
 		expect(posts()).toBe(3);
-		for (const row of rows) expect(row.json.cost).toEqual({ credits, usd: credits / 2_000_000 });
+		for (const row of rows) expect(costOf(row)).toEqual({ credits, usd: credits / 2_000_000 });
 		const sum = rows.reduce(
 			(total, row) => ({
 				credits: total.credits + costOf(row).credits,
@@ -200,7 +201,6 @@ describe('row costs and runTotals come from the same figure', () => {
 });
 
 describe('a budget covers one execution of the workflow', () => {
-	const TOOL_TYPE = `${AIMLAPI_VEO_NODE_TYPE}Tool`;
 	const TOOL = 'generate_video';
 
 	/** Calls the tool once per entry of `calls`, in one execution, as n8n's Tool Executor does; what each call answered. */
@@ -212,42 +212,8 @@ describe('a budget covers one execution of the workflow', () => {
 			waitOptions: { pollInterval: 1, maxWait: 60 },
 			budget,
 		};
-		const wf: WorkflowJson = {
-			name: 'tool calls',
-			nodes: [
-				{
-					name: 'Start',
-					type: 'n8n-nodes-base.manualTrigger',
-					typeVersion: 1,
-					position: [0, 0],
-					parameters: {},
-				},
-				{
-					name: 'Tool Caller',
-					type: TOOL_CALLER_TYPE,
-					typeVersion: 1,
-					position: [200, 0],
-					parameters: { calls: JSON.stringify(calls) },
-				},
-				{
-					name: TOOL,
-					type: TOOL_TYPE,
-					typeVersion: 1,
-					position: [200, 200],
-					parameters,
-					credentials: CREDENTIAL,
-				},
-			],
-			connections: {
-				Start: { main: [[{ node: 'Tool Caller', type: 'main', index: 0 }]] },
-				[TOOL]: { ai_tool: [[{ node: 'Tool Caller', type: 'ai_tool', index: 0 }]] },
-			},
-			settings: { executionOrder: 'v1' },
-		};
-		const nodeTypes = {
-			[TOOL_TYPE]: toolVariantOf(loadDefaultNodeTypes()[AIMLAPI_VEO_NODE_TYPE] as never),
-			[TOOL_CALLER_TYPE]: new ToolCaller(),
-		};
+		const wf = toolCallsWorkflow(TOOL, parameters, calls, CREDENTIAL);
+		const nodeTypes = toolCallNodeTypes();
 		const result = await runWorkflow({ workflow: wf, credentials: credentials(), nodeTypes });
 		return result.items('Tool Caller').map((item) => item.json);
 	}

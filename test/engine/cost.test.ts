@@ -59,7 +59,11 @@ describe('cost on every row and the run totals', () => {
 		expect(out).toHaveLength(5);
 		for (const row of out) {
 			const charged = sim.generations.find((g) => g.id === row.json.id);
-			expect(row.json.cost).toEqual({ credits: charged?.credits, usd: charged?.usd });
+			expect(row.json.cost).toEqual({
+				credits: charged?.credits,
+				usd: charged?.usd,
+				estimate: expect.objectContaining({ from: 'table' }),
+			});
 		}
 		const credits = out.reduce(
 			(sum, row) => sum + (row.json.cost as { credits: number }).credits,
@@ -83,14 +87,17 @@ describe('cost on every row and the run totals', () => {
 	it('reads the cost from the headers when the body has no usage, and never guesses one the API did not give', async () => {
 		sim.setOptions({ faults: { postUsage: 'headers' } });
 		const fromHeaders = await run(rows(2), params());
+		// Beside the API's figures, each row's cost holds the estimate (the table's: Veo 3 Fast, 8 s).
+		const estimate = { credits: 2_400_000, usd: 1.2, from: 'table' };
 		expect(fromHeaders.rows.map((row) => row.json.cost)).toEqual([
-			{ credits: 2_500_000, usd: 1.25 },
-			{ credits: 2_500_000, usd: 1.25 },
+			{ credits: 2_500_000, usd: 1.25, estimate },
+			{ credits: 2_500_000, usd: 1.25, estimate },
 		]);
 		sim.reset();
 		sim.setOptions({ faults: { postUsage: 'none' } });
 		const unreported = await run(rows(2), params());
-		expect(unreported.rows.every((row) => row.json.cost === undefined)).toBe(true);
+		// No figure from the API: the rows' cost holds the estimate alone, never a guessed figure.
+		expect(unreported.rows.map((row) => row.json.cost)).toEqual([{ estimate }, { estimate }]);
 		expect(unreported.rows[0].json.runTotals).toEqual({
 			videos: 2,
 			credits: 0,
@@ -140,9 +147,10 @@ describe('a budget per run', () => {
 			expect(messages.at(-1)).toContain(
 				'; spent $3.75 (7,500,000 credits) on 3 videos of a budget of $3.75',
 			);
-			// The budget costs no request: one submit and two polls per video, no balance check.
+			// The budget costs no request: one submit and two polls per video, no balance check, and
+			// the batch's two catalogue reads (prices, deprecation feed).
 			expect(billingChecks()).toBe(0);
-			expect(apiRequests()).toHaveLength(3 * 3);
+			expect(apiRequests()).toHaveLength(2 + 3 * 3);
 		},
 	);
 
@@ -214,7 +222,7 @@ describe('Check Balance First', () => {
 		expect(billingChecks()).toBe(1);
 		expect(posts()).toBe(3);
 		expect(out.filter((row) => row.json.status === 'completed')).toHaveLength(3);
-		expect(apiRequests()).toHaveLength(1 + 3 * 3);
+		expect(apiRequests()).toHaveLength(2 + 1 + 3 * 3);
 	});
 });
 

@@ -168,9 +168,14 @@ describe("the node's own requests", () => {
 			credentials: { aimlVeoApi: { apiKey: DEFAULT_API_KEY, baseUrl: sim.baseUrl } },
 		});
 		expect(result.status).toBe('success');
-		const api = sim.requests.filter((r) => r.origin === 'api');
+		// The catalogue and the deprecation feed need no key: none is sent to them.
+		const isPublic = (r: { path: string }) => r.path.startsWith('/v1/models');
+		const api = sim.requests.filter((r) => r.origin === 'api' && !isPublic(r));
 		expect(api.length).toBeGreaterThanOrEqual(2);
 		expect(api.every((r) => r.authorization === `Bearer ${DEFAULT_API_KEY}`)).toBe(true);
+		const reads = sim.requests.filter(isPublic);
+		expect(reads).toHaveLength(2);
+		expect(reads.map((r) => r.authorization)).toEqual([undefined, undefined]);
 		expect(sim.requests.filter((r) => r.origin === 'cdn').map((r) => r.authorization)).toEqual([
 			undefined,
 		]);

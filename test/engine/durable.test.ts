@@ -157,11 +157,20 @@ describe('the durable loop: check once, split by state', () => {
 				// The submit's cost rides along, so the rows of later checks show it too.
 				cost: { credits: SUBMIT_CREDITS_USED, usd: SUBMIT_USD_SPENT },
 			});
-			expect(row.json.cost).toEqual({ credits: SUBMIT_CREDITS_USED, usd: SUBMIT_USD_SPENT });
+			// The estimate is the table's: the simulator's catalogue quotes no Veo price by default.
+			expect(row.json.cost).toEqual({
+				credits: SUBMIT_CREDITS_USED,
+				usd: SUBMIT_USD_SPENT,
+				estimate: { credits: 2_400_000, usd: 1.2, from: 'table' },
+			});
 			expect(row.json.runTotals).toMatchObject({ videos: 3, credits: 3 * SUBMIT_CREDITS_USED });
 		}
 		expect(sim.counters().posts).toBe(3);
-		expect(sim.requests.filter((r) => r.origin === 'api' && r.method === 'GET')).toHaveLength(0);
+		expect(
+			sim.requests.filter(
+				(r) => r.origin === 'api' && r.method === 'GET' && !r.path.startsWith('/v1/models'),
+			),
+		).toHaveLength(0);
 	});
 
 	it('goes round until every video is on Done, downloaded, with one POST and one GET per check, and the same rows as the in-run wait', async () => {
@@ -170,7 +179,11 @@ describe('the durable loop: check once, split by state', () => {
 		expect(rounds).toBe(2);
 		expect(done).toHaveLength(4);
 		expect(sim.counters().posts).toBe(4);
-		expect(sim.requests.filter((r) => r.origin === 'api' && r.method === 'GET')).toHaveLength(8);
+		expect(
+			sim.requests.filter(
+				(r) => r.origin === 'api' && r.method === 'GET' && !r.path.startsWith('/v1/models'),
+			),
+		).toHaveLength(8);
 		const durableRows = done.map(shape);
 		for (const row of done) expect(row.binary?.data?.mimeType).toBe('video/mp4');
 		for (const row of done) expect(row.json.veoWait).toBeUndefined();
@@ -255,7 +268,9 @@ describe('the durable loop: check once, split by state', () => {
 		expect(row.json.veoWait).toEqual({ ...(carried.veoWait as object), checks: 2 });
 		expect(row.json.error).toBeUndefined();
 		expect(
-			sim.requests.filter((r) => r.origin === 'api' && r.method === 'GET').length,
+			sim.requests.filter(
+				(r) => r.origin === 'api' && r.method === 'GET' && !r.path.startsWith('/v1/models'),
+			).length,
 		).toBeGreaterThan(1);
 	});
 

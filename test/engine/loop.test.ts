@@ -207,8 +207,14 @@ function allRows(result: RunWorkflowResult, name: string, output: number): INode
 	);
 }
 
+/** The node's generation requests: the catalogue's public reads (once per batch) are not counted. */
 const apiCalls = (method: string) =>
-	sim.requests.filter((request) => request.origin === 'api' && request.method === method).length;
+	sim.requests.filter(
+		(request) =>
+			request.origin === 'api' &&
+			request.method === method &&
+			!request.path.startsWith('/v1/models'),
+	).length;
 const errorText = (result: RunWorkflowResult) =>
 	`${result.error?.message ?? ''}\n${String(result.error?.description ?? '')}`;
 const rowText = (rows: INodeExecutionData[]) => JSON.stringify(rows.map((row) => row.json));

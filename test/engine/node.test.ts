@@ -127,7 +127,9 @@ describe('Generate Video', () => {
 		expect(collected.binary?.video?.mimeType).toBe('video/mp4');
 		expect(posts()).toHaveLength(1);
 		// The id contains ':' and is sent URL-encoded.
-		const polls = sim.requests.filter((r) => r.origin === 'api' && r.method === 'GET');
+		const polls = sim.requests.filter(
+			(r) => r.origin === 'api' && r.method === 'GET' && !r.path.startsWith('/v1/models'),
+		);
 		expect(polls[0].query).toContain(encodeURIComponent(submitted.id as string));
 	});
 

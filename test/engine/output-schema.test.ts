@@ -93,6 +93,35 @@ const SCENARIOS: Scenario[] = [
 		},
 	},
 	{
+		name: "Generate Video with a deprecated model priced by the API's catalogue",
+		simulator: {
+			progress: { polls: 1 },
+			catalogue: {
+				models: [
+					{
+						id: 'google/veo-3.0-fast',
+						pricing: { kind: 'fixed', units: [{ name: 'second', price: 0.1, per: 1 }] },
+					},
+				],
+				deprecations: [
+					{
+						id: 'google/veo-3.0-fast',
+						status: 'deprecated',
+						shutdown_at: '2027-03-01',
+						replaced_by: 'google/veo-3.1-t2v-fast',
+					},
+				],
+			},
+		},
+		async rows(version) {
+			const result = await run(
+				[{ prompt: 'a heron' }],
+				[veoNode('Generate', generateParams({ model: model(version) }), { typeVersion: version })],
+			);
+			return { generate: result.items('Generate') };
+		},
+	},
+	{
 		name: 'Generate Video without waiting, then Get Generation waits and downloads',
 		simulator: { progress: { polls: 1 } },
 		async rows(version) {
@@ -281,7 +310,12 @@ describe.each(VERSIONS)('node version %i', (version) => {
 	beforeAll(async () => {
 		for (const scenario of SCENARIOS) {
 			sim.reset();
-			sim.setOptions({ progress: { polls: 1 }, faults: {}, ...scenario.simulator });
+			sim.setOptions({
+				progress: { polls: 1 },
+				faults: {},
+				catalogue: undefined,
+				...scenario.simulator,
+			});
 			produced[scenario.name] = await scenario.rows(version);
 		}
 	});

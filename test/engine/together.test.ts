@@ -16,7 +16,7 @@ import { runWorkflow } from '../harness/engine';
 import { waitStandIn } from '../harness/base-nodes';
 import { AIMLAPI_VEO_NODE_TYPE } from '../harness/node-types';
 import type { Simulator } from '../simulator';
-import { DEFAULT_API_KEY, startSimulator } from '../simulator';
+import { DEFAULT_API_KEY, isCatalogueRead, startSimulator } from '../simulator';
 import { ManualClock } from '../unit/fake-clock';
 import { printFaultTable } from './fault-table';
 import { CREDENTIAL, fieldsOf, generateParams, getParams, pin, readExample } from './workflows';
@@ -164,7 +164,9 @@ function runsOf(result: RunWorkflowResult, name: string, output = 0): INodeExecu
 }
 
 const apiCalls = (method: string) =>
-	sim.requests.filter((request) => request.origin === 'api' && request.method === method).length;
+	sim.requests.filter(
+		(request) => request.origin === 'api' && request.method === method && !isCatalogueRead(request),
+	).length;
 const ids = () => sim.generations.map((generation) => generation.id);
 const advance = (which: number[], to: 'completed' | 'error') => {
 	for (const index of which) sim.advance(ids()[index], to);

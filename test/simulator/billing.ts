@@ -11,11 +11,35 @@ import {
 	type SimulatorRequest,
 } from './contract';
 import { isAuthorized, send, unauthorized } from './answers';
+import { cataloguePriceCredits } from './catalogue';
+import type { SimulatedModel } from './models';
 import { endingOf, phaseOf } from './generations';
 import { apiKey, now, type SimState } from './state';
 
-export const priceCredits = (sim: SimState, modelId: string): number =>
-	Math.round((sim.options.prices?.[modelId] ?? SUBMIT_USD_SPENT) * CREDITS_PER_USD);
+/** The resolution the vendor documents as default: 720P for the upper-case family, else 1080p. */
+function defaultResolution(model: SimulatedModel): string | undefined {
+	const rule = model.fields.resolution as { values?: unknown[] } | undefined;
+	const values = (rule?.values ?? []).map(String);
+	if (values.length <= 1) return values[0];
+	return values.find((value) => value === '720P') ?? values.find((value) => value === '1080p');
+}
+
+/** What a submit costs: the catalogue's price for its body when it quotes one, else `prices`, else the default. */
+export function priceCredits(
+	sim: SimState,
+	model: SimulatedModel,
+	body: Record<string, unknown> = { model: model.id },
+): number {
+	const rule = model.fields.duration as { values?: unknown[] } | undefined;
+	const fromCatalogue = cataloguePriceCredits(sim, body, {
+		resolution: defaultResolution(model),
+		duration: rule?.values?.length === 1 ? Number(rule.values[0]) : undefined,
+	});
+	return (
+		fromCatalogue ??
+		Math.round((sim.options.prices?.[model.id] ?? SUBMIT_USD_SPENT) * CREDITS_PER_USD)
+	);
+}
 
 /** The key's balance in credits: the start, less every generation that is or will be charged. */
 export function balanceCredits(sim: SimState): number {

@@ -3,6 +3,7 @@
  * `startSimulator` returns, and the constants (messages, prompt markers, defaults) tests assert on.
  */
 import type { SimulatedModel } from './models';
+import type { SimulatedCatalogue } from './catalogue';
 
 export interface SimulatorFaults {
 	/** Share (0..1) of status GETs answered with a 5xx from `getFailStatuses`. */
@@ -122,6 +123,11 @@ export interface SimulatorOptions {
 	/** Seeds the PRNG that draws the fault shares (default 1). */
 	seed?: number;
 	faults?: SimulatorFaults;
+	/**
+	 * The public catalogue (prices) and deprecation feed, with their failure knobs (see catalogue.ts).
+	 * Default: every model priced `variable`, an empty feed.
+	 */
+	catalogue?: SimulatedCatalogue;
 	/** Models the simulator knows beside the contract's: a stand-in for a Veo model newer than the node's table. */
 	extraModels?: SimulatedModel[];
 	/** API listener port; default 0 (ephemeral). Only read at start. */

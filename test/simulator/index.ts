@@ -46,6 +46,8 @@ export {
 	validateSubmitBody,
 } from './models';
 export type { FieldRule, SimulatedModel } from './models';
+export type { CatalogueEntry, DeprecationEntry, SimulatedCatalogue } from './catalogue';
+export { isCatalogueRead, perSecondByResolution } from './catalogue';
 export { fixturePath, loadFixture } from './video';
 
 type Handler = (

@@ -18,6 +18,13 @@ import {
 } from './answers';
 import { balanceCredits, handleBilling, priceCredits } from './billing';
 import { createGeneration, pollBody, runningCount, statusName, videoOf } from './generations';
+import {
+	CATALOGUE_PATH,
+	DEPRECATIONS_PATH,
+	deprecationOf,
+	handleCatalogue,
+	handleDeprecations,
+} from './catalogue';
 import { pickFault } from './knobs';
 import {
 	LEGACY_GOOGLE_PATH,
@@ -66,6 +73,14 @@ export async function handleApi(
 	if (isGenerationPath && method === 'GET') {
 		return handlePoll(sim, req, res, entry, url.pathname, url.searchParams);
 	}
+	if (path === CATALOGUE_PATH && method === 'GET') {
+		req.resume();
+		return handleCatalogue(sim, req, res, entry, url);
+	}
+	if (path === DEPRECATIONS_PATH && method === 'GET') {
+		req.resume();
+		return handleDeprecations(sim, req, res, entry, url.pathname);
+	}
 	if (path === '/v2/billing' && method === 'GET')
 		return handleBilling(sim, req, res, entry, url.pathname);
 	req.resume();
@@ -105,6 +120,22 @@ async function readSubmitBody(sim: SimState, req: http.IncomingMessage): Promise
 	return { parsed, invalidJson, tooLarge };
 }
 
+/** A withdrawn model answers 404, as the deprecation feed documents. */
+function retiredModel(sim: SimState, path: string, body: unknown): Answer | undefined {
+	const model = (body as { model?: unknown } | undefined)?.model;
+	if (typeof model !== 'string' || deprecationOf(sim, model)?.status !== 'withdrawn')
+		return undefined;
+	return { status: 404, body: errorBody(404, path, `Model ${model} not found`, now(sim)) };
+}
+
+/** A superseded id is an alias of its replacement: validated (and charged) as that model. */
+function servedAs(sim: SimState, body: unknown): unknown {
+	const model = (body as { model?: unknown } | undefined)?.model;
+	const entry = typeof model === 'string' ? deprecationOf(sim, model) : undefined;
+	if (entry?.status !== 'superseded' || !entry.replaced_by) return body;
+	return { ...(body as Record<string, unknown>), model: entry.replaced_by };
+}
+
 /** The refusal a submit gets before any fault is drawn, in the API's order of checks; else its model. */
 function refuseSubmit(
 	sim: SimState,
@@ -130,11 +161,16 @@ function refuseSubmit(
 	if (submit.invalidJson)
 		return { status: 400, body: validationBody(path, ['body: Invalid JSON'], now(sim)) };
 
-	const validation = validateSubmitBody(submit.parsed, sim.options.extraModels);
+	const retired = retiredModel(sim, path, submit.parsed);
+	if (retired) return retired;
+	const validation = validateSubmitBody(servedAs(sim, submit.parsed), sim.options.extraModels);
 	if (validation.errors.length > 0 || !validation.model) {
 		return { status: 400, body: validationBody(path, validation.errors, now(sim)) };
 	}
-	if (balanceCredits(sim) < priceCredits(sim, validation.model.id)) {
+	if (
+		balanceCredits(sim) <
+		priceCredits(sim, validation.model, submit.parsed as Record<string, unknown>)
+	) {
 		return { status: 403, body: errorBody(403, path, MESSAGES.outOfCredits, now(sim)) };
 	}
 	return { model: validation.model };
@@ -177,7 +213,7 @@ async function handleSubmit(
 		return reject({ status: 429, body: errorBody(429, path, MESSAGES.tooManyRequests, now(sim)) });
 	}
 
-	const credits = priceCredits(sim, refusal.model.id);
+	const credits = priceCredits(sim, refusal.model, submit.parsed as Record<string, unknown>);
 	const stored = createGeneration(
 		sim,
 		refusal.model,

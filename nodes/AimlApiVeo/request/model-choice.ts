@@ -8,6 +8,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult, INodeProperties } from 'n8n-workflow';
 
 import { InputError } from '../shared/errors';
+import { healthOfModel, listMark, readHealthForList } from './model-list';
 import type { VeoModel } from './models';
 import { DEFAULT_MODEL, findModel, MODELS, unknownModel } from './models';
 
@@ -50,17 +51,34 @@ export const modelProperties: INodeProperties[] = [
 	},
 ];
 
-/** The list the picker shows: every model of the table, filtered by name, id or description. */
+/**
+ * The list the picker shows: every model of the table, filtered by name, id or description, with
+ * the health the API's deprecation feed gives it: a deprecated model is marked with its shutdown
+ * date, a withdrawn one is left out. Without the feed (unreachable, or no credential yet), the
+ * table's list as it is.
+ */
 export async function searchModels(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 ): Promise<INodeListSearchResult> {
 	const phrase = (filter ?? '').trim().toLowerCase();
+	const health = await readHealthForList(this);
 	const results = MODELS.filter((model) =>
 		[model.name, model.id, ...(model.aliases ?? []), model.description].some((text) =>
 			text.toLowerCase().includes(phrase),
 		),
-	).map((model) => ({ name: model.name, value: model.id, description: model.description }));
+	).flatMap((model) => {
+		const entry = health ? healthOfModel(health, model) : undefined;
+		if (entry?.status === 'withdrawn') return [];
+		const mark = entry ? listMark(entry) : undefined;
+		return [
+			{
+				name: mark ? `${model.name} (${mark.short})` : model.name,
+				value: model.id,
+				description: mark ? `${mark.long} ${model.description}` : model.description,
+			},
+		];
+	});
 	return { results };
 }
 

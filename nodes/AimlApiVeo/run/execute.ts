@@ -16,6 +16,7 @@ import { rejectOnAbort } from '../transport/deadline';
 import type { Failure } from '../shared/errors';
 import { InputError } from '../shared/errors';
 import { KEY_IN_ID_REASON, refuseKeyEchoes } from './key-echo';
+import { readCatalogue } from './catalogue';
 import { failJob } from './machine';
 import { cancelledError, failureError, rowsOf, splitRows } from './outcome';
 import type { Secret } from '../shared/redact';
@@ -49,6 +50,7 @@ export async function executeItems(
 	for (let itemIndex = 0; itemIndex < ctx.getInputData().length; itemIndex++)
 		await planItem(run, itemIndex);
 	run.loops?.trim();
+	await readCatalogue(run);
 	await checkBatchFirst(run);
 	const holds = await waitForBatch(run);
 	refuseKeyEchoes(run.jobs, run.secret, (job) => run.binaries.has(job.index));

@@ -8,6 +8,8 @@
  *     │                    │ └──still running, not waiting──▶ done (running) ─▶ the item carries it
  *     └──refused───────────┴──failed, or past the deadline──▶ failed | done (timedOut)
  */
+import type { IDataObject } from 'n8n-workflow';
+
 import type { Cost } from '../spend/cost';
 import type { Failure } from '../shared/errors';
 import type { Generation } from '../transport/generation';
@@ -24,6 +26,10 @@ export interface Job {
 	submittedHere?: boolean;
 	/** What the API reported the generation cost (at its submit, or in a status answer). */
 	cost?: Cost;
+	/** Its estimate before the submit, and where it came from (the API's catalogue or the node's table). */
+	estimate?: IDataObject;
+	/** The model's health when the API's deprecation feed lists it (deprecated or superseded). */
+	modelNotice?: IDataObject;
 	/** The latest generation object seen (submit answer or poll). */
 	generation?: Generation;
 	waitForCompletion: boolean;

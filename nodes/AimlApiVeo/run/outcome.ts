@@ -30,7 +30,10 @@ export interface Ending {
 /** The cost of the row's generation (when the API reported it) and the run's totals, as row fields. */
 function spendFields(ending: Ending, job: Job): IDataObject {
 	const fields: IDataObject = {};
-	if (job.cost) fields.cost = { ...job.cost };
+	// The estimate rides on the cost, so a row always says where its price came from.
+	if (job.cost || job.estimate)
+		fields.cost = { ...job.cost, ...(job.estimate ? { estimate: { ...job.estimate } } : {}) };
+	if (job.modelNotice) fields.modelNotice = { ...job.modelNotice };
 	const totals = ending.totals?.();
 	if (totals) fields.runTotals = { ...totals };
 	return fields;

@@ -41,5 +41,10 @@ export function agentRow(row: INodeExecutionData): INodeExecutionData {
 	const json: IDataObject = {};
 	for (const field of AGENT_FIELDS)
 		if (row.json[field] !== undefined) json[field] = row.json[field];
+	// The agent gets the API's figures only: the estimate is for the budget and the workflow's rows.
+	const reported = { ...((json.cost ?? {}) as IDataObject) };
+	delete reported.estimate;
+	if (reported.credits !== undefined) json.cost = reported;
+	else delete json.cost;
 	return { ...row, json };
 }

@@ -56,6 +56,6 @@ export async function checkBalance(
 	return {
 		kind: 'balance',
 		message: `Not submitted: the account balance of ${balance.currency.toUpperCase() === 'USD' ? formatUsd(balance.usd) : `${balance.usd} ${balance.currency}`} cannot cover this batch (${batch}); nothing was charged for this item`,
-		description: `Top up at https://aimlapi.com/app/billing/, submit fewer items, or set a "Max Spend" under Budget that the balance covers. The estimate uses what the node's price table says each model costs.`,
+		description: `Top up at https://aimlapi.com/app/billing/, submit fewer items, or set a "Max Spend" under Budget that the balance covers. The estimate uses the API's price catalogue where it prices the model, else the node's price table.`,
 	};
 }

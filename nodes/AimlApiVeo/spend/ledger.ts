@@ -10,7 +10,7 @@
  * the generation anew, so the budget, the rows' `cost` and `runTotals` follow the same figure. The
  * counts are kept with the execution (record.ts), so the budget covers every run of the node in it.
  *
- * Estimates: the price table (prices.ts), raised to the highest usable cost the API reported in this
+ * Estimates: the API's price catalogue, else the node's price table (price-book.ts), raised to the highest usable cost the API reported in this
  * execution for the same model and settings, never lowered: a cost of 0 or none at all cannot make
  * the rest of a batch look free. Until the first answer for those settings is in, only one submit of
  * them is sent: the rest wait a round, so a price table that is too low cannot pass the budget.
@@ -18,7 +18,9 @@
 import type { Cost } from './cost';
 import { formatUsd, roundUsd, usdOfCredits } from './cost';
 import type { Failure } from '../shared/errors';
-import { priceKey, tableEstimate } from './prices';
+import { priceKey } from './prices';
+import type { Estimate } from './price-book';
+import { PriceBook, sourceText } from './price-book';
 import type { GenerateRequest } from '../request/build';
 import type { SpendRecord } from './record';
 
@@ -72,6 +74,8 @@ export class Ledger {
 	/** This round's reservations, by item, until their submits are answered. */
 	private readonly reserved = new Map<number, number>();
 	private readonly probing = new Set<string>();
+	/** Until the batch's catalogue is read, the table prices every estimate. */
+	private prices = new PriceBook();
 
 	constructor(
 		readonly limits: BudgetLimits,
@@ -79,6 +83,16 @@ export class Ledger {
 		private readonly sources: LedgerSources,
 	) {
 		if (limits.maxUsd !== undefined) this.maxCredits = Math.round(limits.maxUsd * 2_000_000);
+	}
+
+	/** The batch's prices, read before its first submit. */
+	usePrices(prices: PriceBook): void {
+		this.prices = prices;
+	}
+
+	/** A request's estimate before this execution's own costs raise it, and where it came from. */
+	priceOf(request: GenerateRequest): Estimate {
+		return this.prices.estimate(request);
 	}
 
 	get limited(): boolean {
@@ -206,7 +220,7 @@ export class Ledger {
 		return {
 			kind: 'budget',
 			message: `Not submitted: this execution's budget of ${this.budgetText()} cannot cover its ${items}; nothing was charged for this item`,
-			description: `With what this node has already bought in this execution, the batch comes to ${videos} ${videos === 1 ? 'video' : 'videos'} estimated at ${formatUsd(usdOfCredits(credits))} (from the node's price table and what this execution's generations cost). Without "Continue On Fail" a kept-back item stops the node and no row is output, so nothing was bought. Raise "Max Spend" or "Max Videos" under Budget, send fewer items, or turn on "Continue On Fail" to make what the budget allows and get the rest as "not submitted" rows.`,
+			description: `With what this node has already bought in this execution, the batch comes to ${videos} ${videos === 1 ? 'video' : 'videos'} estimated at ${formatUsd(usdOfCredits(credits))} (from ${this.sourcesText(requests)} and what this execution's generations cost). Without "Continue On Fail" a kept-back item stops the node and no row is output, so nothing was bought. Raise "Max Spend" or "Max Videos" under Budget, send fewer items, or turn on "Continue On Fail" to make what the budget allows and get the rest as "not submitted" rows.`,
 		};
 	}
 
@@ -246,7 +260,13 @@ export class Ledger {
 	}
 
 	private estimate(request: GenerateRequest): number {
-		return Math.max(tableEstimate(request), this.record.learned(priceKey(request)) ?? 0);
+		return Math.max(this.priceOf(request).credits, this.record.learned(priceKey(request)) ?? 0);
+	}
+
+	/** Where a batch's estimates came from, in words. */
+	private sourcesText(requests: GenerateRequest[]): string {
+		const sources = new Set(requests.map((request) => this.priceOf(request).from));
+		return [...sources].sort().map(sourceText).join(' and ');
 	}
 
 	private estimateAll(requests: GenerateRequest[]): number {
@@ -256,10 +276,11 @@ export class Ledger {
 	private refuse(job: BudgetItem, request: GenerateRequest): Failure {
 		const submitKey = this.sources.submitKeyOf(job);
 		if (submitKey) this.record.refuse(submitKey);
-		const raised = (this.record.learned(priceKey(request)) ?? 0) > tableEstimate(request);
+		const price = this.priceOf(request);
+		const raised = (this.record.learned(priceKey(request)) ?? 0) > price.credits;
 		const next = raised
 			? "from what this execution's generations with the same model and settings cost"
-			: "from the node's price table";
+			: `from ${sourceText(price.from)}`;
 		return {
 			kind: 'budget',
 			message: `Not submitted: this execution's budget of ${this.budgetText()} was reached; nothing was charged for this item`,
