@@ -132,8 +132,8 @@ describe('n8n 2.x server and editor', () => {
 	test('n8n loads the node and the AI tool variant it generates from usableAsTool', () => {
 		const node = nodeTypes.find((type) => type.name === NODE_TYPE);
 		const tool = nodeTypes.find((type) => type.name === TOOL_TYPE);
-		expect(node?.displayName).toBe('AIML API Veo');
-		expect(tool?.displayName).toBe('AIML API Veo Tool');
+		expect(node?.displayName).toBe('AIML API Veo and Gemini Omni');
+		expect(tool?.displayName).toBe('AIML API Veo and Gemini Omni Tool');
 		expect(tool?.outputs).toEqual(['ai_tool']);
 		expect(tool?.properties.map((property) => property.name)).toEqual(
 			expect.arrayContaining(['toolDescription', 'operation', 'prompt', 'generationId']),
@@ -452,6 +452,9 @@ describe('n8n 2.x server and editor', () => {
 					page.getByText('Veo 3.1 (Extend Video)', { exact: true }).first().isVisible(),
 				).resolves.toBe(true);
 				await expect(
+					page.getByText('Gemini Omni 1.1 Flash', { exact: true }).first().isVisible(),
+				).resolves.toBe(true);
+				await expect(
 					page.getByText('Veo 3 (Text to Video)', { exact: true }).count(),
 				).resolves.toBe(0);
 				await page.waitForTimeout(500);
@@ -556,15 +559,16 @@ describe('n8n 2.x server and editor', () => {
 				await searchBar.waitFor({ state: 'visible', timeout: 30000 });
 				const input = page.locator('[data-test-id="node-creator-search-bar"] input').first();
 				await ((await input.count()) > 0 ? input : searchBar).click();
-				await page.keyboard.type('AIML API Veo', { delay: 20 });
+				// The codex's keywords find it by the Omni models' name too.
+				await page.keyboard.type('Gemini Omni', { delay: 20 });
 				const item = page
 					.locator('[data-test-id="node-creator-item-name"]')
-					.filter({ hasText: /^AIML API Veo$/ })
+					.filter({ hasText: /^AIML API Veo and Gemini Omni$/ })
 					.first();
 				await item.waitFor({ state: 'visible', timeout: 30000 }).catch(async (error: Error) => {
 					await page.screenshot({ path: path.join(work, 'node-search-failed.png') });
 					throw new Error(
-						`the nodes panel does not list "AIML API Veo" when searched for (n8n hides a node whose codex puts it in the AI category with only the "Miscellaneous" subcategory; "Root Nodes" makes it searchable): ${error.message}`,
+						`the nodes panel does not list "AIML API Veo and Gemini Omni" when searched for "Gemini Omni" (n8n hides a node whose codex puts it in the AI category with only the "Miscellaneous" subcategory; "Root Nodes" makes it searchable): ${error.message}`,
 					);
 				});
 				await item.click();
