@@ -370,6 +370,7 @@ describe('n8n 2.x server and editor', () => {
 			parameters: Record<string, unknown>,
 			file: string,
 			labels: string[],
+			absent: string[] = [],
 		): Promise<void> {
 			const { context, page } = await openWorkflow(parameters, `Panel: ${file}`, 1100);
 			try {
@@ -386,6 +387,8 @@ describe('n8n 2.x server and editor', () => {
 						true,
 					);
 				}
+				for (const label of absent)
+					await expect(panel.getByText(label, { exact: true }).count()).resolves.toBe(0);
 				// no hover effects in the picture
 				await page.mouse.move(1000, 700);
 				await page.waitForTimeout(500);
@@ -411,6 +414,28 @@ describe('n8n 2.x server and editor', () => {
 				},
 				'generate-video.png',
 				['Operation', 'Model', 'Prompt', 'Wait for Completion', 'Download Video'],
+			);
+		});
+
+		test('Gemini Omni, Edit Video: the panel shows the Task and only its inputs, saved to docs/screenshots/omni-edit.png', async () => {
+			await shoot(
+				{
+					operation: 'generate',
+					model: {
+						__rl: true,
+						mode: 'list',
+						value: 'google/gemini-omni-1.1-flash',
+						cachedResultName: 'Gemini Omni 1.1 Flash',
+					},
+					task: 'edit',
+					prompt: 'Make it a sunny afternoon: dry street, warm light, birdsong instead of rain',
+					videoSource: 'url',
+					options: { resolution: '720p' },
+					waitForCompletion: true,
+				},
+				'omni-edit.png',
+				['Model', 'Task', 'Prompt', 'Video Source', 'Video URL', 'Audio Source'],
+				['Image Source', 'Reference Images Source', 'Negative Prompt'],
 			);
 		});
 
