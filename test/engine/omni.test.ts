@@ -228,6 +228,11 @@ describe('bad inputs fail before anything is sent', () => {
 			/^The video in "data" is not a usable MP4/,
 		],
 		[
+			'a resolution on the Preview',
+			{ model: fromList(PREVIEW), task: 'text_to_video', options: { resolution: '1080p' } },
+			'Gemini Omni Flash Preview has no resolution choice, got "1080p" [item 0]',
+		],
+		[
 			'the extend task on the Preview',
 			{ model: fromList(PREVIEW), task: 'extend' },
 			'Task "extend" is not available for Gemini Omni Flash Preview [item 0]',

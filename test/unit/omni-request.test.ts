@@ -53,7 +53,7 @@ describe.each([PREVIEW, V11])('%s', (id) => {
 	const every: IDataObject = {
 		aspectRatio: '9:16',
 		duration: 3,
-		resolution: '4k',
+		...(id === V11 ? { resolution: '4k' } : {}),
 		previousInteractionId: 'interaction-1',
 	};
 
@@ -140,8 +140,9 @@ describe('what differs between the two models', () => {
 		expect(() => build(PREVIEW, 'image_to_video', { frames: [PNG, PNG] })).toThrow(
 			'Gemini Omni Flash Preview (Image to Video) takes one image, not a first and a last frame',
 		);
-		const { body } = build(PREVIEW, 'text_to_video', {}, { resolution: '720p' });
-		expect(body.resolution).toBeUndefined();
+		expect(() => build(PREVIEW, 'text_to_video', {}, { resolution: '720p' })).toThrow(
+			'Gemini Omni Flash Preview has no resolution choice, got "720p"',
+		);
 		expect(() => build(PREVIEW, 'extend', { video: MP4 })).toThrow(
 			expect.objectContaining({
 				message: 'Task "extend" is not available for Gemini Omni Flash Preview',

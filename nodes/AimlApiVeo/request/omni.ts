@@ -126,6 +126,21 @@ function mediaBody(inputs: OmniInputs): Record<string, string | string[]> {
 	return media;
 }
 
+/**
+ * A resolution asked of the Preview, which has none: refused rather than dropped, since the video
+ * would come in another size than asked (the Veo-only options are hidden for Omni and never sent).
+ */
+function checkResolution(model: VeoModel, options: IDataObject): void {
+	const asked = options.resolution;
+	if (asked === undefined || asked === null || asked === '' || model.options.includes('resolution'))
+		return;
+	throw new InputError(
+		'Resolution',
+		`${model.name} has no resolution choice, got "${String(asked)}"`,
+		'Remove the Resolution option, or choose Gemini Omni 1.1 Flash for 360p to 4k.',
+	);
+}
+
 /** One Omni item's request; throws InputError before anything is sent. */
 export function buildOmniRequest(
 	model: VeoModel,
@@ -136,6 +151,7 @@ export function buildOmniRequest(
 ): GenerateRequest {
 	const task = omniTask(model, taskValue);
 	checkMedia(model, task, inputs);
+	checkResolution(model, options);
 	const media = mediaBody(inputs);
 	const request = buildGenerateRequest(model, promptValue, options, media);
 	const { model: id, prompt, ...rest } = request.body;
