@@ -128,7 +128,8 @@ function mediaBody(inputs: OmniInputs): Record<string, string | string[]> {
 
 /**
  * A resolution asked of the Preview, which has none: refused rather than dropped, since the video
- * would come in another size than asked (the Veo-only options are hidden for Omni and never sent).
+ * would come in another size than asked. In n8n the option is hidden for the Preview and n8n drops
+ * a hidden option before the node reads it; this guards a request that reaches here some other way.
  */
 function checkResolution(model: VeoModel, options: IDataObject): void {
 	const asked = options.resolution;
