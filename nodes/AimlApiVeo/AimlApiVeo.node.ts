@@ -16,7 +16,7 @@ import { searchModels } from './request/model-choice';
 
 export class AimlApiVeo implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'AIML API Veo',
+		displayName: 'AIML API Veo and Gemini Omni',
 		name: 'aimlApiVeo',
 		icon: { light: 'file:aimlapi.svg', dark: 'file:aimlapi.dark.svg' },
 		group: ['transform'],
@@ -26,8 +26,10 @@ export class AimlApiVeo implements INodeType {
 		defaultVersion: 2,
 		subtitle: '={{ $parameter["operation"] === "get" ? "Get Generation" : "Generate Video" }}',
 		description:
-			'Generate videos with Google Veo through the AI/ML API, wait for them and pass the MP4 on',
-		defaults: { name: 'AIML API Veo' },
+			'Generate and edit videos with Google Veo and Gemini Omni through the AI/ML API, wait for them and pass the MP4 on',
+		// The node's type name, credential and parameters keep their Veo names: installed workflows
+		// refer to them.
+		defaults: { name: 'AIML API Video' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		// One output; two (Done, Running) when a check without waiting splits its items by state.

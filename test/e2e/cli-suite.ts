@@ -43,6 +43,7 @@ const IDS = {
 	withdrawn: 'e2eWithdrawnMdl01',
 	extend: 'e2eExtendVideo001',
 	firstLast: 'e2eFirstLastFrm1',
+	omniEdit: 'e2eOmniEditVideo1',
 	toolRun: 'e2eVeoToolRun0001',
 	twoVideos: 'e2eTwoVideos00001',
 };
@@ -188,6 +189,8 @@ export function describeCliRun(
 			write(IDS.withdrawn, nightly);
 
 			write(IDS.extend, savingTo('extend-video.json', 'veo-extended.mp4'));
+			// Ends in a node that only receives the MP4: it runs as imported.
+			write(IDS.omniEdit, shortPolls(readExample('omni-edit.json')));
 
 			// Two real HTTP Request nodes fetch the two frames from a server on this machine; a real
 			// Merge node puts them into one item.
@@ -291,6 +294,29 @@ export function describeCliRun(
 			const [saved] = items(IDS.extend, 'Save MP4');
 			expect(saved.binary?.data?.mimeType).toBe('video/mp4');
 			expect(isMp4(path.join(outDir, 'veo-extended.mp4'))).toBe(true);
+		});
+
+		test('Omni into Omni: Gemini Omni 1.1 text to video → an edit of that video by its URL, the MP4 in "Edited"', async () => {
+			const before = simulator!.generations.length;
+			const downloadsBefore = simulator!.counters().cdnRequests;
+			const run = await execute(IDS.omniEdit);
+			expect(run.status).toBe('success');
+			const [clip, edit] = simulator!.generations.slice(before);
+			expect(simulator!.generations.length - before).toBe(2);
+			expect(clip.body).toMatchObject({
+				model: 'google/gemini-omni-1.1-flash',
+				task: 'text_to_video',
+				duration: 5,
+			});
+			const [made] = items(IDS.omniEdit, 'Omni clip');
+			expect(edit.body).toMatchObject({
+				model: 'google/gemini-omni-1.1-flash',
+				task: 'edit',
+				video_url: made.json.videoUrl,
+			});
+			const [edited] = items(IDS.omniEdit, 'Edited');
+			expect(edited.binary?.data?.mimeType).toBe('video/mp4');
+			expect(simulator!.counters().cdnRequests - downloadsBefore).toBe(1);
 		});
 
 		test('first and last frame: two images fetched by two nodes, merged into one item, sent as both frames', async () => {

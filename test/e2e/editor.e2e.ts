@@ -132,8 +132,8 @@ describe('n8n 2.x server and editor', () => {
 	test('n8n loads the node and the AI tool variant it generates from usableAsTool', () => {
 		const node = nodeTypes.find((type) => type.name === NODE_TYPE);
 		const tool = nodeTypes.find((type) => type.name === TOOL_TYPE);
-		expect(node?.displayName).toBe('AIML API Veo');
-		expect(tool?.displayName).toBe('AIML API Veo Tool');
+		expect(node?.displayName).toBe('AIML API Veo and Gemini Omni');
+		expect(tool?.displayName).toBe('AIML API Veo and Gemini Omni Tool');
 		expect(tool?.outputs).toEqual(['ai_tool']);
 		expect(tool?.properties.map((property) => property.name)).toEqual(
 			expect.arrayContaining(['toolDescription', 'operation', 'prompt', 'generationId']),
@@ -371,6 +371,7 @@ describe('n8n 2.x server and editor', () => {
 			parameters: Record<string, unknown>,
 			file: string,
 			labels: string[],
+			absent: string[] = [],
 		): Promise<void> {
 			const { context, page } = await openWorkflow(parameters, `Panel: ${file}`, 1100);
 			try {
@@ -387,6 +388,8 @@ describe('n8n 2.x server and editor', () => {
 						true,
 					);
 				}
+				for (const label of absent)
+					await expect(panel.getByText(label, { exact: true }).count()).resolves.toBe(0);
 				// no hover effects in the picture
 				await page.mouse.move(1000, 700);
 				await page.waitForTimeout(500);
@@ -412,6 +415,28 @@ describe('n8n 2.x server and editor', () => {
 				},
 				'generate-video.png',
 				['Operation', 'Model', 'Prompt', 'Wait for Completion', 'Download Video'],
+			);
+		});
+
+		test('Gemini Omni, Edit Video: the panel shows the Task and only its inputs, saved to docs/screenshots/omni-edit.png', async () => {
+			await shoot(
+				{
+					operation: 'generate',
+					model: {
+						__rl: true,
+						mode: 'list',
+						value: 'google/gemini-omni-1.1-flash',
+						cachedResultName: 'Gemini Omni 1.1 Flash',
+					},
+					task: 'edit',
+					prompt: 'Make it a sunny afternoon: dry street, warm light, birdsong instead of rain',
+					videoSource: 'url',
+					options: { resolution: '720p' },
+					waitForCompletion: true,
+				},
+				'omni-edit.png',
+				['Model', 'Task', 'Prompt', 'Video Source', 'Video URL', 'Audio Source'],
+				['Image Source', 'Reference Images Source', 'Negative Prompt'],
 			);
 		});
 
@@ -451,6 +476,9 @@ describe('n8n 2.x server and editor', () => {
 					.waitFor({ state: 'visible', timeout: 30000 });
 				await expect(
 					page.getByText('Veo 3.1 (Extend Video)', { exact: true }).first().isVisible(),
+				).resolves.toBe(true);
+				await expect(
+					page.getByText('Gemini Omni 1.1 Flash', { exact: true }).first().isVisible(),
 				).resolves.toBe(true);
 				await expect(
 					page.getByText('Veo 3 (Text to Video)', { exact: true }).count(),
@@ -557,15 +585,16 @@ describe('n8n 2.x server and editor', () => {
 				await searchBar.waitFor({ state: 'visible', timeout: 30000 });
 				const input = page.locator('[data-test-id="node-creator-search-bar"] input').first();
 				await ((await input.count()) > 0 ? input : searchBar).click();
-				await page.keyboard.type('AIML API Veo', { delay: 20 });
+				// The codex's keywords find it by the Omni models' name too.
+				await page.keyboard.type('Gemini Omni', { delay: 20 });
 				const item = page
 					.locator('[data-test-id="node-creator-item-name"]')
-					.filter({ hasText: /^AIML API Veo$/ })
+					.filter({ hasText: /^AIML API Veo and Gemini Omni$/ })
 					.first();
 				await item.waitFor({ state: 'visible', timeout: 30000 }).catch(async (error: Error) => {
 					await page.screenshot({ path: path.join(work, 'node-search-failed.png') });
 					throw new Error(
-						`the nodes panel does not list "AIML API Veo" when searched for (n8n hides a node whose codex puts it in the AI category with only the "Miscellaneous" subcategory; "Root Nodes" makes it searchable): ${error.message}`,
+						`the nodes panel does not list "AIML API Veo and Gemini Omni" when searched for "Gemini Omni" (n8n hides a node whose codex puts it in the AI category with only the "Miscellaneous" subcategory; "Root Nodes" makes it searchable): ${error.message}`,
 					);
 				});
 				await item.click();

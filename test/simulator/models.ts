@@ -6,6 +6,8 @@
  * the node fails here exactly as it would against the real API.
  */
 
+import { OMNI_MODELS } from './omni-models';
+
 export const LEGACY_GOOGLE_PATH = '/v2/generate/video/google/generation';
 export const UNIVERSAL_VIDEO_PATH = '/v2/video/generations';
 
@@ -18,7 +20,8 @@ export type FieldRule =
 	| { kind: 'intEnum'; values: readonly number[] }
 	| { kind: 'imageUrl' }
 	| { kind: 'imageUrlList'; max?: number }
-	| { kind: 'videoUrl' };
+	| { kind: 'videoUrl' }
+	| { kind: 'audioUrl' };
 
 export interface SimulatedModel {
 	/** The `model` value of the request body. */
@@ -283,6 +286,7 @@ export const SIMULATED_MODELS: readonly SimulatedModel[] = [
 		required: ['image_url'],
 		fields: { ...VEO2_FIELDS, image_url: IMAGE, tail_image_url: IMAGE },
 	},
+	...OMNI_MODELS,
 ];
 
 const MODELS_BY_ID = new Map(SIMULATED_MODELS.map((model) => [model.id, model]));
@@ -338,6 +342,13 @@ export function isVideoReference(value: string): boolean {
 	return isImageReference(value);
 }
 
+const DATA_AUDIO_URI = /^data:audio\/(mpeg|wav|ogg|flac|aac|mp4);base64,[A-Za-z0-9+/]+={0,2}$/;
+
+/** An http(s) URL, or a base64 data URI of a sound file (the Omni specs' `audio_url`). */
+export function isAudioReference(value: string): boolean {
+	return value.startsWith('data:') ? DATA_AUDIO_URI.test(value) : isImageReference(value);
+}
+
 function checkImageReference(value: unknown): string | undefined {
 	if (typeof value !== 'string') return `Expected string, received ${typeName(value)}`;
 	if (!isImageReference(value)) return 'Invalid url';
@@ -391,6 +402,9 @@ function checkField(field: string, rule: FieldRule, value: unknown): string[] {
 		case 'videoUrl':
 			if (typeof value !== 'string') return problem(`Expected string, received ${typeName(value)}`);
 			return isVideoReference(value) ? [] : problem('Invalid url');
+		case 'audioUrl':
+			if (typeof value !== 'string') return problem(`Expected string, received ${typeName(value)}`);
+			return isAudioReference(value) ? [] : problem('Invalid url');
 		case 'imageUrlList': {
 			if (!Array.isArray(value)) return problem(`Expected array, received ${typeName(value)}`);
 			if (value.length === 0) return problem('Array must contain at least 1 element(s)');

@@ -273,7 +273,7 @@ describe('AI/ML API simulator', () => {
 				},
 				'veo2/image-to-video': { image_url: IMAGE, tail_image_url: DATA_IMAGE },
 			};
-			expect(SIMULATED_MODELS).toHaveLength(17);
+			expect(SIMULATED_MODELS).toHaveLength(19);
 			for (const model of SIMULATED_MODELS) {
 				const reply = await submit(
 					{ model: model.id, prompt: 'a cat', ...(extras[model.id] ?? {}) },

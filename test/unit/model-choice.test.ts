@@ -46,12 +46,18 @@ describe('reading the model', () => {
 				(entry) => entry.value,
 			);
 		expect(await search('extend')).toEqual([
+			'google/gemini-omni-1.1-flash',
 			'google/veo3-1-fast-extend-video',
 			'google/veo3-1-extend-video',
 		]);
 		expect(await search('veo 2')).toEqual(['veo2', 'veo2/image-to-video']);
 		const all = (await searchModels.call({} as ILoadOptionsFunctions)).results;
-		expect(all.length).toBe(17);
+		expect(await search('omni')).toEqual([
+			'google/gemini-omni-1.1-flash',
+			'google/gemini-omni-flash-preview',
+		]);
+		expect(await search('Gemini')).toHaveLength(2);
+		expect(all.length).toBe(19);
 		for (const entry of all) expect(entry.description).toBeTruthy();
 	});
 });

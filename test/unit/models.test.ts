@@ -39,7 +39,10 @@ const API_FIELD: Record<string, [string, unknown]> = {
 };
 const IMAGE = 'data:image/png;base64,iVBORw0KGgo=';
 
-describe.each(MODELS.map((model) => [model.id, model] as const))('%s', (_id, model) => {
+// The Gemini Omni rows build their requests by task: see omni-request.test.ts.
+const VEO_MODELS = MODELS.filter((model) => !model.omni);
+
+describe.each(VEO_MODELS.map((model) => [model.id, model] as const))('%s', (_id, model) => {
 	const images: Record<string, string | string[]> = Object.fromEntries(
 		(model.frames ?? []).map((frame) => [frameField(model, frame), IMAGE]),
 	);

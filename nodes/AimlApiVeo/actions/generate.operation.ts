@@ -7,6 +7,8 @@ import { modelProperties, readModel } from '../request/model-choice';
 import type { GenerateRequest } from '../request/build';
 import { buildGenerateRequest, optionProperties } from '../request/build';
 import { readVideo, videoProperties } from '../request/video';
+import { omniProperties, previousInteractionProperty } from '../request/omni-fields';
+import { omniRequestFor } from '../request/omni-inputs';
 import { budgetProperties } from '../spend/options';
 import { waitProperties } from './common';
 
@@ -22,6 +24,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. A red fox runs through fresh snow at dawn, cinematic, slow motion',
 		description: 'What the video should show: subject, action, setting, camera, style, sound',
 	},
+	...omniProperties,
 	...videoProperties,
 	...imageProperties,
 	{
@@ -30,7 +33,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: optionProperties(),
+		options: [...optionProperties(), previousInteractionProperty],
 	},
 ];
 
@@ -46,6 +49,7 @@ export async function requestFor(
 	itemIndex: number,
 ): Promise<GenerateRequest> {
 	const model = readModel(ctx.getNodeParameter('model', itemIndex));
+	if (model.omni) return await omniRequestFor(ctx, itemIndex, model, readOptions(ctx, itemIndex));
 	const inputs = {
 		...(await readVideo(ctx, itemIndex, model)),
 		...(await readImages(ctx, itemIndex, model)),

@@ -29,7 +29,7 @@ const text = (value: unknown) =>
 	typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
 
 /** Text a user typed or an expression gave: a number is fine as text, an object or a list is not. */
-function textField(field: string, value: unknown): string {
+export function textField(field: string, value: unknown): string {
 	if (value === undefined || value === null) return '';
 	if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)))
 		return String(value).trim();

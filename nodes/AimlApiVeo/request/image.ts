@@ -200,16 +200,19 @@ async function imageDataUri(
 	return `data:${type};base64,${bytes.toString('base64')}`;
 }
 
-/** One frame, or undefined when the model does not need it and the user chose "No Image". */
-async function readFrame(
+/**
+ * One frame, or undefined when the model does not need it and the user chose "No Image". A Gemini
+ * Omni model says by its task whether it needs the frame.
+ */
+export async function readFrame(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	model: VeoModel,
 	frame: Frame,
+	required = model.frames?.includes(frame) ?? false,
 ): Promise<string | undefined> {
 	const names = PARAM[frame];
 	const label = LABEL[frame];
-	const required = model.frames?.includes(frame) ?? false;
 	const source = ctx.getNodeParameter(
 		names.source,
 		itemIndex,
@@ -241,7 +244,7 @@ async function readFrame(
 }
 
 /** The reference images, as URLs or data URIs; their number is checked with the request. */
-async function readReferences(ctx: IExecuteFunctions, itemIndex: number): Promise<string[]> {
+export async function readReferences(ctx: IExecuteFunctions, itemIndex: number): Promise<string[]> {
 	const source = ctx.getNodeParameter('referenceSource', itemIndex, 'binary') as string;
 	if (source === 'url') {
 		return urlListOf(

@@ -1,8 +1,13 @@
 /**
- * The Veo model table. One row per model: where it is sent and which request fields it takes.
+ * The model table (Veo and Gemini Omni). One row per model: where it is sent and which request
+ * fields it takes.
  * Adding a model is adding a row; the UI, the request builder and the validation read this table.
  * Every fact comes from the API's per-model specs (see the project's HTTP contract).
  */
+import type { OmniTask } from './omni-models';
+import { OMNI_MODELS } from './omni-models';
+
+export type { OmniTask } from './omni-models';
 
 /** The API's two submit/poll paths. The Veo 3.0 family is documented on the Google path. */
 export const GOOGLE_PATH = '/v2/generate/video/google/generation';
@@ -19,7 +24,8 @@ export type OptionName =
 	| 'generateAudio'
 	| 'autoFix'
 	| 'provider'
-	| 'personGeneration';
+	| 'personGeneration'
+	| 'previousInteractionId';
 
 /**
  * Image inputs: the first frame goes in `image_url`, the last frame in `last_image_url` (Veo 2 names
@@ -61,6 +67,17 @@ export interface VeoModel {
 	videoInput?: boolean;
 	/** A frame rule the API states in words: with a last frame, only this duration. */
 	lastFrameDuration?: number;
+	/**
+	 * A Gemini Omni model: one model for every task, the task chosen by the user. Its inputs are read
+	 * by task (see omni.ts), not from `frames`, `referenceImages` or `videoInput`.
+	 */
+	omni?: {
+		tasks: OmniTask[];
+		/** Image to video from a first and a last frame (two images in `image_urls`). */
+		lastFrame: boolean;
+		/** The most reference images (`image_urls`, the spec's `maxItems`). */
+		maxReferences: number;
+	};
 	/** Other ids the API's documentation uses for the same model; the request sends `id`. */
 	aliases?: string[];
 	/**
@@ -135,6 +152,7 @@ const VEO_2 = {
 };
 
 export const MODELS: VeoModel[] = [
+	...OMNI_MODELS.map((model) => ({ ...model, path: UNIVERSAL_PATH })),
 	{
 		id: 'google/veo-3.0-fast',
 		name: 'Veo 3 Fast (Text to Video)',
@@ -269,6 +287,10 @@ export const MODELS: VeoModel[] = [
 		frameFields: { last: 'tail_image_url' },
 	},
 ];
+
+/** Model ids (aliases too) of the Gemini Omni rows; those that take a task. */
+export const omniModels = (task?: OmniTask): string[] =>
+	knownIds(MODELS.filter((model) => model.omni && (!task || model.omni.tasks.includes(task))));
 
 export const DEFAULT_MODEL = 'google/veo-3.0-fast';
 

@@ -97,17 +97,16 @@ export async function readVideo(
 	model: VeoModel,
 ): Promise<Record<string, string>> {
 	if (!model.videoInput) return {};
+	return { [VIDEO_FIELD]: await readVideoSource(ctx, itemIndex) };
+}
+
+/** The video of the item's Video Source (an extend, or a Gemini Omni edit or extend). */
+export async function readVideoSource(ctx: IExecuteFunctions, itemIndex: number): Promise<string> {
 	const source = ctx.getNodeParameter('videoSource', itemIndex, 'binary') as string;
 	if (source === 'url') {
-		const hint = 'Enter a public https link to an MP4, or map the videoUrl of an earlier Veo node.';
-		return {
-			[VIDEO_FIELD]: httpUrl(
-				ctx.getNodeParameter('videoUrl', itemIndex, ''),
-				'Video URL',
-				'video',
-				hint,
-			),
-		};
+		const hint =
+			'Enter a public https link to an MP4, or map the videoUrl of an earlier node of this kind.';
+		return httpUrl(ctx.getNodeParameter('videoUrl', itemIndex, ''), 'Video URL', 'video', hint);
 	}
-	return { [VIDEO_FIELD]: await videoDataUri(ctx, itemIndex) };
+	return await videoDataUri(ctx, itemIndex);
 }

@@ -18,6 +18,12 @@
  * The Lite models, which Google sells below Veo 3.1 Fast, are taken at the Fast rate: an estimate
  * on the high side only makes a budget more careful. A model chosen By ID that this table does not
  * know is priced as the dearest row.
+ *
+ * Gemini Omni (added 2026-12-02): neither the AIML API's Omni specs nor their pages give a price;
+ * the only figures are the per-generation costs the API reports. The rows below are estimates: Omni
+ * 1.1 Flash and the Preview are taken at the Veo 3.1 Fast rate above ($0.15 a second) at 720p and
+ * 1080p, a third less at 360p ($0.10), and at 4k at $0.35 a second, Google's Vertex AI price for
+ * 4k Veo 3.1 Fast video as quoted alongside the others. None is a published Omni price.
  */
 import { creditsOfUsd } from './cost';
 import type { GenerateRequest } from '../request/build';
@@ -25,11 +31,18 @@ import type { GenerateRequest } from '../request/build';
 export interface ModelPrice {
 	/** USD per second of video, with audio. */
 	usdPerSecond: number;
+	/** Where the price depends on the resolution: USD per second by resolution (lower case). */
+	byResolution?: Record<string, number>;
 }
 
 const VEO = { usdPerSecond: 0.4 };
 const VEO_FAST = { usdPerSecond: 0.15 };
 const VEO_2 = { usdPerSecond: 0.5 };
+/** Estimates (see above): no Omni price is published. */
+const OMNI = {
+	usdPerSecond: 0.15,
+	byResolution: { '360p': 0.1, '720p': 0.15, '1080p': 0.15, '4k': 0.35 },
+};
 
 /** One row per model of the model table (a test holds them in step). */
 export const PRICES: Record<string, ModelPrice> = {
@@ -50,6 +63,8 @@ export const PRICES: Record<string, ModelPrice> = {
 	'veo-3.1-lite-generate-001': VEO_FAST,
 	veo2: VEO_2,
 	'veo2/image-to-video': VEO_2,
+	'google/gemini-omni-1.1-flash': OMNI,
+	'google/gemini-omni-flash-preview': { usdPerSecond: OMNI.usdPerSecond },
 };
 
 /** The length Veo makes when the request names none. */
@@ -58,14 +73,21 @@ export const DEFAULT_DURATION_S = 8;
 /** The table's estimate for one request, in credits; a model without a row is priced as the dearest. */
 export function tableEstimate(request: Pick<GenerateRequest, 'body'>): number {
 	const model = String(request.body.model);
+	const row = PRICES[model];
+	const resolution = String(request.body.resolution ?? '').toLowerCase();
 	const price =
-		PRICES[model]?.usdPerSecond ??
-		Math.max(...Object.values(PRICES).map((row) => row.usdPerSecond));
+		row?.byResolution?.[resolution] ??
+		row?.usdPerSecond ??
+		Math.max(...Object.values(PRICES).map((known) => dearest(known)));
 	const duration = Number(request.body.duration ?? DEFAULT_DURATION_S);
 	return creditsOfUsd(
 		price * (Number.isFinite(duration) && duration > 0 ? duration : DEFAULT_DURATION_S),
 	);
 }
+
+/** The highest rate of a row: what a model without a row is priced at. */
+const dearest = (row: ModelPrice): number =>
+	Math.max(row.usdPerSecond, ...Object.values(row.byResolution ?? {}));
 
 /**
  * What makes two requests cost the same: the model and the settings that drive Veo's price. Costs
