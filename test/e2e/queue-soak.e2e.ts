@@ -109,12 +109,12 @@ describe('kills, n8n Retry and a soak in n8n 2.41.1 queue mode', () => {
 		await running.startWorker();
 	};
 
-	/** The generations Generate Video logged as bought, from the workers' logs (the killed one's too). */
+	/** The generations Generate Video logged as bought, from the workers' logs (the killed one's too; n8n writes JSON lines). */
 	const loggedIds = (running: QueueRig) =>
 		running
 			.workerLogFiles()
 			.flatMap((file) => fs.readFileSync(file, 'utf8').split('\n'))
-			.map((line) => /Generate Video: item \d+ submitted as generation (\S+)/.exec(line)?.[1])
+			.map((line) => /Generate Video: item \d+ submitted as generation ([^\s"\\]+)/.exec(line)?.[1])
 			.filter((id): id is string => id !== undefined);
 
 	/**
