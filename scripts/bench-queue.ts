@@ -6,7 +6,8 @@
  * log lines. The in-run wait holds the only worker slot for each whole generation, so it takes
  * about E × T; the durable loop lets go of the worker at the Wait node.
  *
- *   npm run bench          (runs this after the engine benchmark; `npm run bench:queue` alone)
+ *   npm run bench          (runs this after the engine benchmark; `npm run bench:queue` alone),
+ *   then the soak (scripts/bench-soak.ts)
  */
 import { spawnSync } from 'child_process';
 import { mkdtempSync, rmSync } from 'fs';
@@ -15,6 +16,7 @@ import { join, resolve } from 'path';
 
 import type { Simulator } from '../test/simulator';
 import { startSimulator } from '../test/simulator';
+import { soakBenchmark } from './bench-soak';
 
 const E = 20;
 const T_MS = 20_000;
@@ -150,8 +152,14 @@ function printTable(results: Result[]): void {
 	process.stdout.write(`\n${table}\n`);
 }
 
+/** `--soak` runs the soak alone. */
+async function main(): Promise<void> {
+	if (process.argv[2] !== '--soak') await queueBenchmark();
+	await soakBenchmark();
+}
+
 if (require.main === module) {
-	queueBenchmark().then(
+	main().then(
 		() => process.exit(0),
 		(error: unknown) => {
 			process.stderr.write(

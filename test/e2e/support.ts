@@ -167,6 +167,7 @@ export interface QueueRig {
 	rest<T = unknown>(method: string, route: string, body?: unknown): Promise<T>;
 	workerJobs(): WorkerJob[];
 	workerBusyMs(): Map<string, number>;
+	workerLogFiles(): string[];
 	tails(lines?: number): string;
 	stop(): Promise<void>;
 }

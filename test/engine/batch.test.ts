@@ -52,6 +52,11 @@ describe('a batch of items', () => {
 			'AIML API Veo: 12 done, 0 running, 0 waiting to submit, 0 failed (of 12); spent $23.40 (46,800,000 credits) on 12 videos',
 		);
 		expect(messages.some((m) => /12 running \(12 (queued|generating)\)/.test(m))).toBe(true);
+		// Each id is told as soon as it is bought: where it remains if the worker dies mid-run.
+		for (const [index, item] of items.entries())
+			expect(messages).toContain(
+				`AIML API Veo: item ${index} submitted as generation ${item.json.id}`,
+			);
 	});
 
 	it('mixes successes and failures item by item under Continue On Fail', async () => {

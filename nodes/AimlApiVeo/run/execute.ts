@@ -203,11 +203,28 @@ function updateSubmitRecord(run: Run, item: Item, outcome?: SubmitOutcome): void
 		// and a retry must still never buy the generation again.
 		if (run.secret.reveals(job.generationId as string))
 			run.memory.mayExist(submitted, KEY_IN_ID_REASON);
-		else run.memory.accepted(submitted, job.generationId as string, job.cost);
+		else {
+			run.memory.accepted(submitted, job.generationId as string, job.cost);
+			reportSubmitted(run, submitted.itemIndex, job.generationId as string);
+		}
 	} else if (outcome.type === 'failed' && outcome.failure.kind === 'ambiguous-submit') {
 		// Kept with the execution's data, so it never holds the key's text.
 		run.memory.mayExist(submitted, run.redact(outcome.failure.message));
 	}
+}
+
+/**
+ * Each bought generation's id, as soon as the API accepted it. An execution whose worker dies inside
+ * the node is not saved: n8n's log is then where its ids remain (Get Generation collects them).
+ */
+function reportSubmitted(run: Run, itemIndex: number, generationId: string): void {
+	say(run, `${run.node.name}: item ${itemIndex} submitted as generation ${generationId}`);
+}
+
+/** A line for whoever watches: the editor in a manual run, else n8n's log. */
+function say(run: Run, line: string): void {
+	if (run.ctx.getMode() === 'manual') run.ctx.sendMessageToUI(line);
+	else run.ctx.logger.info(line);
 }
 
 function reportProgress(run: Run, progress: Progress): void {
@@ -222,8 +239,7 @@ function reportProgress(run: Run, progress: Progress): void {
 	const line = run.redact(
 		`${run.node.name}: ${progress.done} done, ${progress.running} running${statuses.length ? ` (${statuses.join(', ')})` : ''}, ${progress.waitingToSubmit} waiting to submit, ${progress.failed} failed (of ${progress.total})${spent}`,
 	);
-	if (run.ctx.getMode() === 'manual') run.ctx.sendMessageToUI(line);
-	else run.ctx.logger.info(line);
+	say(run, line);
 }
 
 function schedulerDeps(run: Run): SchedulerDeps {
