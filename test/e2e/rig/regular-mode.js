@@ -5,9 +5,11 @@
 // same folder, port and encryption key; it shares the queue-mode rig's methods (deploy a webhook
 // workflow, trigger it, read executions over REST), reading n8n's log where queue mode reads workers'.
 const crypto = require('crypto');
+const fs = require('fs');
+const path = require('path');
 
-const { installIntoUserFolder, n8nEnv, freePort } = require('./n8n-instance');
-const { QueueRig } = require('./queue-mode');
+const { installIntoUserFolder, importWorkflows, n8nEnv, freePort } = require('./n8n-instance');
+const { QueueRig, webhookWorkflow } = require('./queue-mode');
 
 /**
  * Starts `n8n start` (SQLite) with the package `tarball` installed in its user folder; `env` adds to
@@ -38,6 +40,32 @@ class RegularRig extends QueueRig {
 		});
 		this.port = await freePort();
 		await this.startMain();
+	}
+
+	/**
+	 * Deploys several workflows as deployWebhookWorkflow does, with one `n8n import:workflow` for all
+	 * (each CLI call starts n8n anew: seconds on a busy machine). Returns their { id, webhookPath }.
+	 */
+	async deployWebhookWorkflows(workflows) {
+		const dir = path.join(this.dir, `workflows-${crypto.randomBytes(4).toString('hex')}`);
+		fs.mkdirSync(dir);
+		const deployed = workflows.map((workflow) => {
+			const id = crypto.randomBytes(8).toString('hex');
+			const webhookPath = `regular-${id}`;
+			const file = path.join(dir, `${id}.json`);
+			fs.writeFileSync(
+				file,
+				JSON.stringify({ ...webhookWorkflow(workflow, webhookPath), id, active: false }),
+			);
+			return { id, webhookPath };
+		});
+		await importWorkflows(this.n8n, this.env, dir);
+		for (const { id, webhookPath } of deployed) {
+			const stored = await this.rest('GET', `/workflows/${id}`);
+			await this.rest('POST', `/workflows/${id}/activate`, { versionId: stored.versionId });
+			await this.waitForWebhook(webhookPath);
+		}
+		return deployed;
 	}
 
 	/** The logs of every start of the n8n process (the killed ones' too), where the node's log lines go. */
