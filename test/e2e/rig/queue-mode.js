@@ -776,6 +776,7 @@ class QueueRig {
 }
 
 module.exports = {
+	QueueRig,
 	DEBIAN_PACKAGES,
 	FINISHED,
 	serverBinaries,
