@@ -335,7 +335,9 @@ describe('the default tool description', () => {
 		);
 		expect(GENERATE_TOOL_DESCRIPTION).toContain(`${DEFAULT_MAX_WAIT_S} seconds`);
 		expect(GENERATE_TOOL_DESCRIPTION).toMatch(/1–3 minutes/);
-		expect(GENERATE_TOOL_DESCRIPTION).toMatch(/videoUrl, id, status and cost/);
+		expect(GENERATE_TOOL_DESCRIPTION).toMatch(
+			/videoUrl \(and videoUrls, [^)]*\), id, status and cost/,
+		);
 	});
 });
 
