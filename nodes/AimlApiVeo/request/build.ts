@@ -6,16 +6,10 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { InputError } from '../shared/errors';
-import type { OptionName, VeoModel } from './models';
-import {
-	allValues,
-	findModel,
-	frameField,
-	MODELS,
-	modelsWithoutOption,
-	REFERENCE_FIELD,
-	VIDEO_FIELD,
-} from './models';
+import type { OptionName, VeoModel } from './model-row';
+import { frameField, REFERENCE_FIELD, VIDEO_FIELD } from './model-row';
+import { findModel, MODELS } from './models';
+import { allValues, modelsWithoutOption } from './model-ids';
 import { additionalFieldsProperty, checkAdditionalFields } from './body-fields';
 
 interface OptionSpec {
