@@ -1,6 +1,6 @@
 /**
  * Lists read off the model table for the UI: the model ids a field shows or hides for (its
- * `displayOptions`), and the values of an option's drop-down.
+ * `displayOptions`).
  */
 import type { Frame, OptionName, VeoModel } from './model-row';
 import { takesFrame } from './model-row';
@@ -32,15 +32,4 @@ export const modelsWithVideo = (): string[] => knownIds(MODELS.filter((model) =>
  */
 export function modelsWithoutOption(option: OptionName): string[] {
 	return knownIds(MODELS.filter((model) => !model.options.includes(option)));
-}
-
-/** Union of a per-model enum across the table, in table order, for the option's drop-down. */
-export function allValues<T>(pick: (model: VeoModel) => T[] | undefined): T[] {
-	const values: T[] = [];
-	for (const model of MODELS) {
-		for (const value of pick(model) ?? []) {
-			if (!values.includes(value)) values.push(value);
-		}
-	}
-	return values;
 }

@@ -16,7 +16,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { InputError } from '../shared/errors';
 import type { GenerateRequest } from './build';
-import { buildGenerateRequest, textField } from './build';
+import { buildGenerateRequest } from './build';
+import { textField } from './value-checks';
 import type { VeoModel } from './model-row';
 import { REFERENCE_FIELD, VIDEO_FIELD } from './model-row';
 import type { OmniTask } from './omni-models';
