@@ -7,15 +7,15 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { splitsOutputs } from '../../nodes/AimlApiVeo/actions/common';
 import { AimlApiVeo } from '../../nodes/AimlApiVeo/AimlApiVeo.node';
-import { executeItems } from '../../nodes/AimlApiVeo/run/execute';
 import type { RunWorkflowResult } from '../harness/engine';
 import { runWorkflow } from '../harness/engine';
 import { waitStandIn } from '../harness/base-nodes';
+import { splitParams, veoOnClock } from '../harness/loop';
 import { AIMLAPI_VEO_NODE_TYPE, HarnessNodeTypes } from '../harness/node-types';
 import type { Simulator } from '../simulator';
 import {
@@ -44,24 +44,10 @@ const FIXTURE = readFileSync(join(__dirname, '..', 'fixtures', 'sample.mp4'));
  */
 let clockOfRun = new ManualClock();
 
-/** The node on the test's clock (n8n calls execute with the execution context as `this`). */
-class VeoOnClock extends AimlApiVeo {
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executeItems(this, clockOfRun);
-	}
-}
-
 let sim: Simulator;
 const credentials = () => ({ aimlVeoApi: { apiKey: DEFAULT_API_KEY, baseUrl: sim.baseUrl } });
 const prompts = (n: number) => Array.from({ length: n }, (_, i) => ({ prompt: `clip ${i}` }));
 
-function splitParams(
-	parameters: Record<string, unknown>,
-	loopOptions: Record<string, unknown>,
-): Record<string, unknown> {
-	const { waitOptions: _unused, ...rest } = parameters;
-	return { ...rest, waitForCompletion: false, splitByState: true, loopOptions };
-}
 const generateSplit = (loopOptions: Record<string, unknown> = {}) =>
 	splitParams(generateParams(), loopOptions);
 const checkSplit = (loopOptions: Record<string, unknown> = {}) =>
@@ -75,7 +61,7 @@ async function run(
 	return await runWorkflow({
 		workflow: workflow(rows, [veoNode(VEO, parameters, nodeExtra)]),
 		credentials: credentials(),
-		nodeTypes: { [AIMLAPI_VEO_NODE_TYPE]: new VeoOnClock() },
+		nodeTypes: { [AIMLAPI_VEO_NODE_TYPE]: veoOnClock(() => clockOfRun) },
 	});
 }
 
@@ -372,7 +358,7 @@ describe('the durable loop: check once, split by state', () => {
 			workflow: example,
 			credentials: credentials(),
 			nodeTypes: {
-				[AIMLAPI_VEO_NODE_TYPE]: new VeoOnClock(),
+				[AIMLAPI_VEO_NODE_TYPE]: veoOnClock(() => clockOfRun),
 				'n8n-nodes-base.wait': waitOnClock(),
 			},
 		});
