@@ -4,7 +4,7 @@
  */
 import { runWorkflow } from '../harness/engine';
 import type { Simulator } from '../simulator';
-import { DEFAULT_API_KEY, startSimulator } from '../simulator';
+import { DEFAULT_API_KEY, isCatalogueRead, startSimulator } from '../simulator';
 import { VEO, generateParams, getParams, veoNode, workflow } from './workflows';
 
 let sim: Simulator;
@@ -43,7 +43,7 @@ describe('a batch of items', () => {
 		expect(sim.counters().maxConcurrent).toBe(12);
 		// Polled in rounds: each round asks about every generation once, and two rounds end them all.
 		const polled = sim.requests
-			.filter((r) => r.origin === 'api' && r.method === 'GET' && !r.path.startsWith('/v1/models'))
+			.filter((r) => r.origin === 'api' && r.method === 'GET' && !isCatalogueRead(r))
 			.map((r) => r.query);
 		expect(polled).toHaveLength(12 * 2);
 		expect(new Set(polled.slice(0, 12)).size).toBe(12);
@@ -149,7 +149,7 @@ describe('a batch of items', () => {
 		// One poll per generation per round: the five were polled side by side.
 		// Submit did not wait, so every status GET is Collect's.
 		const polls = sim.requests.filter(
-			(r) => r.origin === 'api' && r.method === 'GET' && !r.path.startsWith('/v1/models'),
+			(r) => r.origin === 'api' && r.method === 'GET' && !isCatalogueRead(r),
 		);
 		const firstRound = polls
 			.slice(0, 5)

@@ -20,6 +20,7 @@ import { AIMLAPI_VEO_NODE_TYPE, HarnessNodeTypes } from '../harness/node-types';
 import type { Simulator } from '../simulator';
 import {
 	DEFAULT_API_KEY,
+	isCatalogueRead,
 	startSimulator,
 	SUBMIT_CREDITS_USED,
 	SUBMIT_USD_SPENT,
@@ -153,9 +154,7 @@ describe('the durable loop: check once, split by state', () => {
 		}
 		expect(sim.counters().posts).toBe(3);
 		expect(
-			sim.requests.filter(
-				(r) => r.origin === 'api' && r.method === 'GET' && !r.path.startsWith('/v1/models'),
-			),
+			sim.requests.filter((r) => r.origin === 'api' && r.method === 'GET' && !isCatalogueRead(r)),
 		).toHaveLength(0);
 	});
 
@@ -166,9 +165,7 @@ describe('the durable loop: check once, split by state', () => {
 		expect(done).toHaveLength(4);
 		expect(sim.counters().posts).toBe(4);
 		expect(
-			sim.requests.filter(
-				(r) => r.origin === 'api' && r.method === 'GET' && !r.path.startsWith('/v1/models'),
-			),
+			sim.requests.filter((r) => r.origin === 'api' && r.method === 'GET' && !isCatalogueRead(r)),
 		).toHaveLength(8);
 		const durableRows = done.map(shape);
 		for (const row of done) expect(row.binary?.data?.mimeType).toBe('video/mp4');
@@ -254,9 +251,8 @@ describe('the durable loop: check once, split by state', () => {
 		expect(row.json.veoWait).toEqual({ ...(carried.veoWait as object), checks: 2 });
 		expect(row.json.error).toBeUndefined();
 		expect(
-			sim.requests.filter(
-				(r) => r.origin === 'api' && r.method === 'GET' && !r.path.startsWith('/v1/models'),
-			).length,
+			sim.requests.filter((r) => r.origin === 'api' && r.method === 'GET' && !isCatalogueRead(r))
+				.length,
 		).toBeGreaterThan(1);
 	});
 
