@@ -20,7 +20,7 @@ import { AIMLAPI_VEO_NODE_TYPE, HarnessNodeTypes } from '../harness/node-types';
 import type { Simulator } from '../simulator';
 import {
 	DEFAULT_API_KEY,
-	isCatalogueRead,
+	generationRequests,
 	startSimulator,
 	SUBMIT_CREDITS_USED,
 	SUBMIT_USD_SPENT,
@@ -153,9 +153,7 @@ describe('the durable loop: check once, split by state', () => {
 			expect(row.json.runTotals).toMatchObject({ videos: 3, credits: 3 * SUBMIT_CREDITS_USED });
 		}
 		expect(sim.counters().posts).toBe(3);
-		expect(
-			sim.requests.filter((r) => r.origin === 'api' && r.method === 'GET' && !isCatalogueRead(r)),
-		).toHaveLength(0);
+		expect(generationRequests(sim.requests, 'GET')).toHaveLength(0);
 	});
 
 	it('goes round until every video is on Done, downloaded, with one POST and one GET per check, and the same rows as the in-run wait', async () => {
@@ -164,9 +162,7 @@ describe('the durable loop: check once, split by state', () => {
 		expect(rounds).toBe(2);
 		expect(done).toHaveLength(4);
 		expect(sim.counters().posts).toBe(4);
-		expect(
-			sim.requests.filter((r) => r.origin === 'api' && r.method === 'GET' && !isCatalogueRead(r)),
-		).toHaveLength(8);
+		expect(generationRequests(sim.requests, 'GET')).toHaveLength(8);
 		const durableRows = done.map(shape);
 		for (const row of done) expect(row.binary?.data?.mimeType).toBe('video/mp4');
 		for (const row of done) expect(row.json.veoWait).toBeUndefined();
@@ -250,10 +246,7 @@ describe('the durable loop: check once, split by state', () => {
 		const [row] = result.items(VEO, 1);
 		expect(row.json.veoWait).toEqual({ ...(carried.veoWait as object), checks: 2 });
 		expect(row.json.error).toBeUndefined();
-		expect(
-			sim.requests.filter((r) => r.origin === 'api' && r.method === 'GET' && !isCatalogueRead(r))
-				.length,
-		).toBeGreaterThan(1);
+		expect(generationRequests(sim.requests, 'GET').length).toBeGreaterThan(1);
 	});
 
 	it('Get Generation starts the deadline at its first check when the item carries none', async () => {

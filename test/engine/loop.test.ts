@@ -14,7 +14,7 @@ import { waitStandIn } from '../harness/base-nodes';
 import { loopNode, splitParams, to, veoOnClock } from '../harness/loop';
 import { AIMLAPI_VEO_NODE_TYPE } from '../harness/node-types';
 import type { Simulator } from '../simulator';
-import { DEFAULT_API_KEY, isCatalogueRead, otherIdOf, startSimulator } from '../simulator';
+import { DEFAULT_API_KEY, generationRequests, otherIdOf, startSimulator } from '../simulator';
 import { ManualClock } from '../unit/fake-clock';
 import { printFaultTable } from './fault-table';
 import { CREDENTIAL, generateParams, getParams, veoNode, workflow } from './workflows';
@@ -179,10 +179,7 @@ function allRows(result: RunWorkflowResult, name: string, output: number): INode
 }
 
 /** The node's generation requests: the catalogue's public reads (once per batch) are not counted. */
-const apiCalls = (method: string) =>
-	sim.requests.filter(
-		(request) => request.origin === 'api' && request.method === method && !isCatalogueRead(request),
-	).length;
+const apiCalls = (method: string) => generationRequests(sim.requests, method).length;
 const errorText = (result: RunWorkflowResult) =>
 	`${result.error?.message ?? ''}\n${String(result.error?.description ?? '')}`;
 const rowText = (rows: INodeExecutionData[]) => JSON.stringify(rows.map((row) => row.json));

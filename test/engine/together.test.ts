@@ -15,7 +15,7 @@ import { waitStandIn } from '../harness/base-nodes';
 import { loopNode, splitParams, to, veoOnClock } from '../harness/loop';
 import { AIMLAPI_VEO_NODE_TYPE } from '../harness/node-types';
 import type { Simulator } from '../simulator';
-import { DEFAULT_API_KEY, isCatalogueRead, startSimulator } from '../simulator';
+import { DEFAULT_API_KEY, generationRequests, startSimulator } from '../simulator';
 import { ManualClock } from '../unit/fake-clock';
 import { printFaultTable } from './fault-table';
 import { CREDENTIAL, fieldsOf, generateParams, getParams, pin, readExample } from './workflows';
@@ -143,10 +143,7 @@ function runsOf(result: RunWorkflowResult, name: string, output = 0): INodeExecu
 	);
 }
 
-const apiCalls = (method: string) =>
-	sim.requests.filter(
-		(request) => request.origin === 'api' && request.method === method && !isCatalogueRead(request),
-	).length;
+const apiCalls = (method: string) => generationRequests(sim.requests, method).length;
 const ids = () => sim.generations.map((generation) => generation.id);
 const advance = (which: number[], to: 'completed' | 'error') => {
 	for (const index of which) sim.advance(ids()[index], to);
