@@ -11,8 +11,9 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import type { RunWorkflowResult, WorkflowJson, WorkflowNodeJson } from '../harness/engine';
 import { runWorkflow } from '../harness/engine';
 import { waitStandIn } from '../harness/base-nodes';
-import { loopNode, splitParams, to, veoOnClock } from '../harness/loop';
+import { splitParams, veoOnClock } from '../harness/loop';
 import { AIMLAPI_VEO_NODE_TYPE } from '../harness/node-types';
+import { to, workflowNode } from '../harness/workflow-json';
 import type { Simulator } from '../simulator';
 import { DEFAULT_API_KEY, generationRequests, otherIdOf, startSimulator } from '../simulator';
 import { ManualClock } from '../unit/fake-clock';
@@ -99,8 +100,9 @@ const splitCheck = (loopOptions: Record<string, unknown> = {}) =>
 	splitParams(getParams(), loopOptions);
 
 /** A Set node that keeps only the generation's id: what drops `veoWait` on the way round. */
-const keepOnlyId = () => loopNode('Keep only id', 'test.editFields', { keep: 'id' });
-const waitNode = () => loopNode('Wait', 'n8n-nodes-base.wait', { amount: WAIT_S, unit: 'seconds' });
+const keepOnlyId = () => workflowNode('Keep only id', 'test.editFields', { keep: 'id' });
+const waitNode = () =>
+	workflowNode('Wait', 'n8n-nodes-base.wait', { amount: WAIT_S, unit: 'seconds' });
 
 /** Manual Trigger → one prompt → Generate Video (split) → Running → `between` → `into` … and `into`'s Running back. */
 function loopWorkflow(
@@ -118,8 +120,8 @@ function loopWorkflow(
 	const nodes = [
 		...base.nodes,
 		...path,
-		loopNode('Done', 'n8n-nodes-base.noOp'),
-		loopNode('Failed', 'n8n-nodes-base.noOp'),
+		workflowNode('Done', 'n8n-nodes-base.noOp'),
+		workflowNode('Failed', 'n8n-nodes-base.noOp'),
 	];
 	const connections = base.connections as Record<string, unknown>;
 	const first = path[0]?.name ?? target;
@@ -215,7 +217,7 @@ describe('Running wired back into Generate Video buys nothing again', () => {
 		['through a Wait node', () => [waitNode()]],
 		[
 			'through a Wait node and a Set node that drops veoWait',
-			() => [waitNode(), loopNode('Drop veoWait', 'test.editFields', { drop: 'veoWait' })],
+			() => [waitNode(), workflowNode('Drop veoWait', 'test.editFields', { drop: 'veoWait' })],
 		],
 	];
 	const cases = wirings.flatMap(([wiring, path]) =>

@@ -12,8 +12,9 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import type { RunWorkflowResult, WorkflowJson, WorkflowNodeJson } from '../harness/engine';
 import { runWorkflow } from '../harness/engine';
 import { waitStandIn } from '../harness/base-nodes';
-import { loopNode, splitParams, to, veoOnClock } from '../harness/loop';
+import { splitParams, veoOnClock } from '../harness/loop';
 import { AIMLAPI_VEO_NODE_TYPE } from '../harness/node-types';
+import { startNode, to, workflowNode } from '../harness/workflow-json';
 import type { Simulator } from '../simulator';
 import { DEFAULT_API_KEY, generationRequests, startSimulator } from '../simulator';
 import { ManualClock } from '../unit/fake-clock';
@@ -89,21 +90,21 @@ function loopWorkflow(shape: LoopShape): WorkflowJson {
 	const loopOptions = { maxWait: 1800, handOnTogether: true, ...shape.loopOptions };
 	const extra: Partial<WorkflowNodeJson> = shape.onError ? { onError: shape.onError } : {};
 	const veo = (name: string, parameters: Record<string, unknown>) => ({
-		...loopNode(name, AIMLAPI_VEO_NODE_TYPE, splitParams(parameters, loopOptions), extra),
+		...workflowNode(name, AIMLAPI_VEO_NODE_TYPE, splitParams(parameters, loopOptions), extra),
 		credentials: CREDENTIAL,
 	});
 	const afterWait = shape.withDrop ? 'Drop Some' : CHECK;
 	const outputs =
 		shape.onError === 'continueErrorOutput' ? to('Videos', 'Wait', 'Failed') : to('Videos', 'Wait');
 	const nodes = [
-		loopNode('Start', 'n8n-nodes-base.manualTrigger'),
-		loopNode('Rows', 'n8n-nodes-base.set', {}, { typeVersion: 3.4 }),
+		startNode(),
+		workflowNode('Rows', 'n8n-nodes-base.set', {}, { typeVersion: 3.4 }),
 		veo(GENERATE, generateParams()),
-		loopNode('Wait', 'n8n-nodes-base.wait', { amount: WAIT_S, unit: 'seconds' }),
-		...(shape.withDrop ? [loopNode('Drop Some', 'test.dropSome')] : []),
+		workflowNode('Wait', 'n8n-nodes-base.wait', { amount: WAIT_S, unit: 'seconds' }),
+		...(shape.withDrop ? [workflowNode('Drop Some', 'test.dropSome')] : []),
 		veo(CHECK, getParams()),
-		loopNode('Videos', 'n8n-nodes-base.noOp'),
-		loopNode('Failed', 'n8n-nodes-base.noOp'),
+		workflowNode('Videos', 'n8n-nodes-base.noOp'),
+		workflowNode('Failed', 'n8n-nodes-base.noOp'),
 	];
 	const connections: Record<string, unknown> = {
 		Start: { main: to('Rows') },

@@ -1,6 +1,6 @@
 /**
- * What the engine tests of the durable loop share: the node on the test's clock, its parameters for
- * the loop (split by state, no in-run wait), and the small builders of a loop's nodes and wires.
+ * What the engine tests of the durable loop share: the node on the test's clock and its parameters for
+ * the loop (split by state, no in-run wait). Its nodes and wires are built with workflow-json.ts.
  * Each test keeps its own Wait node, since what happens between rounds is what it tests.
  */
 import type { IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
@@ -8,7 +8,6 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workf
 import { AimlApiVeo } from '../../nodes/AimlApiVeo/AimlApiVeo.node';
 import { executeItems } from '../../nodes/AimlApiVeo/run/execute';
 import type { Clock } from '../../nodes/AimlApiVeo/transport/deadline';
-import type { WorkflowNodeJson } from './engine';
 
 /**
  * The node, its sleeps and deadlines on the clock `clockOf` gives when a run starts (a test makes a
@@ -32,15 +31,3 @@ export function splitParams(
 	const { waitOptions: _unused, ...rest } = parameters;
 	return { ...rest, waitForCompletion: false, splitByState: true, loopOptions };
 }
-
-/** One node of a loop's workflow. */
-export const loopNode = (
-	name: string,
-	type: string,
-	parameters: Record<string, unknown> = {},
-	extra: Partial<WorkflowNodeJson> = {},
-): WorkflowNodeJson => ({ name, type, typeVersion: 1, position: [0, 0], parameters, ...extra });
-
-/** A node's outputs, one target each, in order (output 0 to the first name). */
-export const to = (...names: string[]) =>
-	names.map((name) => [{ node: name, type: 'main', index: 0 }]);

@@ -6,6 +6,7 @@ import type { WorkflowJson, WorkflowNodeJson } from './engine';
 import { loadDefaultNodeTypes } from './engine';
 import { AIMLAPI_VEO_NODE_TYPE } from './node-types';
 import { TOOL_CALLER_TYPE, ToolCaller, toolVariantOf } from './tool';
+import { startNode } from './workflow-json';
 
 export const TOOL_TYPE = `${AIMLAPI_VEO_NODE_TYPE}Tool`;
 
@@ -43,13 +44,7 @@ export function toolCallsWorkflow(
 	return {
 		name: 'tool calls',
 		nodes: [
-			{
-				name: 'Start',
-				type: 'n8n-nodes-base.manualTrigger',
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: {},
-			},
+			startNode(),
 			{
 				name: 'Tool Caller',
 				type: TOOL_CALLER_TYPE,
