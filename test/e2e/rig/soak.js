@@ -6,7 +6,13 @@
 // after the last kill: every video in Videos, the POSTs at the simulator, keys at the video host. An
 // execution that n8n marks `crashed` (a kill that met the worker inside a node) is retried once the
 // kills are over, as a user would from the executions list (`POST /rest/executions/:id/retry`).
+//
+// The placed soak (`runPlacedSoak`, the form CI runs) kills by observed state instead of a clock:
+// an n8n process dies only while the execution is saved `waiting` in Postgres and no Bull job of
+// it is active or queued in Redis (./queue-state), so no kill can meet the execution inside a node
+// and the outcome does not depend on where a kill lands.
 const { nodeItemsAllRuns, FINISHED } = require('./queue-mode');
+const { quietWait } = require('./queue-state');
 
 const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -43,9 +49,12 @@ async function killWhileRendering(rig, executionId, options, started) {
 		kills.push({ what, atS: (Date.now() - started) / 1000, status });
 		log(`kill ${kills.length}: ${what} at ${kills.at(-1).atS.toFixed(0)} s (execution ${status})`);
 		if (tick === mainKillAtTick) {
+			// the kill's time, not the restart's: a restart on a loaded machine takes a minute or more
+			const atS = (Date.now() - started) / 1000;
 			await rig.restartMain();
-			kills.push({ what: 'main', atS: (Date.now() - started) / 1000, status });
-			log(`kill ${kills.length}: main at ${kills.at(-1).atS.toFixed(0)} s, restarted`);
+			kills.push({ what: 'main', atS, status });
+			const readyS = ((Date.now() - started) / 1000).toFixed(0);
+			log(`kill ${kills.length}: main at ${atS.toFixed(0)} s, restarted, ready at ${readyS} s`);
 		}
 	}
 	await pending.start;
@@ -148,7 +157,12 @@ async function killDuringWait(rig, executionId, steps, { wait, marginS, started,
 		}
 		placed++;
 	}
-	await Promise.all(restarts.map((restart) => restart()));
+	if (restarts.length > 0) {
+		await Promise.all(restarts.map((restart) => restart()));
+		log(
+			`wait ${wait}: ${restarts.length} restarted, ready at ${((Date.now() - started) / 1000).toFixed(0)} s`,
+		);
+	}
 	return steps.slice(placed);
 }
 
