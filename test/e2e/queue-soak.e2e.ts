@@ -32,6 +32,19 @@ import {
 interface DurableWorkflows {
 	durableWorkflow(options: { prompts: number; waitSeconds: number; label?: string }): Workflow;
 	inRunWorkflow(options: { prompts: number; pollIntervalS: number; label?: string }): Workflow;
+	recoverableWorkflow(options: {
+		prompts: number;
+		waitSeconds: number;
+		olderThanSeconds: number;
+		pollIntervalS: number;
+		recoverPath: string;
+		label?: string;
+	}): Workflow;
+}
+interface TableRow {
+	generationId: string;
+	execution: string;
+	delivered: boolean;
 }
 interface SoakFigures {
 	executions: string[];
@@ -68,6 +81,14 @@ const PROMPTS = 4;
 const WAIT_S = 66;
 /** The soak's batch: the full 30 prompts of the benchmark, kills every 35 s. */
 const SOAK_PROMPTS = 30;
+/**
+ * The recovery takes records older than this. Each record is written before the loop's first Wait
+ * (WAIT_S, longer), and the recovery starts only after the worker was killed past that Wait: the
+ * order of events, not a race, makes every record of the lost batch old enough.
+ */
+const RECOVER_OLDER_THAN_S = 60;
+/** The data table the recoverable example writes to, by name. */
+const TABLE = 'Veo generations';
 const log = (message: string) => process.stdout.write(`[soak] ${message}\n`);
 
 const videosOf = (done: ExecutionRead) =>
@@ -81,6 +102,11 @@ describe('kills, n8n Retry and a soak in n8n 2.41.1 queue mode', () => {
 	let work: string;
 	let durable: DeployedWorkflow;
 	let inRun: DeployedWorkflow;
+	let recoverable: DeployedWorkflow;
+	let recovery: DeployedWorkflow;
+	let tableRoute: string;
+	/** The batch the kill test lost: its execution and the generations it bought. */
+	let lost: { execution: string; ids: string[] } | undefined;
 
 	const withTails = (body: (rig: QueueRig) => Promise<void>) => async () => {
 		if (!rig) throw new Error('the rig did not start');
@@ -169,6 +195,32 @@ describe('kills, n8n Retry and a soak in n8n 2.41.1 queue mode', () => {
 		inRun = await rig.deployWebhookWorkflow(
 			workflows.inRunWorkflow({ prompts: PROMPTS, pollIntervalS: 1, label: 'retry-in-run' }),
 		);
+		// The recoverable example's data table, made as a user makes it (n8n's REST API of the UI).
+		const project = (await rig.rest('GET', '/projects/personal')) as { id: string };
+		const table = (await rig.rest('POST', `/projects/${project.id}/data-tables`, {
+			name: TABLE,
+			columns: [
+				{ name: 'generationId', type: 'string' },
+				{ name: 'execution', type: 'string' },
+				{ name: 'delivered', type: 'boolean' },
+			],
+		})) as { id: string };
+		tableRoute = `/projects/${project.id}/data-tables/${table.id}`;
+		const workflowId = 'recoverable00001';
+		const recoverPath = `recover-${workflowId}`;
+		recoverable = await rig.deployWebhookWorkflow(
+			workflows.recoverableWorkflow({
+				prompts: PROMPTS,
+				waitSeconds: WAIT_S,
+				olderThanSeconds: RECOVER_OLDER_THAN_S,
+				pollIntervalS: 1,
+				recoverPath,
+				label: 'recoverable',
+			}),
+			{ id: workflowId },
+		);
+		await rig.waitForWebhook(recoverPath);
+		recovery = { id: workflowId, webhookPath: recoverPath };
 	});
 
 	afterAll(async () => {
@@ -184,7 +236,8 @@ describe('kills, n8n Retry and a soak in n8n 2.41.1 queue mode', () => {
 		withTails(async (running) => {
 			const posts = simulator.counters().posts;
 			const before = simulator.generations.length;
-			const id = await running.trigger(durable);
+			// The recoverable example: the same loop, with each generation recorded before the Wait.
+			const id = await running.trigger(recoverable);
 			await running.waitForStatus(id, ['waiting']);
 			// From now on every status check is held open: the resumed check step cannot finish.
 			const mark = simulator.requests.length;
@@ -199,6 +252,46 @@ describe('kills, n8n Retry and a soak in n8n 2.41.1 queue mode', () => {
 			simulator.setOptions({ faults: {} });
 			await expectLostThenRetry(running, id, before);
 			expect(simulator.counters().posts - posts).toBe(PROMPTS);
+			lost = {
+				execution: id,
+				ids: simulator.generations.slice(before, before + PROMPTS).map((g) => g.id),
+			};
+		}),
+	);
+
+	test(
+		'the lost batch recovered from the data table: every video delivered, nothing bought, rows marked delivered',
+		withTails(async (running) => {
+			if (!lost) throw new Error('the kill test before this one left no lost batch to recover');
+			const { execution, ids } = lost;
+			const rows = async () =>
+				((await running.rest('GET', `${tableRoute}/rows?skip=0&take=100`)) as { data: TableRow[] })
+					.data;
+			const recorded = (await rows()).filter((row) => ids.includes(row.generationId));
+			log(`records of the lost batch before recovery: ${JSON.stringify(recorded)}`);
+			expect(recorded.map((row) => row.generationId).sort()).toEqual([...ids].sort());
+			for (const row of recorded) {
+				expect(row.execution).toBe(execution);
+				expect(row.delivered).toBe(false);
+			}
+			const posts = simulator.counters().posts;
+			const started = Date.now();
+			const id = await running.trigger(recovery);
+			const done = await running.waitForFinish(id, 10 * 60_000);
+			const recovered = queue
+				.nodeItemsAllRuns(done.runData, 'Recovered videos')
+				.filter((item) => item.binary?.data)
+				.map((item) => String(item.json.id));
+			log(
+				`recovery ${id}: ${done.status}, ${recovered.length} videos of ${ids.length} in ${seconds(started)}, ${simulator.counters().posts - posts} POSTs`,
+			);
+			expect(done.status).toBe('success');
+			expect(recovered.sort()).toEqual([...ids].sort());
+			expect(simulator.counters().posts - posts).toBe(0);
+			const after = (await rows()).filter((row) => ids.includes(row.generationId));
+			expect(after).toHaveLength(ids.length);
+			for (const row of after) expect(row.delivered).toBe(true);
+			expect(simulator.counters().cdnAuthorizationHeaders).toBe(0);
 		}),
 	);
 
