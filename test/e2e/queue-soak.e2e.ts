@@ -6,6 +6,8 @@
  * - A worker SIGKILLed inside a node (the loop's check step, held open by the simulator until the
  *   kill; the in-run wait): n8n saves the execution as `error` with an empty run, and its Retry has
  *   nothing to run; the ids of what was bought are in the worker's log.
+ * - The batch that kill lost, recovered by the recoverable example's own branch from the n8n Data
+ *   table its loop wrote before the first Wait: every video, no POST, the rows marked delivered.
  * - Retry after a failure in each way of waiting: the POSTs it causes are counted.
  * - The soak: a batch while a worker is killed and replaced every ~35 s and main is killed once.
  *
