@@ -16,6 +16,7 @@ import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 
 import { startSimulator } from '../test/simulator';
+import type { SoakFigures } from '../test/e2e/rig/soak';
 
 const PROMPTS = 30;
 const T_MS = 150_000;
@@ -35,18 +36,6 @@ interface SoakRig {
 	importCredential(data: { apiKey: string; baseUrl: string }): Promise<unknown>;
 	deployWebhookWorkflow(workflow: unknown): Promise<unknown>;
 	stop(): Promise<void>;
-}
-
-interface Figures {
-	executions: string[];
-	status: string;
-	videos: number;
-	distinctVideos: number;
-	posts: number;
-	cdnKeys: number;
-	kills: Array<{ what: string; atS: number; status: string }>;
-	retries: number;
-	wallS: number;
 }
 
 export async function soakBenchmark(): Promise<void> {
@@ -78,7 +67,7 @@ export async function soakBenchmark(): Promise<void> {
 			minWorkerKills: 3,
 			mainKillAtTick: 2,
 			log: (message: string) => process.stdout.write(`  ${message}\n`),
-		})) as Figures;
+		})) as SoakFigures;
 		printSoak(figures);
 	} finally {
 		await rig?.stop();
@@ -87,10 +76,10 @@ export async function soakBenchmark(): Promise<void> {
 	}
 }
 
-function printSoak(f: Figures): void {
+function printSoak(f: SoakFigures): void {
 	const workerKills = f.kills.filter((kill) => kill.what !== 'main');
 	const mainKills = f.kills.filter((kill) => kill.what === 'main');
-	const at = (kills: Figures['kills']) => kills.map((kill) => kill.atS.toFixed(0)).join(', ');
+	const at = (kills: SoakFigures['kills']) => kills.map((kill) => kill.atS.toFixed(0)).join(', ');
 	const header = [
 		'prompts',
 		'worker kills (s after the call)',

@@ -13,6 +13,7 @@ import type { WorkflowJson } from '../test/harness/engine';
 import { runWorkflow } from '../test/harness/engine';
 import type { Simulator } from '../test/simulator';
 import { startSimulator } from '../test/simulator';
+import { startNode } from '../test/harness/workflow-json';
 
 const T_MS = 2000;
 const I_S = 1;
@@ -29,13 +30,7 @@ function batchWorkflow(
 ): WorkflowJson {
 	const rows = Array.from({ length: n }, (_, i) => ({ prompt: `${label} video ${i + 1}` }));
 	const nodes = [
-		{
-			name: 'Start',
-			type: 'n8n-nodes-base.manualTrigger',
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: {},
-		},
+		startNode(),
 		// One item per row, pinned: n8n's own nodes do not run in-process.
 		{
 			name: 'Rows',

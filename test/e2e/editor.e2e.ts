@@ -251,7 +251,9 @@ describe('n8n 2.x server and editor', () => {
 			?.properties.find((property) => property.name === 'toolDescription') as
 			{ default?: unknown } | undefined;
 		expect(tool.description).toBe(shown?.default);
-		expect(tool.description).toMatch(/returns its videoUrl, id, status and cost/);
+		expect(tool.description).toMatch(
+			/returns its videoUrl \(and videoUrls, every video when the model makes several\), id, status and cost/,
+		);
 		expect(tool.description).toMatch(/usually takes 1–3 minutes/);
 		expect(tool.description).toMatch(/roughly \$\d+\.\d\d–\$\d+\.\d\d/);
 		expect(tool.schema).toMatchObject({

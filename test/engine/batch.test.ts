@@ -4,7 +4,7 @@
  */
 import { runWorkflow } from '../harness/engine';
 import type { Simulator } from '../simulator';
-import { DEFAULT_API_KEY, startSimulator } from '../simulator';
+import { DEFAULT_API_KEY, generationRequests, startSimulator } from '../simulator';
 import { VEO, generateParams, getParams, veoNode, workflow } from './workflows';
 
 let sim: Simulator;
@@ -42,9 +42,7 @@ describe('a batch of items', () => {
 		// All twelve were at the API at once: they were waited for together, not one after another.
 		expect(sim.counters().maxConcurrent).toBe(12);
 		// Polled in rounds: each round asks about every generation once, and two rounds end them all.
-		const polled = sim.requests
-			.filter((r) => r.origin === 'api' && r.method === 'GET' && !r.path.startsWith('/v1/models'))
-			.map((r) => r.query);
+		const polled = generationRequests(sim.requests, 'GET').map((r) => r.query);
 		expect(polled).toHaveLength(12 * 2);
 		expect(new Set(polled.slice(0, 12)).size).toBe(12);
 		expect(new Set(polled.slice(12)).size).toBe(12);
@@ -148,9 +146,7 @@ describe('a batch of items', () => {
 		).toBe(true);
 		// One poll per generation per round: the five were polled side by side.
 		// Submit did not wait, so every status GET is Collect's.
-		const polls = sim.requests.filter(
-			(r) => r.origin === 'api' && r.method === 'GET' && !r.path.startsWith('/v1/models'),
-		);
+		const polls = generationRequests(sim.requests, 'GET');
 		const firstRound = polls
 			.slice(0, 5)
 			.map((r) => decodeURIComponent(r.query.replace('generation_id=', '')));

@@ -10,6 +10,7 @@ import type { CatalogueEntry, DeprecationEntry, Simulator } from '../simulator';
 import {
 	CREDITS_PER_USD,
 	DEFAULT_API_KEY,
+	isCatalogueRead,
 	perSecondByResolution,
 	startSimulator,
 } from '../simulator';
@@ -31,7 +32,7 @@ const params = (budget: Record<string, unknown> = {}, options: Record<string, un
 	generateParams({ model: '={{ $json.model }}', downloadVideo: false, budget, options });
 const apiRequests = () => sim.requests.filter((r) => r.origin === 'api');
 const posts = () => apiRequests().filter((r) => r.method === 'POST').length;
-const publicReads = () => apiRequests().filter((r) => r.path.startsWith('/v1/models'));
+const publicReads = () => apiRequests().filter(isCatalogueRead);
 
 beforeAll(async () => {
 	sim = await startSimulator({ progress: { polls: 1 } });

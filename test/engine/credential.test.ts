@@ -14,7 +14,7 @@ import { AimlVeoApi } from '../../credentials/AimlVeoApi.credentials';
 import { baseUrlProblem } from '../../nodes/AimlApiVeo/transport/base-url';
 import { runWorkflow, testCredential } from '../harness/engine';
 import type { Simulator } from '../simulator';
-import { DEFAULT_API_KEY, startSimulator } from '../simulator';
+import { DEFAULT_API_KEY, isCatalogueRead, startSimulator } from '../simulator';
 import { VEO, generateParams, veoNode, workflow } from './workflows';
 
 let sim: Simulator;
@@ -169,7 +169,7 @@ describe("the node's own requests", () => {
 		});
 		expect(result.status).toBe('success');
 		// The catalogue and the deprecation feed need no key: none is sent to them.
-		const isPublic = (r: { path: string }) => r.path.startsWith('/v1/models');
+		const isPublic = isCatalogueRead;
 		const api = sim.requests.filter((r) => r.origin === 'api' && !isPublic(r));
 		expect(api.length).toBeGreaterThanOrEqual(2);
 		expect(api.every((r) => r.authorization === `Bearer ${DEFAULT_API_KEY}`)).toBe(true);

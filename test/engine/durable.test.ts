@@ -7,19 +7,20 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { splitsOutputs } from '../../nodes/AimlApiVeo/actions/common';
 import { AimlApiVeo } from '../../nodes/AimlApiVeo/AimlApiVeo.node';
-import { executeItems } from '../../nodes/AimlApiVeo/run/execute';
 import type { RunWorkflowResult } from '../harness/engine';
 import { runWorkflow } from '../harness/engine';
 import { waitStandIn } from '../harness/base-nodes';
+import { splitParams, veoOnClock } from '../harness/loop';
 import { AIMLAPI_VEO_NODE_TYPE, HarnessNodeTypes } from '../harness/node-types';
 import type { Simulator } from '../simulator';
 import {
 	DEFAULT_API_KEY,
+	generationRequests,
 	startSimulator,
 	SUBMIT_CREDITS_USED,
 	SUBMIT_USD_SPENT,
@@ -44,24 +45,10 @@ const FIXTURE = readFileSync(join(__dirname, '..', 'fixtures', 'sample.mp4'));
  */
 let clockOfRun = new ManualClock();
 
-/** The node on the test's clock (n8n calls execute with the execution context as `this`). */
-class VeoOnClock extends AimlApiVeo {
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executeItems(this, clockOfRun);
-	}
-}
-
 let sim: Simulator;
 const credentials = () => ({ aimlVeoApi: { apiKey: DEFAULT_API_KEY, baseUrl: sim.baseUrl } });
 const prompts = (n: number) => Array.from({ length: n }, (_, i) => ({ prompt: `clip ${i}` }));
 
-function splitParams(
-	parameters: Record<string, unknown>,
-	loopOptions: Record<string, unknown>,
-): Record<string, unknown> {
-	const { waitOptions: _unused, ...rest } = parameters;
-	return { ...rest, waitForCompletion: false, splitByState: true, loopOptions };
-}
 const generateSplit = (loopOptions: Record<string, unknown> = {}) =>
 	splitParams(generateParams(), loopOptions);
 const checkSplit = (loopOptions: Record<string, unknown> = {}) =>
@@ -75,7 +62,7 @@ async function run(
 	return await runWorkflow({
 		workflow: workflow(rows, [veoNode(VEO, parameters, nodeExtra)]),
 		credentials: credentials(),
-		nodeTypes: { [AIMLAPI_VEO_NODE_TYPE]: new VeoOnClock() },
+		nodeTypes: { [AIMLAPI_VEO_NODE_TYPE]: veoOnClock(() => clockOfRun) },
 	});
 }
 
@@ -166,11 +153,7 @@ describe('the durable loop: check once, split by state', () => {
 			expect(row.json.runTotals).toMatchObject({ videos: 3, credits: 3 * SUBMIT_CREDITS_USED });
 		}
 		expect(sim.counters().posts).toBe(3);
-		expect(
-			sim.requests.filter(
-				(r) => r.origin === 'api' && r.method === 'GET' && !r.path.startsWith('/v1/models'),
-			),
-		).toHaveLength(0);
+		expect(generationRequests(sim.requests, 'GET')).toHaveLength(0);
 	});
 
 	it('goes round until every video is on Done, downloaded, with one POST and one GET per check, and the same rows as the in-run wait', async () => {
@@ -179,11 +162,7 @@ describe('the durable loop: check once, split by state', () => {
 		expect(rounds).toBe(2);
 		expect(done).toHaveLength(4);
 		expect(sim.counters().posts).toBe(4);
-		expect(
-			sim.requests.filter(
-				(r) => r.origin === 'api' && r.method === 'GET' && !r.path.startsWith('/v1/models'),
-			),
-		).toHaveLength(8);
+		expect(generationRequests(sim.requests, 'GET')).toHaveLength(8);
 		const durableRows = done.map(shape);
 		for (const row of done) expect(row.binary?.data?.mimeType).toBe('video/mp4');
 		for (const row of done) expect(row.json.veoWait).toBeUndefined();
@@ -267,11 +246,7 @@ describe('the durable loop: check once, split by state', () => {
 		const [row] = result.items(VEO, 1);
 		expect(row.json.veoWait).toEqual({ ...(carried.veoWait as object), checks: 2 });
 		expect(row.json.error).toBeUndefined();
-		expect(
-			sim.requests.filter(
-				(r) => r.origin === 'api' && r.method === 'GET' && !r.path.startsWith('/v1/models'),
-			).length,
-		).toBeGreaterThan(1);
+		expect(generationRequests(sim.requests, 'GET').length).toBeGreaterThan(1);
 	});
 
 	it('Get Generation starts the deadline at its first check when the item carries none', async () => {
@@ -372,7 +347,7 @@ describe('the durable loop: check once, split by state', () => {
 			workflow: example,
 			credentials: credentials(),
 			nodeTypes: {
-				[AIMLAPI_VEO_NODE_TYPE]: new VeoOnClock(),
+				[AIMLAPI_VEO_NODE_TYPE]: veoOnClock(() => clockOfRun),
 				'n8n-nodes-base.wait': waitOnClock(),
 			},
 		});

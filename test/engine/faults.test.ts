@@ -13,7 +13,7 @@ import type { INodeExecutionData } from 'n8n-workflow';
 import type { RunWorkflowResult } from '../harness/engine';
 import { runWorkflow } from '../harness/engine';
 import type { Generation, Simulator, SimulatorOptions } from '../simulator';
-import { loadFixture, startSimulator, videoBytesMarker } from '../simulator';
+import { isCatalogueRead, loadFixture, startSimulator, videoBytesMarker } from '../simulator';
 import { AIMLAPI_VEO_NODE_TYPE } from '../harness/node-types';
 import { printFaultTable } from './fault-table';
 import { databaseCap, veoWithStore, type StoreLog, type StoreVerdict } from './stand-in-store';
@@ -265,15 +265,13 @@ describe.each([true, false])('faults with Continue On Fail %s', (continueOnFail)
 		reset();
 		// Revoked right after the first status poll was answered: every submit got through, the wait does not.
 		void sim
-			.whenRequest((r) => r.method === 'GET' && !r.path.startsWith('/v1/models'))
+			.whenRequest((r) => r.method === 'GET' && !isCatalogueRead(r))
 			.then(() => sim.setOptions({ apiKey: 'a-new-key' }));
 		const result = await run('revoked', continueOnFail);
 		audit('401 mid-batch', continueOnFail, result);
 		expect(sim.counters().postsAccepted).toBe(ITEMS);
 		expect(
-			sim.requests
-				.filter((r) => r.method === 'GET' && !r.path.startsWith('/v1/models'))
-				.map((r) => r.status),
+			sim.requests.filter((r) => r.method === 'GET' && !isCatalogueRead(r)).map((r) => r.status),
 		).toContain(401);
 		const text = continueOnFail
 			? JSON.stringify(result.items(VEO).map((r) => r.json))
@@ -321,9 +319,7 @@ describe('cancellation', () => {
 		});
 		expect(result.status).toBe('canceled');
 		expect(sim.generations).toHaveLength(ITEMS);
-		expect(
-			sim.requests.filter((r) => r.method === 'GET' && !r.path.startsWith('/v1/models')),
-		).toHaveLength(0);
+		expect(sim.requests.filter((r) => r.method === 'GET' && !isCatalogueRead(r))).toHaveLength(0);
 		report.push(['cancelled mid-wait', 'off', String(ITEMS), '0', '0', '0', '0', '0']);
 		expect(JSON.stringify(result.run)).not.toContain(SECRET);
 	});

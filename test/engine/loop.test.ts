@@ -8,14 +8,14 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { AimlApiVeo } from '../../nodes/AimlApiVeo/AimlApiVeo.node';
-import { executeItems } from '../../nodes/AimlApiVeo/run/execute';
 import type { RunWorkflowResult, WorkflowJson, WorkflowNodeJson } from '../harness/engine';
 import { runWorkflow } from '../harness/engine';
 import { waitStandIn } from '../harness/base-nodes';
+import { splitParams, veoOnClock } from '../harness/loop';
 import { AIMLAPI_VEO_NODE_TYPE } from '../harness/node-types';
+import { to, workflowNode } from '../harness/workflow-json';
 import type { Simulator } from '../simulator';
-import { DEFAULT_API_KEY, otherIdOf, startSimulator } from '../simulator';
+import { DEFAULT_API_KEY, generationRequests, otherIdOf, startSimulator } from '../simulator';
 import { ManualClock } from '../unit/fake-clock';
 import { printFaultTable } from './fault-table';
 import { CREDENTIAL, generateParams, getParams, veoNode, workflow } from './workflows';
@@ -41,13 +41,6 @@ let clock = new LoopClock();
 let sim: Simulator;
 const report: string[][] = [];
 const credentials = () => ({ aimlVeoApi: { apiKey: DEFAULT_API_KEY, baseUrl: sim.baseUrl } });
-
-/** The node on the test's clock. */
-class VeoOnClock extends AimlApiVeo {
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executeItems(this, clock);
-	}
-}
 
 /** Waits the loop went round, and the simulator's most requests in flight at once as each began. */
 let rounds = 0;
@@ -101,35 +94,15 @@ const editFields: INodeType = {
 };
 const MAX_ROUNDS = 40;
 
-const splitGenerate = (loopOptions: Record<string, unknown> = {}) => {
-	const { waitOptions: _unused, ...parameters } = generateParams({
-		prompt: 'A heron wades at dawn',
-	});
-	return { ...parameters, waitForCompletion: false, splitByState: true, loopOptions };
-};
-const splitCheck = (loopOptions: Record<string, unknown> = {}) => {
-	const { waitOptions: _unused, ...parameters } = getParams();
-	return { ...parameters, waitForCompletion: false, splitByState: true, loopOptions };
-};
-
-const node = (
-	name: string,
-	type: string,
-	parameters: Record<string, unknown> = {},
-	extra: Partial<WorkflowNodeJson> = {},
-): WorkflowNodeJson => ({
-	name,
-	type,
-	typeVersion: 1,
-	position: [0, 0],
-	parameters,
-	...extra,
-});
-const to = (...names: string[]) => names.map((name) => [{ node: name, type: 'main', index: 0 }]);
+const splitGenerate = (loopOptions: Record<string, unknown> = {}) =>
+	splitParams(generateParams({ prompt: 'A heron wades at dawn' }), loopOptions);
+const splitCheck = (loopOptions: Record<string, unknown> = {}) =>
+	splitParams(getParams(), loopOptions);
 
 /** A Set node that keeps only the generation's id: what drops `veoWait` on the way round. */
-const keepOnlyId = () => node('Keep only id', 'test.editFields', { keep: 'id' });
-const waitNode = () => node('Wait', 'n8n-nodes-base.wait', { amount: WAIT_S, unit: 'seconds' });
+const keepOnlyId = () => workflowNode('Keep only id', 'test.editFields', { keep: 'id' });
+const waitNode = () =>
+	workflowNode('Wait', 'n8n-nodes-base.wait', { amount: WAIT_S, unit: 'seconds' });
 
 /** Manual Trigger → one prompt → Generate Video (split) → Running → `between` → `into` … and `into`'s Running back. */
 function loopWorkflow(
@@ -147,8 +120,8 @@ function loopWorkflow(
 	const nodes = [
 		...base.nodes,
 		...path,
-		node('Done', 'n8n-nodes-base.noOp'),
-		node('Failed', 'n8n-nodes-base.noOp'),
+		workflowNode('Done', 'n8n-nodes-base.noOp'),
+		workflowNode('Failed', 'n8n-nodes-base.noOp'),
 	];
 	const connections = base.connections as Record<string, unknown>;
 	const first = path[0]?.name ?? target;
@@ -174,7 +147,7 @@ async function runLoop(wf: WorkflowJson): Promise<RunWorkflowResult> {
 		workflow: wf,
 		credentials: credentials(),
 		nodeTypes: {
-			[AIMLAPI_VEO_NODE_TYPE]: new VeoOnClock(),
+			[AIMLAPI_VEO_NODE_TYPE]: veoOnClock(() => clock),
 			'n8n-nodes-base.wait': waitOnClock(),
 			'test.editFields': editFields,
 		},
@@ -208,13 +181,7 @@ function allRows(result: RunWorkflowResult, name: string, output: number): INode
 }
 
 /** The node's generation requests: the catalogue's public reads (once per batch) are not counted. */
-const apiCalls = (method: string) =>
-	sim.requests.filter(
-		(request) =>
-			request.origin === 'api' &&
-			request.method === method &&
-			!request.path.startsWith('/v1/models'),
-	).length;
+const apiCalls = (method: string) => generationRequests(sim.requests, method).length;
 const errorText = (result: RunWorkflowResult) =>
 	`${result.error?.message ?? ''}\n${String(result.error?.description ?? '')}`;
 const rowText = (rows: INodeExecutionData[]) => JSON.stringify(rows.map((row) => row.json));
@@ -250,7 +217,7 @@ describe('Running wired back into Generate Video buys nothing again', () => {
 		['through a Wait node', () => [waitNode()]],
 		[
 			'through a Wait node and a Set node that drops veoWait',
-			() => [waitNode(), node('Drop veoWait', 'test.editFields', { drop: 'veoWait' })],
+			() => [waitNode(), workflowNode('Drop veoWait', 'test.editFields', { drop: 'veoWait' })],
 		],
 	];
 	const cases = wirings.flatMap(([wiring, path]) =>
@@ -320,7 +287,7 @@ describe('Running wired back into Generate Video buys nothing again', () => {
 			runWorkflow({
 				workflow: wf,
 				credentials: credentials(),
-				nodeTypes: { [AIMLAPI_VEO_NODE_TYPE]: new VeoOnClock() },
+				nodeTypes: { [AIMLAPI_VEO_NODE_TYPE]: veoOnClock(() => clock) },
 			}),
 		);
 		expect(result.status).toBe('success');
@@ -404,7 +371,7 @@ describe('the deadline cannot be escaped', () => {
 			runWorkflow({
 				workflow: wf,
 				credentials: credentials(),
-				nodeTypes: { [AIMLAPI_VEO_NODE_TYPE]: new VeoOnClock() },
+				nodeTypes: { [AIMLAPI_VEO_NODE_TYPE]: veoOnClock(() => clock) },
 			}),
 		);
 		const [row] = result.items(GENERATE);
@@ -470,7 +437,7 @@ describe('the deadline cannot be escaped', () => {
 			const first = await runWorkflow({
 				workflow: workflow([{ prompt: 'a heron' }], [veoNode(GENERATE, splitGenerate())]),
 				credentials: credentials(),
-				nodeTypes: { [AIMLAPI_VEO_NODE_TYPE]: new VeoOnClock() },
+				nodeTypes: { [AIMLAPI_VEO_NODE_TYPE]: veoOnClock(() => clock) },
 			});
 			const carried = first.items(GENERATE, 1)[0].json;
 			const before = sim.requests.length;
@@ -480,7 +447,7 @@ describe('the deadline cannot be escaped', () => {
 				runWorkflow({
 					workflow: workflow([edited], [veoNode(CHECK, splitCheck(), extra)]),
 					credentials: credentials(),
-					nodeTypes: { [AIMLAPI_VEO_NODE_TYPE]: new VeoOnClock() },
+					nodeTypes: { [AIMLAPI_VEO_NODE_TYPE]: veoOnClock(() => clock) },
 				});
 			const stopped = await check();
 			expect(stopped.status).toBe('error');

@@ -19,6 +19,7 @@ import { runWorkflow } from '../harness/engine';
 import type { Simulator } from '../simulator';
 import { DEFAULT_API_KEY, startSimulator } from '../simulator';
 import { VEO, fieldsOf, generateParams, mp4Header, pin, readExample, veoNode } from './workflows';
+import { startNode } from '../harness/workflow-json';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
 const FIRST = readFileSync(join(FIXTURES, 'first-frame.png'));
@@ -63,13 +64,7 @@ function imageWorkflow(
 	return {
 		name: 'models',
 		nodes: [
-			{
-				name: 'Start',
-				type: 'n8n-nodes-base.manualTrigger',
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: {},
-			},
+			startNode(),
 			{
 				name: 'Images',
 				type: 'test.testImages',

@@ -8,7 +8,7 @@ import { AimlVeoApi } from '../../credentials/AimlVeoApi.credentials';
 import { MODELS } from '../../nodes/AimlApiVeo/request/models';
 import { runWorkflow, testCredential } from '../harness/engine';
 import type { Simulator } from '../simulator';
-import { DEFAULT_API_KEY, startSimulator } from '../simulator';
+import { DEFAULT_API_KEY, generationRequests, startSimulator } from '../simulator';
 import { VEO, generateParams, getParams, veoNode, workflow } from './workflows';
 
 const FIXTURE = readFileSync(join(__dirname, '..', 'fixtures', 'sample.mp4'));
@@ -127,9 +127,7 @@ describe('Generate Video', () => {
 		expect(collected.binary?.video?.mimeType).toBe('video/mp4');
 		expect(posts()).toHaveLength(1);
 		// The id contains ':' and is sent URL-encoded.
-		const polls = sim.requests.filter(
-			(r) => r.origin === 'api' && r.method === 'GET' && !r.path.startsWith('/v1/models'),
-		);
+		const polls = generationRequests(sim.requests, 'GET');
 		expect(polls[0].query).toContain(encodeURIComponent(submitted.id as string));
 	});
 

@@ -9,14 +9,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { AimlApiVeo } from '../../nodes/AimlApiVeo/AimlApiVeo.node';
-import { executeItems } from '../../nodes/AimlApiVeo/run/execute';
 import type { RunWorkflowResult, WorkflowJson, WorkflowNodeJson } from '../harness/engine';
 import { runWorkflow } from '../harness/engine';
 import { waitStandIn } from '../harness/base-nodes';
+import { splitParams, veoOnClock } from '../harness/loop';
 import { AIMLAPI_VEO_NODE_TYPE } from '../harness/node-types';
+import { startNode, to, workflowNode } from '../harness/workflow-json';
 import type { Simulator } from '../simulator';
-import { DEFAULT_API_KEY, isCatalogueRead, startSimulator } from '../simulator';
+import { DEFAULT_API_KEY, generationRequests, startSimulator } from '../simulator';
 import { ManualClock } from '../unit/fake-clock';
 import { printFaultTable } from './fault-table';
 import { CREDENTIAL, fieldsOf, generateParams, getParams, pin, readExample } from './workflows';
@@ -30,12 +30,6 @@ let clock = new ManualClock();
 let sim: Simulator;
 const report: string[][] = [];
 const credentials = () => ({ aimlVeoApi: { apiKey: DEFAULT_API_KEY, baseUrl: sim.baseUrl } });
-
-class VeoOnClock extends AimlApiVeo {
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executeItems(this, clock);
-	}
-}
 
 /** What the simulator does in the Wait node before round `round` (1 = before the first check). */
 type Script = (round: number) => void;
@@ -81,19 +75,6 @@ const dropSome: INodeType = {
 	},
 };
 
-const split = (parameters: Record<string, unknown>, loopOptions: Record<string, unknown>) => {
-	const { waitOptions: _unused, ...rest } = parameters;
-	return { ...rest, waitForCompletion: false, splitByState: true, loopOptions };
-};
-
-const node = (
-	name: string,
-	type: string,
-	parameters: Record<string, unknown> = {},
-	extra: Partial<WorkflowNodeJson> = {},
-): WorkflowNodeJson => ({ name, type, typeVersion: 1, position: [0, 0], parameters, ...extra });
-const to = (...names: string[]) => names.map((name) => [{ node: name, type: 'main', index: 0 }]);
-
 interface LoopShape {
 	prompts: number;
 	loopOptions?: Record<string, unknown>;
@@ -109,21 +90,21 @@ function loopWorkflow(shape: LoopShape): WorkflowJson {
 	const loopOptions = { maxWait: 1800, handOnTogether: true, ...shape.loopOptions };
 	const extra: Partial<WorkflowNodeJson> = shape.onError ? { onError: shape.onError } : {};
 	const veo = (name: string, parameters: Record<string, unknown>) => ({
-		...node(name, AIMLAPI_VEO_NODE_TYPE, split(parameters, loopOptions), extra),
+		...workflowNode(name, AIMLAPI_VEO_NODE_TYPE, splitParams(parameters, loopOptions), extra),
 		credentials: CREDENTIAL,
 	});
 	const afterWait = shape.withDrop ? 'Drop Some' : CHECK;
 	const outputs =
 		shape.onError === 'continueErrorOutput' ? to('Videos', 'Wait', 'Failed') : to('Videos', 'Wait');
 	const nodes = [
-		node('Start', 'n8n-nodes-base.manualTrigger'),
-		node('Rows', 'n8n-nodes-base.set', {}, { typeVersion: 3.4 }),
+		startNode(),
+		workflowNode('Rows', 'n8n-nodes-base.set', {}, { typeVersion: 3.4 }),
 		veo(GENERATE, generateParams()),
-		node('Wait', 'n8n-nodes-base.wait', { amount: WAIT_S, unit: 'seconds' }),
-		...(shape.withDrop ? [node('Drop Some', 'test.dropSome')] : []),
+		workflowNode('Wait', 'n8n-nodes-base.wait', { amount: WAIT_S, unit: 'seconds' }),
+		...(shape.withDrop ? [workflowNode('Drop Some', 'test.dropSome')] : []),
 		veo(CHECK, getParams()),
-		node('Videos', 'n8n-nodes-base.noOp'),
-		node('Failed', 'n8n-nodes-base.noOp'),
+		workflowNode('Videos', 'n8n-nodes-base.noOp'),
+		workflowNode('Failed', 'n8n-nodes-base.noOp'),
 	];
 	const connections: Record<string, unknown> = {
 		Start: { main: to('Rows') },
@@ -149,7 +130,7 @@ async function runLoop(wf: WorkflowJson): Promise<RunWorkflowResult> {
 		workflow: wf,
 		credentials: credentials(),
 		nodeTypes: {
-			[AIMLAPI_VEO_NODE_TYPE]: new VeoOnClock(),
+			[AIMLAPI_VEO_NODE_TYPE]: veoOnClock(() => clock),
 			'n8n-nodes-base.wait': waitOnClock(),
 			'test.dropSome': dropSome,
 		},
@@ -163,10 +144,7 @@ function runsOf(result: RunWorkflowResult, name: string, output = 0): INodeExecu
 	);
 }
 
-const apiCalls = (method: string) =>
-	sim.requests.filter(
-		(request) => request.origin === 'api' && request.method === method && !isCatalogueRead(request),
-	).length;
+const apiCalls = (method: string) => generationRequests(sim.requests, method).length;
 const ids = () => sim.generations.map((generation) => generation.id);
 const advance = (which: number[], to: 'completed' | 'error') => {
 	for (const index of which) sim.advance(ids()[index], to);
@@ -395,7 +373,7 @@ describe('Hand On Together: every item of the batch leaves the loop at once', ()
 			workflow: loopWorkflow({ prompts: 1 }),
 			credentials: credentials(),
 			nodeTypes: {
-				[AIMLAPI_VEO_NODE_TYPE]: new VeoOnClock(),
+				[AIMLAPI_VEO_NODE_TYPE]: veoOnClock(() => clock),
 				'n8n-nodes-base.wait': waitStandIn(() => false),
 			},
 		});
@@ -491,7 +469,7 @@ describe('Hand On Together: every item of the batch leaves the loop at once', ()
 				pinData: { Rows: [{ json: { ...held, prompt: 'clip 0' } }] },
 			},
 			credentials: credentials(),
-			nodeTypes: { [AIMLAPI_VEO_NODE_TYPE]: new VeoOnClock() },
+			nodeTypes: { [AIMLAPI_VEO_NODE_TYPE]: veoOnClock(() => clock) },
 		});
 		expect(again.status).toBe('error');
 		expect(String(again.error?.message)).toContain('it carries veoWait');

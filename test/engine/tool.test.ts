@@ -10,24 +10,19 @@ import { GENERATE_TOOL_DESCRIPTION } from '../../nodes/AimlApiVeo/actions/tool';
 import { DEFAULT_MAX_WAIT_S } from '../../nodes/AimlApiVeo/actions/common';
 import { MODELS } from '../../nodes/AimlApiVeo/request/models';
 import { PRICES } from '../../nodes/AimlApiVeo/spend/prices';
-import type { WorkflowJson, WorkflowNodeJson } from '../harness/engine';
-import { loadDefaultNodeTypes, runWorkflow } from '../harness/engine';
+import type { WorkflowNodeJson } from '../harness/engine';
+import { runWorkflow } from '../harness/engine';
 import { AIMLAPI_VEO_NODE_TYPE } from '../harness/node-types';
-import { TOOL_CALLER_TYPE, ToolCaller, toolVariantOf } from '../harness/tool';
+import { toolCallNodeTypes, toolCallsWorkflow, toolNode } from '../harness/tool-workflow';
 import type { Simulator } from '../simulator';
 import { DEFAULT_API_KEY, startSimulator } from '../simulator';
 import { CREDENTIAL, VEO, workflow } from './workflows';
 
-const TOOL_TYPE = `${AIMLAPI_VEO_NODE_TYPE}Tool`;
 const TOOL = 'generate_video';
 const PROMPT = "={{ $fromAI('prompt', 'What the video should show', 'string') }}";
 
 let sim: Simulator;
 const credentials = () => ({ aimlVeoApi: { apiKey: DEFAULT_API_KEY, baseUrl: sim.baseUrl } });
-const nodeTypes = () => ({
-	[TOOL_TYPE]: toolVariantOf(loadDefaultNodeTypes()[AIMLAPI_VEO_NODE_TYPE] as never),
-	[TOOL_CALLER_TYPE]: new ToolCaller(),
-});
 const posts = () => sim.requests.filter((r) => r.origin === 'api' && r.method === 'POST');
 
 beforeAll(async () => {
@@ -47,54 +42,6 @@ function toolParameters(extra: Record<string, unknown> = {}): Record<string, unk
 	};
 }
 
-function toolNode(
-	parameters: Record<string, unknown>,
-	extra: Partial<WorkflowNodeJson> = {},
-): WorkflowNodeJson {
-	return {
-		name: TOOL,
-		type: TOOL_TYPE,
-		typeVersion: 1,
-		position: [200, 200],
-		parameters,
-		credentials: CREDENTIAL,
-		...extra,
-	};
-}
-
-/** Manual Trigger → Tool Caller (one call per entry of `calls`), with the tool on the caller's ai_tool input. */
-function toolCallWorkflow(
-	parameters: Record<string, unknown>,
-	calls: IDataObject[],
-	extra: Partial<WorkflowNodeJson>,
-): WorkflowJson {
-	return {
-		name: 'tool call',
-		nodes: [
-			{
-				name: 'Start',
-				type: 'n8n-nodes-base.manualTrigger',
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: {},
-			},
-			{
-				name: 'Tool Caller',
-				type: TOOL_CALLER_TYPE,
-				typeVersion: 1,
-				position: [200, 0],
-				parameters: { calls: JSON.stringify(calls) },
-			},
-			toolNode(parameters, extra),
-		],
-		connections: {
-			Start: { main: [[{ node: 'Tool Caller', type: 'main', index: 0 }]] },
-			[TOOL]: { ai_tool: [[{ node: 'Tool Caller', type: 'ai_tool', index: 0 }]] },
-		},
-		settings: { executionOrder: 'v1' },
-	};
-}
-
 type Call = { tool: string; description: string; answer: IDataObject[]; error?: string };
 
 /** Calls the tool once per entry of `calls` in one execution; what each call gave the agent. */
@@ -104,9 +51,9 @@ async function callToolInTurn(
 	extra: Partial<WorkflowNodeJson> = {},
 ) {
 	const result = await runWorkflow({
-		workflow: toolCallWorkflow(parameters, calls, extra),
+		workflow: toolCallsWorkflow(TOOL, parameters, calls, CREDENTIAL, extra),
 		credentials: credentials(),
-		nodeTypes: nodeTypes(),
+		nodeTypes: toolCallNodeTypes(),
 	});
 	expect(result.error?.message).toBeUndefined();
 	const toolRuns = (result.run.data.resultData.runData[TOOL] ?? []) as Array<{
@@ -132,9 +79,9 @@ async function runAsStep(
 	extra: Partial<WorkflowNodeJson> = {},
 ) {
 	const result = await runWorkflow({
-		workflow: workflow(rows, [toolNode(parameters, extra)]),
+		workflow: workflow(rows, [toolNode(TOOL, parameters, CREDENTIAL, extra)]),
 		credentials: credentials(),
-		nodeTypes: nodeTypes(),
+		nodeTypes: toolCallNodeTypes(),
 	});
 	expect(result.error?.message).toBeUndefined();
 	const outputs = (result.run.data.resultData.runData[TOOL]?.[0]?.data?.main ??
@@ -335,7 +282,9 @@ describe('the default tool description', () => {
 		);
 		expect(GENERATE_TOOL_DESCRIPTION).toContain(`${DEFAULT_MAX_WAIT_S} seconds`);
 		expect(GENERATE_TOOL_DESCRIPTION).toMatch(/1–3 minutes/);
-		expect(GENERATE_TOOL_DESCRIPTION).toMatch(/videoUrl, id, status and cost/);
+		expect(GENERATE_TOOL_DESCRIPTION).toMatch(
+			/videoUrl \(and videoUrls, [^)]*\), id, status and cost/,
+		);
 	});
 });
 

@@ -14,13 +14,13 @@ import { runWorkflow } from '../harness/engine';
 import type { Simulator } from '../simulator';
 import {
 	DEFAULT_API_KEY,
+	generationRequests,
 	MARKER_NO_VIDEO,
 	MARKER_VIDEO_AT_SUBMIT,
 	MARKER_VIDEO_JUNK,
 	MARKER_VIDEO_NULL,
 	startSimulator,
 	videosMarker,
-	isCatalogueRead,
 } from '../simulator';
 import { VEO, generateParams, getParams, veoNode, workflow } from './workflows';
 
@@ -29,8 +29,7 @@ const FIXTURE = readFileSync(join(__dirname, '..', 'fixtures', 'sample.mp4'));
 let sim: Simulator;
 const credentials = () => ({ aimlVeoApi: { apiKey: DEFAULT_API_KEY, baseUrl: sim.baseUrl } });
 const posts = () => sim.requests.filter((r) => r.origin === 'api' && r.method === 'POST');
-const polls = () =>
-	sim.requests.filter((r) => r.origin === 'api' && r.method === 'GET' && !isCatalogueRead(r));
+const polls = () => generationRequests(sim.requests, 'GET');
 const cdnPaths = () => sim.requests.filter((r) => r.origin === 'cdn').map((r) => r.path);
 
 beforeAll(async () => {

@@ -6,6 +6,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { RunWorkflowResult, WorkflowJson, WorkflowNodeJson } from '../harness/engine';
 import { AIMLAPI_VEO_NODE_TYPE } from '../harness/node-types';
+import { startNode } from '../harness/workflow-json';
 
 export const VEO = 'AIML API Veo';
 export const CREDENTIAL = {
@@ -37,13 +38,7 @@ export function workflow(
 	chain: WorkflowNodeJson[],
 ): WorkflowJson {
 	const nodes: WorkflowNodeJson[] = [
-		{
-			name: 'Start',
-			type: 'n8n-nodes-base.manualTrigger',
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: {},
-		},
+		startNode(),
 		{
 			name: 'Rows',
 			type: 'n8n-nodes-base.set',

@@ -20,6 +20,18 @@ export const DEPRECATIONS_PATH = '/v1/models/deprecations';
 export const isCatalogueRead = (request: { path: string }): boolean =>
 	request.path.startsWith(CATALOGUE_PATH);
 
+/**
+ * The node's generation requests (submits and status checks) with this method, from the requests
+ * the simulator recorded: the catalogue's reads, once per batch, and the CDN's downloads left out.
+ */
+export const generationRequests = (
+	requests: readonly SimulatorRequest[],
+	method: string,
+): SimulatorRequest[] =>
+	requests.filter(
+		(request) => request.origin === 'api' && request.method === method && !isCatalogueRead(request),
+	);
+
 export interface CatalogueEntry {
 	id: string;
 	aliases?: string[];

@@ -47,7 +47,7 @@ export {
 } from './models';
 export type { FieldRule, SimulatedModel } from './models';
 export type { CatalogueEntry, DeprecationEntry, SimulatedCatalogue } from './catalogue';
-export { isCatalogueRead, perSecondByResolution } from './catalogue';
+export { generationRequests, isCatalogueRead, perSecondByResolution } from './catalogue';
 export { fixturePath, loadFixture } from './video';
 
 type Handler = (

@@ -3,12 +3,8 @@
  * deadline, and the transitions the in-run wait and the durable loop share end jobs the same way.
  */
 import type { Job } from '../../nodes/AimlApiVeo/run/machine';
-import {
-	carriedWaitOf,
-	expireJob,
-	readCarriedWait,
-	settleJob,
-} from '../../nodes/AimlApiVeo/run/machine';
+import { carriedWaitOf, readCarriedWait } from '../../nodes/AimlApiVeo/run/carried-wait';
+import { expireJob, settleJob } from '../../nodes/AimlApiVeo/run/machine';
 
 const NOW = Date.parse('2026-11-26T12:00:00.000Z');
 

@@ -3,13 +3,9 @@
  * per-model specs: every field the node sends for a model must pass the API's validation, every
  * field it leaves out must be one the API would refuse, and each model goes to its documented path.
  */
-import type { VeoModel } from '../../nodes/AimlApiVeo/request/models';
-import {
-	frameField,
-	MODELS,
-	REFERENCE_FIELD,
-	VIDEO_FIELD,
-} from '../../nodes/AimlApiVeo/request/models';
+import type { VeoModel } from '../../nodes/AimlApiVeo/request/model-row';
+import { frameField, REFERENCE_FIELD, VIDEO_FIELD } from '../../nodes/AimlApiVeo/request/model-row';
+import { MODELS } from '../../nodes/AimlApiVeo/request/models';
 import { buildGenerateRequest } from '../../nodes/AimlApiVeo/request/build';
 import { findSimulatedModel, validateSubmitBody } from '../simulator';
 

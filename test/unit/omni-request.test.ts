@@ -14,6 +14,7 @@ import { findModel, MODELS } from '../../nodes/AimlApiVeo/request/models';
 import type { OmniInputs } from '../../nodes/AimlApiVeo/request/omni';
 import { buildOmniRequest } from '../../nodes/AimlApiVeo/request/omni';
 import { tableEstimate } from '../../nodes/AimlApiVeo/spend/prices';
+import { PriceBook, pricedRequest } from '../../nodes/AimlApiVeo/spend/price-book';
 import { loadFixture, validateSubmitBody } from '../simulator';
 
 const PREVIEW = 'google/gemini-omni-flash-preview';
@@ -212,5 +213,20 @@ describe('prices', () => {
 			2_000_000, 3_000_000, 3_000_000, 7_000_000,
 		]);
 		expect(tableEstimate(build(PREVIEW, 'text_to_video'))).toBe(2_400_000);
+	});
+
+	it('prices 1.1 without a resolution at its dearest (the specs document no default), in the table and in the catalogue', () => {
+		const unsent = build(V11, 'text_to_video', {}, { duration: 10 });
+		expect(unsent.body.resolution).toBeUndefined();
+		expect(tableEstimate(unsent)).toBe(7_000_000);
+		expect(pricedRequest(unsent).defaults.resolution).toBeUndefined();
+		const variants = ['360p', '1080p', '4k'].map((resolution, i) => ({
+			when: { resolution },
+			price: [0.1, 0.15, 0.35][i],
+			unit: 'second',
+			per: 1,
+		}));
+		const book = new PriceBook([{ id: V11, aliases: [], pricing: { kind: 'variants', variants } }]);
+		expect(book.estimate(unsent)).toEqual({ credits: 7_000_000, from: 'catalogue' });
 	});
 });

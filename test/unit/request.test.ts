@@ -2,7 +2,8 @@ import { httpFailure } from '../../nodes/AimlApiVeo/shared/errors';
 import { inputError } from './input-error';
 import { asGeneration, judge } from '../../nodes/AimlApiVeo/transport/generation';
 import { GOOGLE_PATH, MODELS } from '../../nodes/AimlApiVeo/request/models';
-import { buildGenerateRequest, optionProperties } from '../../nodes/AimlApiVeo/request/build';
+import { buildGenerateRequest } from '../../nodes/AimlApiVeo/request/build';
+import { optionProperties } from '../../nodes/AimlApiVeo/request/option-fields';
 import { resolveBaseUrl } from '../../nodes/AimlApiVeo/transport/api';
 
 describe('request building', () => {

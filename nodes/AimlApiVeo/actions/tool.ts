@@ -51,7 +51,7 @@ function generateToolDescription(): string {
 	const defaultName = (model?.name ?? DEFAULT_MODEL).replace(/ \(.*\)$/, '');
 	const defaultPrice = (PRICES[DEFAULT_MODEL]?.usdPerSecond ?? 0) * DEFAULT_DURATION_S;
 	return [
-		`Generates one short video (${span.shortest}–${span.longest} seconds) with Google Veo or Gemini Omni from a text prompt and returns its videoUrl, id, status and cost.`,
+		`Generates one short video (${span.shortest}–${span.longest} seconds) with Google Veo or Gemini Omni from a text prompt and returns its videoUrl (and videoUrls, every video when the model makes several), id, status and cost.`,
 		`A call usually takes ${TYPICAL_MINUTES} minutes: it returns when the video is ready, or fails after ${DEFAULT_MAX_WAIT_S} seconds.`,
 		`Every call buys a generation, roughly ${usd(span.min)}–${usd(span.max)} depending on the model and length set on this tool (${DEFAULT_DURATION_S} s of ${defaultName}: about ${usd(defaultPrice)}).`,
 		'Call it once per video wanted. After an error that names a generation ID, do not call it again for that video: it may be paid for already.',
@@ -59,7 +59,7 @@ function generateToolDescription(): string {
 }
 
 const GET_TOOL_DESCRIPTION =
-	'Looks up a Google Veo or Gemini Omni video generation of the AI/ML API by its generation ID and returns its id, status (queued, generating, completed or error) and, once completed, its videoUrl. A look-up costs nothing; while the status is queued or generating, ask again a minute later.';
+	'Looks up a Google Veo or Gemini Omni video generation of the AI/ML API by its generation ID and returns its id, status (queued, generating, completed or error) and, once completed, its videoUrl (and videoUrls, every video when the model made several). A look-up costs nothing; while the status is queued or generating, ask again a minute later.';
 
 export const GENERATE_TOOL_DESCRIPTION = generateToolDescription();
 

@@ -8,7 +8,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { InputError } from '../shared/errors';
-import { knownIds } from './models';
+import { knownIds } from './model-ids';
 
 const FIELD = 'Additional Body Fields';
 

@@ -8,15 +8,10 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import type { MediaKind } from './binary-input';
 import { httpUrl, listOf, readBinaryField, urlListOf } from './binary-input';
 import { InputError } from '../shared/errors';
-import type { Frame, VeoModel } from './models';
-import {
-	frameField,
-	modelsWithFrame,
-	modelsWithReferences,
-	MODELS,
-	REFERENCE_FIELD,
-	takesFrame,
-} from './models';
+import type { Frame, VeoModel } from './model-row';
+import { frameField, REFERENCE_FIELD, takesFrame } from './model-row';
+import { MODELS } from './models';
+import { modelsWithFrame, modelsWithReferences } from './model-ids';
 
 /** Larger images are better passed as a URL: base64 grows them by a third inside the JSON body. */
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;

@@ -9,7 +9,7 @@ import type { ILoadOptionsFunctions, INodeListSearchResult, INodeProperties } fr
 
 import { InputError } from '../shared/errors';
 import { healthOfModel, listMark, readHealthForList } from './model-list';
-import type { VeoModel } from './models';
+import type { VeoModel } from './model-row';
 import { DEFAULT_MODEL, findModel, MODELS, unknownModel } from './models';
 
 export const modelProperties: INodeProperties[] = [

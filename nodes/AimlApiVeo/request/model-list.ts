@@ -12,7 +12,7 @@ import { DEPRECATIONS_PATH, readPublic } from '../transport/catalogue';
 import type { Clock } from '../transport/deadline';
 import type { HealthEntry } from './model-health';
 import { healthEntries, healthOf } from './model-health';
-import type { VeoModel } from './models';
+import type { VeoModel } from './model-row';
 
 const listClock: Clock = {
 	now: () => Date.now(),

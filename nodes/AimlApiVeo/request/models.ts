@@ -2,90 +2,15 @@
  * The model table (Veo and Gemini Omni). One row per model: where it is sent and which request
  * fields it takes.
  * Adding a model is adding a row; the UI, the request builder and the validation read this table.
- * Every fact comes from the API's per-model specs (see the project's HTTP contract).
+ * Every fact comes from the API's per-model specs (see the project's HTTP contract). A row's shape
+ * is in model-row.ts; the id lists the UI reads off the table in model-ids.ts.
  */
-import type { OmniTask } from './omni-models';
+import type { Frame, OptionName, VeoModel } from './model-row';
 import { OMNI_MODELS } from './omni-models';
-
-export type { OmniTask } from './omni-models';
 
 /** The API's two submit/poll paths. The Veo 3.0 family is documented on the Google path. */
 export const GOOGLE_PATH = '/v2/generate/video/google/generation';
 export const UNIVERSAL_PATH = '/v2/video/generations';
-
-/** Option fields the node knows how to send (the keys of the Options collection). */
-export type OptionName =
-	| 'aspectRatio'
-	| 'resolution'
-	| 'duration'
-	| 'negativePrompt'
-	| 'seed'
-	| 'enhancePrompt'
-	| 'generateAudio'
-	| 'autoFix'
-	| 'provider'
-	| 'personGeneration'
-	| 'previousInteractionId';
-
-/**
- * Image inputs: the first frame goes in `image_url`, the last frame in `last_image_url` (Veo 2 names
- * it `tail_image_url`: see `frameField`).
- */
-export type Frame = 'first' | 'last';
-
-export const FRAME_FIELD: Record<Frame, string> = { first: 'image_url', last: 'last_image_url' };
-
-/** Reference images go in `image_urls`, the video to extend in `video_url`. */
-export const REFERENCE_FIELD = 'image_urls';
-export const VIDEO_FIELD = 'video_url';
-
-export interface VeoModel {
-	/** The `model` value sent to the API. */
-	id: string;
-	/** Shown in the Model drop-down. */
-	name: string;
-	description: string;
-	/** Submit and poll path (the same path serves both). */
-	path: string;
-	/** The options this model accepts; any other option is never sent. */
-	options: OptionName[];
-	/** Allowed values where the model restricts an option. */
-	aspectRatios?: string[];
-	durations?: number[];
-	/** The resolutions (as shown, lower case) and the case the API expects. */
-	resolutions?: string[];
-	resolutionCase?: 'upper' | 'lower';
-	/** Required image inputs, in order. */
-	frames?: Frame[];
-	/** Image inputs the model takes but does not need (the user may choose "No Image"). */
-	optionalFrames?: Frame[];
-	/** Where the model's API names a frame differently from FRAME_FIELD. */
-	frameFields?: Partial<Record<Frame, string>>;
-	/** Reference images (`image_urls`): how many the model takes. */
-	referenceImages?: { min: number; max: number };
-	/** The model extends a video given in `video_url` (required). */
-	videoInput?: boolean;
-	/** A frame rule the API states in words: with a last frame, only this duration. */
-	lastFrameDuration?: number;
-	/**
-	 * A Gemini Omni model: one model for every task, the task chosen by the user. Its inputs are read
-	 * by task (see omni.ts), not from `frames`, `referenceImages` or `videoInput`.
-	 */
-	omni?: {
-		tasks: OmniTask[];
-		/** Image to video from a first and a last frame (two images in `image_urls`). */
-		lastFrame: boolean;
-		/** The most reference images (`image_urls`, the spec's `maxItems`). */
-		maxReferences: number;
-	};
-	/** Other ids the API's documentation uses for the same model; the request sends `id`. */
-	aliases?: string[];
-	/**
-	 * A model the table does not know, chosen By ID: sent on the universal path with the options
-	 * the user set, checked for type but not against any list of values.
-	 */
-	unknown?: boolean;
-}
 
 const VEO_30_OPTIONS: OptionName[] = [
 	'aspectRatio',
@@ -288,10 +213,6 @@ export const MODELS: VeoModel[] = [
 	},
 ];
 
-/** Model ids (aliases too) of the Gemini Omni rows; those that take a task. */
-export const omniModels = (task?: OmniTask): string[] =>
-	knownIds(MODELS.filter((model) => model.omni && (!task || model.omni.tasks.includes(task))));
-
 export const DEFAULT_MODEL = 'google/veo-3.0-fast';
 
 const ALL_OPTIONS: OptionName[] = [...VEO_31_T2V_OPTIONS, 'personGeneration'];
@@ -311,47 +232,4 @@ export function unknownModel(id: string): VeoModel {
 /** A model by its id or one of its aliases. */
 export function findModel(id: string): VeoModel | undefined {
 	return MODELS.find((model) => model.id === id || model.aliases?.includes(id));
-}
-
-/** Every id the table knows, aliases included: the values a field may be shown or hidden for. */
-export function knownIds(models: VeoModel[] = MODELS): string[] {
-	return models.flatMap((model) => [model.id, ...(model.aliases ?? [])]);
-}
-
-/** The API field a model takes a frame in. */
-export function frameField(model: VeoModel, frame: Frame): string {
-	return model.frameFields?.[frame] ?? FRAME_FIELD[frame];
-}
-
-export function takesFrame(model: VeoModel, frame: Frame): boolean {
-	return Boolean(model.frames?.includes(frame) || model.optionalFrames?.includes(frame));
-}
-
-/** Model ids (aliases too) that take a given image input, required or not. */
-export function modelsWithFrame(frame: Frame): string[] {
-	return knownIds(MODELS.filter((model) => takesFrame(model, frame)));
-}
-
-/** Model ids that take reference images, or a video to extend. */
-export const modelsWithReferences = (): string[] =>
-	knownIds(MODELS.filter((model) => model.referenceImages));
-export const modelsWithVideo = (): string[] => knownIds(MODELS.filter((model) => model.videoInput));
-
-/**
- * Known model ids that do not accept a given option; drives `displayOptions.hide`, so the UI
- * shows an option for the models that take it and for any model the table does not know.
- */
-export function modelsWithoutOption(option: OptionName): string[] {
-	return knownIds(MODELS.filter((model) => !model.options.includes(option)));
-}
-
-/** Union of a per-model enum across the table, in table order, for the option's drop-down. */
-export function allValues<T>(pick: (model: VeoModel) => T[] | undefined): T[] {
-	const values: T[] = [];
-	for (const model of MODELS) {
-		for (const value of pick(model) ?? []) {
-			if (!values.includes(value)) values.push(value);
-		}
-	}
-	return values;
 }

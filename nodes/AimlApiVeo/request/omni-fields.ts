@@ -5,8 +5,9 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { OmniTask } from './models';
-import { MODELS, modelsWithoutOption, omniModels } from './models';
+import type { OmniTask } from './omni-models';
+import { MODELS } from './models';
+import { modelsWithoutOption, omniModels } from './model-ids';
 import { TASK_NAMES } from './omni';
 
 const TASK_DESCRIPTIONS: Record<OmniTask, string> = {

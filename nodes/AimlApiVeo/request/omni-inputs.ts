@@ -7,7 +7,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { readAudio } from './audio';
 import type { GenerateRequest } from './build';
 import { readFrame, readReferences } from './image';
-import type { VeoModel } from './models';
+import type { VeoModel } from './model-row';
 import type { OmniInputs } from './omni';
 import { buildOmniRequest, omniTask } from './omni';
 import { readVideoSource } from './video';

@@ -3,7 +3,7 @@
  * gives it (duration a whole number 3–10, resolution on 1.1 only, lower case, up to 6 reference
  * images). No Veo-only field is offered: the specs list none of them.
  */
-import type { VeoModel } from './models';
+import type { VeoModel } from './model-row';
 
 /**
  * What a Gemini Omni generation does, the API's `task` values. The node always sends the task the

@@ -16,9 +16,11 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { InputError } from '../shared/errors';
 import type { GenerateRequest } from './build';
-import { buildGenerateRequest, textField } from './build';
-import type { OmniTask, VeoModel } from './models';
-import { REFERENCE_FIELD, VIDEO_FIELD } from './models';
+import { buildGenerateRequest } from './build';
+import { textField } from './value-checks';
+import type { VeoModel } from './model-row';
+import { REFERENCE_FIELD, VIDEO_FIELD } from './model-row';
+import type { OmniTask } from './omni-models';
 
 export const AUDIO_FIELD = 'audio_url';
 const IMAGE_FIELD = 'image_url';

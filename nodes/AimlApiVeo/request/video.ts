@@ -8,8 +8,9 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { httpUrl, readBinaryField } from './binary-input';
 import { InputError } from '../shared/errors';
-import type { VeoModel } from './models';
-import { modelsWithVideo, VIDEO_FIELD } from './models';
+import type { VeoModel } from './model-row';
+import { VIDEO_FIELD } from './model-row';
+import { modelsWithVideo } from './model-ids';
 import { Mp4Check } from '../transport/mp4';
 
 /** Inline, a video grows by a third inside the JSON body; a Veo 720p clip is a few MB. */

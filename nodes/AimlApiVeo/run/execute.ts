@@ -27,8 +27,9 @@ import { SpendRecord } from '../spend/record';
 import { pollGeneration, submitGeneration } from './steps';
 import { agentRow, TOOL_CALL_RUN } from './tool-mode';
 import { CREDENTIAL_TYPE, resolveBaseUrl } from '../transport/api';
-import type { Progress, SchedulerDeps, SubmitOutcome } from './wait';
+import type { SchedulerDeps, SubmitOutcome } from './wait';
 import { runJobs } from './wait';
+import { reportProgress, reportSubmitted } from './report';
 import { downloadVideos } from './videos';
 import { batchRunning, handOff, holdBatch } from './together';
 import type { Item, Run } from './plan';
@@ -211,35 +212,6 @@ function updateSubmitRecord(run: Run, item: Item, outcome?: SubmitOutcome): void
 		// Kept with the execution's data, so it never holds the key's text.
 		run.memory.mayExist(submitted, run.redact(outcome.failure.message));
 	}
-}
-
-/**
- * Each bought generation's id, as soon as the API accepted it. An execution whose worker dies inside
- * the node is not saved: n8n's log is then where its ids remain (Get Generation collects them).
- */
-function reportSubmitted(run: Run, itemIndex: number, generationId: string): void {
-	say(run, `${run.node.name}: item ${itemIndex} submitted as generation ${generationId}`);
-}
-
-/** A line for whoever watches: the editor in a manual run, else n8n's log. */
-function say(run: Run, line: string): void {
-	if (run.ctx.getMode() === 'manual') run.ctx.sendMessageToUI(line);
-	else run.ctx.logger.info(line);
-}
-
-function reportProgress(run: Run, progress: Progress): void {
-	const statuses = Object.entries(progress.statuses).map(([status, count]) => `${count} ${status}`);
-	const totals = run.ledger.totals();
-	const budget = run.ledger.limited ? ` of a budget of ${run.ledger.budgetText()}` : '';
-	const spent =
-		totals.videos > 0 || totals.possiblyAccepted > 0 || budget
-			? `; spent ${run.ledger.spentText()}${budget}`
-			: '';
-	// Status words are the API's: they may hold anything, the key's text too.
-	const line = run.redact(
-		`${run.node.name}: ${progress.done} done, ${progress.running} running${statuses.length ? ` (${statuses.join(', ')})` : ''}, ${progress.waitingToSubmit} waiting to submit, ${progress.failed} failed (of ${progress.total})${spent}`,
-	);
-	say(run, line);
 }
 
 function schedulerDeps(run: Run): SchedulerDeps {

@@ -10,7 +10,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { InputError } from '../shared/errors';
 import { judge } from '../transport/generation';
-import type { CarriedWait } from './machine';
+import type { CarriedWait } from './carried-wait';
 
 /**
  * Throws when an item reaching Generate Video is a row this node put out for a generation that is

@@ -10,7 +10,7 @@ import type { RunTotals } from '../spend/ledger';
 import type { Failure } from '../shared/errors';
 import type { Redact } from '../shared/redact';
 import type { Job } from './machine';
-import { carriedWaitOf } from './machine';
+import { carriedWaitOf } from './carried-wait';
 import { binaryFieldsOf } from './videos';
 import { heldFailureWait } from './together';
 

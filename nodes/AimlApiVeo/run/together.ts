@@ -15,8 +15,9 @@ import type { IDataObject } from 'n8n-workflow';
 import type { Cost } from '../spend/cost';
 import type { Failure, FailureKind } from '../shared/errors';
 import { Downloads } from './downloads';
-import type { Job, RefusedWait } from './machine';
-import { isCost, shown } from './machine';
+import type { RefusedWait } from './carried-wait';
+import { isCost, shown } from './carried-wait';
+import type { Job } from './machine';
 import type { SchedulerDeps } from './wait';
 import { runJobs } from './wait';
 

@@ -5,7 +5,8 @@
  * The settings a request leaves out are priced as the model's documented default: resolution 720p
  * for the models that take it in upper case (the Veo 3.0 family, Veo 3.1 Lite), 1080p for the Veo
  * 3.1 models that take it in lower case, the only value where a model has one; duration as prices.ts
- * says; audio on (the API's default). Where the model documents no default (a model chosen By ID),
+ * says; audio on (the API's default). Where the model documents no default (Gemini Omni, a model
+ * chosen By ID),
  * the dearest variant the request may fall in prices it, so an estimate errs on the side of the
  * budget.
  */
@@ -25,6 +26,8 @@ export interface Estimate {
 function defaultResolution(request: Pick<GenerateRequest, 'model'>): string | undefined {
 	const { resolutions, resolutionCase } = request.model;
 	if (resolutions?.length === 1) return resolutions[0];
+	// The Gemini Omni specs list resolutions without a default: the dearest variant prices the request.
+	if (request.model.omni) return undefined;
 	if (resolutionCase === 'upper') return '720p';
 	if (resolutionCase === 'lower') return '1080p';
 	return undefined;

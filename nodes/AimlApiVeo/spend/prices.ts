@@ -75,8 +75,11 @@ export function tableEstimate(request: Pick<GenerateRequest, 'body'>): number {
 	const model = String(request.body.model);
 	const row = PRICES[model];
 	const resolution = String(request.body.resolution ?? '').toLowerCase();
+	// A request that sends no resolution where the price depends on it: its dearest.
+	const unsent = row?.byResolution && resolution === '' ? dearest(row) : undefined;
 	const price =
 		row?.byResolution?.[resolution] ??
+		unsent ??
 		row?.usdPerSecond ??
 		Math.max(...Object.values(PRICES).map((known) => dearest(known)));
 	const duration = Number(request.body.duration ?? DEFAULT_DURATION_S);

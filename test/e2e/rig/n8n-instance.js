@@ -244,9 +244,10 @@ async function waitFor(check, timeoutMs, what) {
 
 /**
  * Starts `n8n start` on 127.0.0.1:<port>; resolves once the REST API answers. The process's
- * output goes to `logFile` (or `stdio`). Returns { child, url, stop() }.
+ * output goes to `logFile` (or `stdio`). Returns { child, url, stop() }. `readyTimeoutMs` bounds the
+ * start (a restart on a loaded machine may need more than the default).
  */
-async function startN8n(n8n, env, { port, logFile, stdio, cwd } = {}) {
+async function startN8n(n8n, env, { port, logFile, stdio, cwd, readyTimeoutMs = 180000 } = {}) {
 	const brokerPort = await freePort();
 	const fullEnv = {
 		...env,
@@ -291,7 +292,7 @@ async function startN8n(n8n, env, { port, logFile, stdio, cwd } = {}) {
 				const login = await fetch(`${url}/rest/login`);
 				return login.status !== 404;
 			},
-			180000,
+			readyTimeoutMs,
 			`n8n on ${url}`,
 		);
 	} catch (error) {

@@ -28,7 +28,9 @@ const {
 } = require('./n8n-instance');
 
 const DEBIAN_PACKAGES = 'redis-server postgresql';
-const START_TIMEOUT_MS = 180000;
+// Generous: a readiness timeout decides no outcome, and a restart on a machine loaded by other work
+// (load average 10 and more) has taken over 180 s.
+const START_TIMEOUT_MS = 360000;
 const MANUAL_TRIGGER = 'n8n-nodes-base.manualTrigger';
 
 // ---------------------------------------------------------------------------------------------
@@ -591,7 +593,11 @@ class QueueRig {
 	/** `n8n start` on the rig's port (the same one after a restart); logs in as the owner. */
 	async startMain() {
 		const logFile = this.newLog(`main-${++this.mainStarts}.log`);
-		this.main = await startN8n(this.n8n, this.env, { port: this.port, logFile });
+		this.main = await startN8n(this.n8n, this.env, {
+			port: this.port,
+			logFile,
+			readyTimeoutMs: START_TIMEOUT_MS,
+		});
 		this.url = this.main.url;
 		// n8n listens (and answers every route with "n8n is starting up", status 200) before its
 		// migrations have run; readiness turns 200 once the database is migrated and n8n is up
@@ -776,6 +782,7 @@ class QueueRig {
 }
 
 module.exports = {
+	QueueRig,
 	DEBIAN_PACKAGES,
 	FINISHED,
 	serverBinaries,
@@ -787,4 +794,5 @@ module.exports = {
 	workerJobs,
 	workerBusyMs,
 	killTree,
+	run,
 };
