@@ -6,6 +6,8 @@
  * - A worker SIGKILLed inside a node (the loop's check step, held open by the simulator until the
  *   kill; the in-run wait): n8n saves the execution as `error` with an empty run, and its Retry has
  *   nothing to run; the ids of what was bought are in the worker's log.
+ * - The batch that kill lost, recovered by the recoverable example's own branch from the n8n Data
+ *   table its loop wrote before the first Wait: every video, no POST, the rows marked delivered.
  * - Retry after a failure in each way of waiting: the POSTs it causes are counted.
  * - The soak (CI): 30 prompts handed on together while a worker is killed and replaced in every
  *   wait and main is killed once, each kill placed when Postgres has the execution saved `waiting`
@@ -38,6 +40,19 @@ interface DurableWorkflows {
 	durableWorkflow(options: { prompts: number; waitSeconds: number; label?: string }): Workflow;
 	togetherWorkflow(options: { prompts: number; waitSeconds: number; label?: string }): Workflow;
 	inRunWorkflow(options: { prompts: number; pollIntervalS: number; label?: string }): Workflow;
+	recoverableWorkflow(options: {
+		prompts: number;
+		waitSeconds: number;
+		olderThanSeconds: number;
+		pollIntervalS: number;
+		recoverPath: string;
+		label?: string;
+	}): Workflow;
+}
+interface TableRow {
+	generationId: string;
+	execution: string;
+	delivered: boolean;
 }
 /* eslint-disable @typescript-eslint/no-require-imports */
 const workflows = require('./rig/durable-workflows.js') as DurableWorkflows;
@@ -48,6 +63,14 @@ const PROMPTS = 4;
 const WAIT_S = 66;
 /** The soak's batch: the full 30 prompts of the benchmark. */
 const SOAK_PROMPTS = 30;
+/**
+ * The recovery takes records older than this. Each record is written before the loop's first Wait
+ * (WAIT_S, longer), and the recovery starts only after the worker was killed past that Wait: the
+ * order of events, not a race, makes every record of the lost batch old enough.
+ */
+const RECOVER_OLDER_THAN_S = 60;
+/** The data table the recoverable example writes to, by name. */
+const TABLE = 'Veo generations';
 /**
  * The placed soak: every generation ends at its third answered check, so the execution is saved
  * waiting three times; the kills of each wait (a worker that ran the last round; main once).
@@ -67,6 +90,11 @@ describe('kills, n8n Retry and a soak in n8n 2.41.1 queue mode', () => {
 	let work: string;
 	let durable: DeployedWorkflow;
 	let inRun: DeployedWorkflow;
+	let recoverable: DeployedWorkflow;
+	let recovery: DeployedWorkflow;
+	let tableRoute: string;
+	/** The batch the kill test lost: its execution and the generations it bought. */
+	let lost: { execution: string; ids: string[] } | undefined;
 
 	const withTails = (body: (rig: QueueRig) => Promise<void>) => async () => {
 		if (!rig) throw new Error('the rig did not start');
@@ -155,6 +183,32 @@ describe('kills, n8n Retry and a soak in n8n 2.41.1 queue mode', () => {
 		inRun = await rig.deployWebhookWorkflow(
 			workflows.inRunWorkflow({ prompts: PROMPTS, pollIntervalS: 1, label: 'retry-in-run' }),
 		);
+		// The recoverable example's data table, made as a user makes it (n8n's REST API of the UI).
+		const project = (await rig.rest('GET', '/projects/personal')) as { id: string };
+		const table = (await rig.rest('POST', `/projects/${project.id}/data-tables`, {
+			name: TABLE,
+			columns: [
+				{ name: 'generationId', type: 'string' },
+				{ name: 'execution', type: 'string' },
+				{ name: 'delivered', type: 'boolean' },
+			],
+		})) as { id: string };
+		tableRoute = `/projects/${project.id}/data-tables/${table.id}`;
+		const workflowId = 'recoverable00001';
+		const recoverPath = `recover-${workflowId}`;
+		recoverable = await rig.deployWebhookWorkflow(
+			workflows.recoverableWorkflow({
+				prompts: PROMPTS,
+				waitSeconds: WAIT_S,
+				olderThanSeconds: RECOVER_OLDER_THAN_S,
+				pollIntervalS: 1,
+				recoverPath,
+				label: 'recoverable',
+			}),
+			{ id: workflowId },
+		);
+		await rig.waitForWebhook(recoverPath);
+		recovery = { id: workflowId, webhookPath: recoverPath };
 	});
 
 	afterAll(async () => {
@@ -170,7 +224,8 @@ describe('kills, n8n Retry and a soak in n8n 2.41.1 queue mode', () => {
 		withTails(async (running) => {
 			const posts = simulator.counters().posts;
 			const before = simulator.generations.length;
-			const id = await running.trigger(durable);
+			// The recoverable example: the same loop, with each generation recorded before the Wait.
+			const id = await running.trigger(recoverable);
 			await running.waitForStatus(id, ['waiting']);
 			// From now on every status check is held open: the resumed check step cannot finish.
 			const mark = simulator.requests.length;
@@ -185,6 +240,46 @@ describe('kills, n8n Retry and a soak in n8n 2.41.1 queue mode', () => {
 			simulator.setOptions({ faults: {} });
 			await expectLostThenRetry(running, id, before);
 			expect(simulator.counters().posts - posts).toBe(PROMPTS);
+			lost = {
+				execution: id,
+				ids: simulator.generations.slice(before, before + PROMPTS).map((g) => g.id),
+			};
+		}),
+	);
+
+	test(
+		'the lost batch recovered from the data table: every video delivered, nothing bought, rows marked delivered',
+		withTails(async (running) => {
+			if (!lost) throw new Error('the kill test before this one left no lost batch to recover');
+			const { execution, ids } = lost;
+			const rows = async () =>
+				((await running.rest('GET', `${tableRoute}/rows?skip=0&take=100`)) as { data: TableRow[] })
+					.data;
+			const recorded = (await rows()).filter((row) => ids.includes(row.generationId));
+			log(`records of the lost batch before recovery: ${JSON.stringify(recorded)}`);
+			expect(recorded.map((row) => row.generationId).sort()).toEqual([...ids].sort());
+			for (const row of recorded) {
+				expect(row.execution).toBe(execution);
+				expect(row.delivered).toBe(false);
+			}
+			const posts = simulator.counters().posts;
+			const started = Date.now();
+			const id = await running.trigger(recovery);
+			const done = await running.waitForFinish(id, 10 * 60_000);
+			const recovered = queue
+				.nodeItemsAllRuns(done.runData, 'Recovered videos')
+				.filter((item) => item.binary?.data)
+				.map((item) => String(item.json.id));
+			log(
+				`recovery ${id}: ${done.status}, ${recovered.length} videos of ${ids.length} in ${seconds(started)}, ${simulator.counters().posts - posts} POSTs`,
+			);
+			expect(done.status).toBe('success');
+			expect(recovered.sort()).toEqual([...ids].sort());
+			expect(simulator.counters().posts - posts).toBe(0);
+			const after = (await rows()).filter((row) => ids.includes(row.generationId));
+			expect(after).toHaveLength(ids.length);
+			for (const row of after) expect(row.delivered).toBe(true);
+			expect(simulator.counters().cdnAuthorizationHeaders).toBe(0);
 		}),
 	);
 

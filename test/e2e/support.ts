@@ -156,6 +156,8 @@ export interface QueueRig {
 	killWorker(worker: QueueWorker): Promise<void>;
 	importCredential(data: { apiKey: string; baseUrl: string }): Promise<CliResult>;
 	deployWebhookWorkflow(workflow: Workflow, options?: { id?: string }): Promise<DeployedWorkflow>;
+	/** Resolves once main listens on the webhook `webhookPath` (a published workflow's other webhooks). */
+	waitForWebhook(webhookPath: string): Promise<void>;
 	trigger(deployed: DeployedWorkflow, body?: unknown): Promise<string>;
 	readExecution(executionId: string): Promise<ExecutionRead>;
 	waitForStatus(

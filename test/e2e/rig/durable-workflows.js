@@ -3,12 +3,14 @@
 // the tests and the benchmark run what a user imports: the durable loop (Generate Video split by
 // state → Running → Wait → Check Generations → Done → Videos), the same with Hand On Together, and the
 // in-run wait (Generate Video waiting → Videos). Used by the queue-mode end-to-end test and `npm run bench`.
+const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 
 const EXAMPLES = path.resolve(__dirname, '..', '..', '..', 'examples');
 const EXAMPLE = path.join(EXAMPLES, 'durable-batch.json');
 const TOGETHER = path.join(EXAMPLES, 'durable-batch-together.json');
+const RECOVERABLE = path.join(EXAMPLES, 'durable-batch-recoverable.json');
 
 function nodeOf(workflow, name) {
 	const node = workflow.nodes.find((candidate) => candidate.name === name);
@@ -44,6 +46,36 @@ function togetherWorkflow({ prompts, waitSeconds, label = 'together', suffix }) 
 	return { ...workflow, name: `${label}: durable loop, handed on together` };
 }
 
+/**
+ * The recoverable example as shipped (the durable loop recording each generation in the data table,
+ * and its recovery branch), with `waitSeconds` in the Wait node. Its hourly Schedule Trigger becomes
+ * a Webhook node on POST `recoverPath`, so a test starts the recovery when it chooses and never by
+ * the clock; `olderThanSeconds` is the age a record must have to be taken, `pollIntervalS` the
+ * recovery's Get Generation poll interval.
+ */
+function recoverableWorkflow({
+	prompts,
+	waitSeconds,
+	olderThanSeconds,
+	pollIntervalS,
+	recoverPath,
+	label = 'recoverable',
+}) {
+	const workflow = exampleWithPrompts(prompts, label, RECOVERABLE);
+	nodeOf(workflow, 'Wait').parameters.amount = waitSeconds;
+	nodeOf(workflow, 'Recovery settings').parameters.jsonOutput = JSON.stringify({
+		olderThanSeconds,
+	});
+	nodeOf(workflow, 'Get Generation').parameters.waitOptions.pollInterval = pollIntervalS;
+	Object.assign(nodeOf(workflow, 'Every hour'), {
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		webhookId: crypto.randomUUID(),
+		parameters: { httpMethod: 'POST', path: recoverPath, responseMode: 'onReceived', options: {} },
+	});
+	return { ...workflow, name: `${label}: durable loop with a recovery record` };
+}
+
 /** The same prompts waited for inside the run: Generate Video (Wait for Completion on) → Videos. */
 function inRunWorkflow({ prompts, pollIntervalS, label = 'in-run' }) {
 	const workflow = exampleWithPrompts(prompts, label);
@@ -63,4 +95,4 @@ function inRunWorkflow({ prompts, pollIntervalS, label = 'in-run' }) {
 	return { ...workflow, name: `${label}: in-run wait` };
 }
 
-module.exports = { durableWorkflow, inRunWorkflow, togetherWorkflow };
+module.exports = { durableWorkflow, inRunWorkflow, recoverableWorkflow, togetherWorkflow };
